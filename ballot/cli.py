@@ -42,6 +42,79 @@ def _run_keys(args: argparse.Namespace) -> int:
     return run_keys(args.keys_command, args.dir)
 
 
+def _add_server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (mặc định: mọi giao diện LAN)")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--data", default="instance", help="thư mục dữ liệu (mặc định: instance/)")
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="chạy máy chủ cuộc họp / run the meeting server")
+    _add_server_options(p)
+    p.add_argument("--create-host", metavar="USERNAME",
+                   help="tạo tài khoản chủ tọa (mật khẩu từ PHIEUKIN_HOST_PASSWORD)")
+    p.set_defaults(handler=_run_serve)
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="chạy một cuộc họp mẫu / start a demo meeting")
+    _add_server_options(p)
+    p.add_argument("--members", type=int, default=12, help="số đảng viên (mặc định 12)")
+    p.add_argument("--export-codes", metavar="FILE", help="ghi mã tham gia ra tệp JSON")
+    p.set_defaults(handler=_run_demo)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    from ballot.server import build
+
+    server = build(Path(args.data))
+    if args.create_host:
+        password = os.environ.get("PHIEUKIN_HOST_PASSWORD", "")
+        server.services.create_host(args.create_host, password)
+        print(f"Đã tạo tài khoản chủ tọa “{args.create_host}”. / Host account created.")
+    return _serve(server, args)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ballot.demo import create_demo, export_codes
+    from ballot.server import build
+
+    if not 3 <= args.members <= 2000:
+        print("--members phải từ 3 đến 2000 / must be 3..2000", file=sys.stderr)
+        return 2
+    server = build(Path(args.data))
+    demo = create_demo(server.services, args.members)
+    base_url = _base_url(args)
+    print(f"Tài khoản chủ tọa / host login: {demo['host']['username']} / {demo['host']['password']}")
+    print(f"Mã cuộc họp / meeting code: {demo['meeting_code']}")
+    print(f"Trình chiếu / projector: {base_url}/projector/{demo['meeting_id']}")
+    if args.export_codes:
+        export_codes(Path(args.export_codes), demo, base_url)
+        print(f"Mã cá nhân đã ghi vào / personal codes written to {args.export_codes}")
+    return _serve(server, args)
+
+
+def _base_url(args: argparse.Namespace) -> str:
+    from ballot.server import lan_address
+
+    host = lan_address() if args.host in ("0.0.0.0", "::") else args.host
+    return f"http://{host}:{args.port}"
+
+
+def _serve(server, args: argparse.Namespace) -> int:
+    from ballot.server import run
+
+    base_url = _base_url(args)
+    print(f"Bàn chủ tọa / host console: {base_url}/host", flush=True)
+    run(server, args.host, args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ballot",
@@ -50,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_classify(sub)
     _add_keys(sub)
+    _add_serve(sub)
+    _add_demo(sub)
     return parser
 
 

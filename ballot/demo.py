@@ -1,0 +1,77 @@
+"""A demo chi bộ for `ballot demo`: Vietnamese names, full and probationary
+members, and the facts that exercise the rules (DESIGN.md 2.1, 2.2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from ballot.services.facade import Services
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+            "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quốc", "Ngọc", "Hữu", "Thanh", "Xuân"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng",
+         "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn",
+         "Tâm", "Thảo", "Thắng", "Trang", "Tuấn", "Uyên", "Việt", "Yến"]
+ROLES = ["Bí thư chi bộ", "Phó Bí thư", "Chi ủy viên", "Trưởng phòng", "Chuyên viên", "Giáo viên"]
+
+DEMO_USERNAME = "chutoa"
+
+
+def demo_rows(count: int, review_date: dt.date) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(count):
+        name = f"{SURNAMES[i % len(SURNAMES)]} {MIDDLE[(i * 3) % len(MIDDLE)]} {GIVEN[(i * 7) % len(GIVEN)]}"
+        rows.append({
+            "id": f"m{i + 1:02d}",
+            "name": name,
+            "role": ROLES[i] if i < len(ROLES) else ROLES[-1],
+            "status": "du_bi" if i % 8 == 7 else "chinh_thuc",
+            "admitted_on": (review_date - dt.timedelta(days=300 if i % 8 == 7 else 3650 + 97 * i)).isoformat(),
+            "self_level": "HTTNV" if i % 4 else "HTXSNV",
+            "committee_level": "HTTNV" if i % 5 else "HTXSNV",
+            "civil_servant_level": "HTTNV" if i == 4 else None,
+            "sick_leave_months": 4 if i == 5 else None,
+            "disciplined_this_year": i == 9,
+        })
+    return rows
+
+
+def create_demo(services: Services, members: int, today: dt.date | None = None) -> dict[str, Any]:
+    review_date = today or dt.date.today()
+    password = secrets.token_urlsafe(9)
+    host_id = services.create_host(_unused_username(services), password)
+    meeting_id = services.create_meeting(host_id, {
+        "branch_name": "Chi bộ Phòng Tổng hợp",
+        "title": f"Hội nghị kiểm điểm, xếp loại chất lượng đảng viên năm {review_date.year}",
+        "date": review_date.isoformat(),
+        "organisation_kind": "chi_bo_truc_thuoc",
+    })
+    services.import_roster(host_id, meeting_id, demo_rows(members, review_date))
+    state = services.host_state(host_id, meeting_id)
+    return {
+        "host": {"username": services.username_of(host_id), "password": password},
+        "meeting_id": meeting_id,
+        "meeting_code": state["meeting"]["code"],
+        "members": [
+            {"id": m["id"], "name": m["name"], "status": m["status"], "personal_code": m["personal_code"]}
+            for m in state["members"]
+        ],
+    }
+
+
+def _unused_username(services: Services) -> str:
+    name, n = DEMO_USERNAME, 1
+    while services.username_exists(name):
+        n += 1
+        name = f"{DEMO_USERNAME}{n}"
+    return name
+
+
+def export_codes(path: Path, demo: dict[str, Any], base_url: str) -> None:
+    path.write_text(json.dumps({"base_url": base_url, **demo}, ensure_ascii=False, indent=2),
+                    encoding="utf-8")

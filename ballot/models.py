@@ -1,0 +1,215 @@
+"""Storage: SQLAlchemy 2.x typed models (DESIGN.md section 4, "Storage").
+
+Secrecy of the ballot is a property of this schema, not of good behaviour:
+`Ballot` has no member, session, address or timestamp column, and is stored
+WITHOUT ROWID under its own digest, so neither a column nor the physical order
+of rows tells when (or in which order) ballots arrived. Participation
+(`SignatureIssuance`) is the paper sign-in sheet: who received a signature.
+
+The uniqueness that matters is a database constraint: one signature per member
+per round, one stored ballot per signature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class HostAccount(Base):
+    __tablename__ = "host_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+    __table_args__ = (
+        CheckConstraint(
+            "organisation_kind IN ('chi_bo_co_so', 'chi_bo_truc_thuoc')",
+            name="ck_meeting_kind",
+        ),
+        CheckConstraint(
+            "denominator IN ('entitled', 'present', 'ballots')", name="ck_meeting_denominator"
+        ),
+        CheckConstraint("state IN ('open', 'certified')", name="ck_meeting_state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("host_account.id"))
+    branch_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    review_date: Mapped[dt.date] = mapped_column(Date)
+    profile: Mapped[str] = mapped_column(String(32))
+    denominator: Mapped[str] = mapped_column(String(16), default="entitled")
+    thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    organisation_kind: Mapped[str] = mapped_column(String(24), default="chi_bo_truc_thuoc")
+    organisation_disciplined: Mapped[bool] = mapped_column(Boolean, default=False)
+    projector_live: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="meeting", order_by="Member.position", cascade="all, delete-orphan"
+    )
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="meeting", order_by="Round.number", cascade="all, delete-orphan"
+    )
+
+
+class Member(Base):
+    """A member of the roster with the facts the rules engine reads (DESIGN 2.1, 2.2)."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "key", name="uq_member_key"),
+        UniqueConstraint("meeting_id", "personal_code", name="uq_member_personal_code"),
+        CheckConstraint("status IN ('chinh_thuc', 'du_bi')", name="ck_member_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))  # the roster id, e.g. "m01"
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    admitted_on: Mapped[dt.date] = mapped_column(Date)
+    personal_code: Mapped[str] = mapped_column(String(16))
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
+    absent_with_leave: Mapped[bool] = mapped_column(Boolean, default=False)
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    self_level: Mapped[str | None] = mapped_column(String(8))
+    committee_level: Mapped[str | None] = mapped_column(String(8))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="members")
+
+
+class CheckIn(Base):
+    """A phone that joined the meeting: by personal code (approved at once) or by
+    choosing a name (pending until the host approves)."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'approved', 'refused')", name="ck_checkin_state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship()
+
+
+class Round(Base):
+    __tablename__ = "round"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number", name="uq_round_number"),
+        CheckConstraint(
+            "kind IN ('classification', 'followup', 'organisation')", name="ck_round_kind"
+        ),
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="ck_round_status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(8), default="draft")
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="rounds")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="round", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+
+class Question(Base):
+    """One line of the ballot: a member to classify, or the chi bộ itself."""
+
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("round_id", "key", name="uq_question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("round.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))  # the id inside the ballot JSON
+    position: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    label: Mapped[str] = mapped_column(String(300))
+
+    round: Mapped[Round] = relationship(back_populates="questions")
+    member: Mapped[Member | None] = relationship()
+
+
+class SignatureIssuance(Base):
+    """Participation: this member received their one blind signature for this round."""
+
+    __tablename__ = "signature_issuance"
+    __table_args__ = (UniqueConstraint("round_id", "member_id", name="uq_one_signature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("round.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+
+
+class Ballot(Base):
+    """A stored signed ballot. Deliberately nothing that could name its voter."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (
+        UniqueConstraint("round_id", "signature", name="uq_one_ballot_per_signature"),
+        {"sqlite_with_rowid": False},
+    )
+
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("round.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signature: Mapped[bytes] = mapped_column(LargeBinary(512))
+    tracking_code: Mapped[str] = mapped_column(String(16))
+
+
+class AuditEvent(Base):
+    """Who did what to a meeting, and when; never which ballot."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[str | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,329 @@
+"""One object the web layer, the CLI and the tests hold: every use case in its own
+unit of work, with the side effects that must follow a commit (destroying a
+round key, notifying the realtime layer) done after the commit and never before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ballot.db import Database, database_url
+from ballot.models import CheckIn, HostAccount, Meeting, Member, Round
+from ballot.services import meetings, proposal, rounds
+from ballot.services.codes import new_id, normalise_code
+from ballot.services.errors import ServiceError, conflict, forbidden, invalid, not_found
+
+Notify = Callable[[str], None]
+
+
+@dataclass
+class Services:
+    data_dir: Path
+    key_bits: int = 2048
+    notify: Notify = field(default=lambda meeting_id: None)
+
+    def __post_init__(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = Database(database_url(self.data_dir))
+        self.db.migrate()
+        self.vault = rounds.KeyVault(self.data_dir / "round-keys", self.key_bits)
+
+    # --- host -------------------------------------------------------------------------
+
+    def create_host(self, username: str, password: str) -> int:
+        with self.db.session() as s:
+            return meetings.create_host(s, username, password).id
+
+    def login(self, username: str, password: str) -> int:
+        with self.db.session() as s:
+            return meetings.authenticate(s, username, password).id
+
+    def username_of(self, host_id: int) -> str:
+        with self.db.session() as s:
+            return self._host(s, host_id).username
+
+    def username_exists(self, username: str) -> bool:
+        from sqlalchemy import select
+
+        with self.db.session() as s:
+            return s.scalar(select(HostAccount.id).where(HostAccount.username == username)) is not None
+
+    def create_meeting(self, host_id: int, fields: dict[str, Any]) -> str:
+        with self.db.session() as s:
+            return meetings.create_meeting(s, self._host(s, host_id), fields).id
+
+    def import_roster(self, host_id: int, meeting_id: str, rows: list[dict[str, Any]]) -> int:
+        with self.db.session() as s:
+            host, meeting = self._host_meeting(s, host_id, meeting_id)
+            count = len(meetings.import_roster(s, host, meeting, rows))
+        self.notify(meeting_id)
+        return count
+
+    def update_member(self, host_id: int, meeting_id: str, member_key: str, changes: dict) -> None:
+        with self.db.session() as s:
+            host, meeting = self._host_meeting(s, host_id, meeting_id)
+            meetings.update_member(s, host, meeting, member_key, changes)
+        self.notify(meeting_id)
+
+    def set_presence(self, host_id: int, meeting_id: str, body: Any) -> None:
+        if not isinstance(body, dict) or not isinstance(body.get("member_id"), str) \
+                or not isinstance(body.get("present"), bool) \
+                or not isinstance(body.get("absent_with_leave", False), bool):
+            raise invalid("bad_request", "Cần member_id (chuỗi), present và absent_with_leave (đúng/sai).")
+        with self.db.session() as s:
+            host, meeting = self._host_meeting(s, host_id, meeting_id)
+            meetings.set_presence(s, host, meeting, body["member_id"], body["present"],
+                                  body.get("absent_with_leave", False))
+        self.notify(meeting_id)
+
+    def set_projector_live(self, host_id: int, meeting_id: str, live: Any) -> None:
+        if not isinstance(live, bool):
+            raise invalid("bad_request", "Trường “live” phải là đúng/sai.")
+        with self.db.session() as s:
+            host, meeting = self._host_meeting(s, host_id, meeting_id)
+            meetings.set_projector_live(s, host, meeting, live)
+        self.notify(meeting_id)
+
+    def decide_check_in(self, host_id: int, meeting_id: str, check_in_id: str, approve: bool) -> None:
+        with self.db.session() as s:
+            host, meeting = self._host_meeting(s, host_id, meeting_id)
+            meetings.ensure_editable(meeting)
+            check_in = s.get(CheckIn, check_in_id)
+            if check_in is None or check_in.meeting_id != meeting.id:
+                raise not_found("lượt tham gia")
+            if check_in.state != "pending":
+                raise conflict("check_in_decided", "Lượt tham gia này đã được xử lý.")
+            check_in.state = "approved" if approve else "refused"
+            if approve:
+                check_in.member.present = True
+                check_in.member.absent_with_leave = False
+            from ballot.services import audit
+
+            audit.record(s, meeting.id, host.username,
+                         "check_in_approved" if approve else "check_in_refused",
+                         member=check_in.member.key)
+        self.notify(meeting_id)
+
+    def create_round(self, host_id: int, meeting_id: str, body: Any) -> str:
+        if not isinstance(body, dict):
+            raise invalid("bad_request", "Nội dung yêu cầu phải là một đối tượng JSON.")
+        with self.db.session() as s:
+            host, meeting = self._host_meeting(s, host_id, meeting_id)
+            round_ = rounds.create_round(s, self.vault, host.username, meeting,
+                                         body.get("kind"), body.get("member_ids"))
+            round_id = round_.id
+        self.notify(meeting_id)
+        return round_id
+
+    def open_round(self, host_id: int, round_id: str) -> None:
+        with self.db.session() as s:
+            round_ = self._host_round(s, host_id, round_id)
+            rounds.open_round(s, self._host(s, host_id).username, round_)
+            meeting_id = round_.meeting_id
+        self.notify(meeting_id)
+
+    def close_round(self, host_id: int, round_id: str) -> None:
+        with self.db.session() as s:
+            round_ = self._host_round(s, host_id, round_id)
+            rounds.close_round(s, self.vault, self._host(s, host_id).username, round_)
+            meeting_id = round_.meeting_id
+        self.vault.destroy(round_id)  # after the commit: a failed close keeps its key
+        self.notify(meeting_id)
+
+    def proposal(self, host_id: int, meeting_id: str) -> dict[str, Any]:
+        with self.db.session() as s:
+            _, meeting = self._host_meeting(s, host_id, meeting_id)
+            if not proposal.closed_member_rounds(meeting):
+                raise conflict("no_closed_round", "Chưa có vòng bỏ phiếu nào kết thúc.")
+            return proposal.compute(s, meeting)
+
+    # --- voters ----------------------------------------------------------------------
+
+    def join(self, body: Any) -> dict[str, Any]:
+        """Check in with the meeting code and a personal code; returns the check-in."""
+        if not isinstance(body, dict) or not all(
+            isinstance(body.get(k), str) and 0 < len(body[k]) <= 64
+            for k in ("meeting_code", "personal_code")
+        ):
+            raise invalid("bad_request", "Cần mã cuộc họp và mã cá nhân.")
+        with self.db.session() as s:
+            meeting = meetings.meeting_by_code(s, normalise_code(body["meeting_code"]))
+            code = normalise_code(body["personal_code"])
+            member = next((m for m in meeting.members if m.personal_code == code), None)
+            if member is None:
+                raise ServiceError("bad_personal_code", "Mã cá nhân không đúng.", 401)
+            check_in = self._check_in(s, meeting, member, "approved")
+            result = self._voter_view(meeting, member, check_in)
+        self.notify(result["meeting"]["id"])
+        return result
+
+    def join_by_name(self, body: Any) -> dict[str, Any]:
+        """Check in by choosing a name: pending until the host approves it."""
+        if not isinstance(body, dict) or not isinstance(body.get("meeting_code"), str) \
+                or not isinstance(body.get("member_id"), str):
+            raise invalid("bad_request", "Cần mã cuộc họp và đảng viên đã chọn.")
+        with self.db.session() as s:
+            meeting = meetings.meeting_by_code(s, normalise_code(body["meeting_code"]))
+            meetings.ensure_editable(meeting)
+            member = meetings.member_by_key(meeting, body["member_id"])
+            check_in = self._check_in(s, meeting, member, "pending", present=False)
+            result = self._voter_view(meeting, member, check_in)
+        self.notify(result["meeting"]["id"])
+        return result
+
+    def roster_names(self, meeting_code: str) -> dict[str, Any]:
+        with self.db.session() as s:
+            meeting = meetings.meeting_by_code(s, normalise_code(meeting_code))
+            return {"meeting": {"id": meeting.id, "title": meeting.title},
+                    "members": [{"id": m.key, "name": m.name} for m in meeting.members]}
+
+    def voter_state(self, check_in_id: str) -> dict[str, Any]:
+        with self.db.session() as s:
+            check_in, member, meeting = self._voter(s, check_in_id, require_approved=False)
+            round_ = _current_round(meeting)
+            can_vote = check_in.state == "approved" and rounds.may_vote(member)
+            return {
+                "meeting": {"id": meeting.id, "title": meeting.title,
+                            "branch_name": meeting.branch_name, "state": meeting.state},
+                "round": _round_view(round_) if round_ else None,
+                "me": {
+                    "id": member.key, "name": member.name, "status": member.status,
+                    "check_in": check_in.state, "can_vote": can_vote,
+                    "has_signature": bool(round_) and rounds.has_signature(s, round_.id, member.id),
+                },
+            }
+
+    def sign(self, check_in_id: str, round_id: str, body: Any) -> str:
+        from ballot.crypto.encoding import b64url_encode
+
+        if not isinstance(body, dict):
+            raise invalid("bad_request", "Nội dung yêu cầu phải là một đối tượng JSON.")
+        with self.db.session() as s:
+            _, member, _ = self._voter(s, check_in_id, require_approved=True)
+            round_ = rounds.get_round(s, round_id)
+            signature = rounds.sign_blinded(s, self.vault, round_, member, body.get("blinded"))
+            meeting_id = round_.meeting_id
+        self.notify(meeting_id)
+        return b64url_encode(signature)
+
+    def cast(self, round_id: str, body: Any) -> rounds.CastResult:
+        with self.db.session() as s:
+            round_ = rounds.get_round(s, round_id)
+            result = rounds.cast_ballot(s, round_, body)
+            meeting_id = round_.meeting_id
+        if result.created:
+            self.notify(meeting_id)
+        return result
+
+    def board(self, round_id: str) -> dict[str, Any]:
+        with self.db.session() as s:
+            round_ = rounds.get_round(s, round_id)
+            codes = rounds.tracking_codes(s, round_id)
+            return {"round_id": round_id, "status": round_.status, "ballots_cast": len(codes),
+                    "tracking_codes": codes}
+
+    # --- views for realtime and pages ---------------------------------------------------
+
+    def public_state(self, meeting_id: str) -> dict[str, Any]:
+        """What the projector may show: never who cast which ballot, never contents."""
+        from ballot.services.views import public_state
+
+        with self.db.session() as s:
+            meeting = s.get(Meeting, meeting_id)
+            if meeting is None:
+                raise not_found("cuộc họp")
+            return public_state(s, meeting)
+
+    def host_state(self, host_id: int, meeting_id: str) -> dict[str, Any]:
+        from ballot.services.views import host_state
+
+        with self.db.session() as s:
+            _, meeting = self._host_meeting(s, host_id, meeting_id)
+            return host_state(s, meeting)
+
+    # --- helpers ---------------------------------------------------------------------
+
+    @staticmethod
+    def _host(s, host_id: int) -> HostAccount:
+        host = s.get(HostAccount, host_id)
+        if host is None:
+            raise ServiceError("not_logged_in", "Cần đăng nhập.", 401)
+        return host
+
+    def _host_meeting(self, s, host_id: int, meeting_id: str) -> tuple[HostAccount, Meeting]:
+        host = self._host(s, host_id)
+        return host, meetings.meeting_for_host(s, host, meeting_id)
+
+    def _host_round(self, s, host_id: int, round_id: str) -> Round:
+        round_ = rounds.get_round(s, round_id)
+        meetings.meeting_for_host(s, self._host(s, host_id), round_.meeting_id)
+        return round_
+
+    @staticmethod
+    def _check_in(s, meeting: Meeting, member: Member, state: str, present: bool = True) -> CheckIn:
+        meetings.ensure_editable(meeting)
+        check_in = CheckIn(id=new_id(), meeting_id=meeting.id, member_id=member.id, state=state)
+        s.add(check_in)
+        if present:
+            member.present = True
+            member.absent_with_leave = False
+        from ballot.services import audit
+
+        audit.record(s, meeting.id, f"member:{member.key}", f"check_in_{state}")
+        return check_in
+
+    @staticmethod
+    def _voter(s, check_in_id: str, require_approved: bool) -> tuple[CheckIn, Member, Meeting]:
+        check_in = s.get(CheckIn, check_in_id) if isinstance(check_in_id, str) else None
+        if check_in is None or check_in.state == "refused":
+            raise ServiceError("not_checked_in", "Bạn chưa tham gia cuộc họp (hoặc đã bị từ chối).", 401)
+        if require_approved and check_in.state != "approved":
+            raise forbidden("check_in_pending", "Chủ tọa chưa xác nhận bạn.")
+        return check_in, check_in.member, check_in.member.meeting
+
+    @staticmethod
+    def _voter_view(meeting: Meeting, member: Member, check_in: CheckIn) -> dict[str, Any]:
+        return {
+            "member": {"id": member.key, "name": member.name, "status": member.status},
+            "meeting": {"id": meeting.id, "title": meeting.title},
+            "check_in": {"id": check_in.id, "state": check_in.state},
+        }
+
+
+def _current_round(meeting: Meeting) -> Round | None:
+    """The open round, else the latest one (so a phone sees that voting closed)."""
+    open_rounds = [r for r in meeting.rounds if r.status == "open"]
+    if open_rounds:
+        return open_rounds[0]
+    started = [r for r in meeting.rounds if r.status == "closed"]
+    return started[-1] if started else None
+
+
+def _round_view(round_: Round) -> dict[str, Any]:
+    from cryptography.hazmat.primitives import serialization
+
+    from ballot.crypto.blind_rsa import public_key_to_json
+
+    public_key = serialization.load_pem_public_key(round_.public_key_pem.encode())
+    return {
+        "id": round_.id,
+        "status": round_.status,
+        "kind": round_.kind,
+        "number": round_.number,
+        "questions": [
+            {
+                "id": q.key,
+                "member_id": q.member.key if q.member else None,
+                "label": q.label,
+                "options": ["HTXSNV", "HTTNV", "HTNV", "KHTNV"],
+                "proposals": {
+                    "self": q.member.self_level if q.member else None,
+                    "committee": q.member.committee_level if q.member else None,
+                },
+            }
+            for q in round_.questions
+        ],
+        "public_key": public_key_to_json(public_key),
+    }

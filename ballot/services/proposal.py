@@ -1,0 +1,135 @@
+"""From the stored meeting to the rules engine and back (DESIGN.md 2.6).
+
+The meeting is turned into a scenario in exactly the schema `ballot classify`
+reads, so the proposal the host sees is the one the command line, the bundle
+and `ballot verify` compute from the same facts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ballot.models import Meeting, Member, Round
+from ballot.services import rounds as rounds_service
+
+MEMBER_ROUND_KINDS = ("classification", "followup")
+
+
+def member_scenario(member: Member) -> dict[str, Any]:
+    facts = dict(member.facts or {})
+    return {
+        "id": member.key,
+        "name": member.name,
+        "status": member.status,
+        "admitted_on": member.admitted_on.isoformat(),
+        "present": member.present,
+        "absent_with_leave": member.absent_with_leave,
+        "self_level": member.self_level,
+        "committee_level": member.committee_level,
+        **{k: v for k, v in facts.items() if v is not None},
+    }
+
+
+def scenario(session: Session, meeting: Meeting) -> dict[str, Any]:
+    """The meeting as a scenario; each member's votes from the latest closed round
+    that asked about them (a follow-up round supersedes the main round)."""
+    votes, ballots = latest_votes(session, meeting)
+    return {
+        "profile": meeting.profile,
+        "review_date": meeting.review_date.isoformat(),
+        "organisation": {
+            "name": meeting.branch_name,
+            "kind": meeting.organisation_kind,
+            "disciplined": meeting.organisation_disciplined,
+        },
+        "settings": {"denominator": meeting.denominator, **(
+            {"thresholds": meeting.thresholds} if meeting.thresholds else {})},
+        "members": [member_scenario(m) for m in meeting.members],
+        "tally": {"ballots": ballots, "votes": votes},
+    }
+
+
+def latest_votes(session: Session, meeting: Meeting) -> tuple[dict[str, dict[str, int]], int]:
+    votes: dict[str, dict[str, int]] = {}
+    ballots = 0
+    for round_ in closed_member_rounds(meeting):
+        counted = rounds_service.tally(session, round_)
+        votes.update(counted["votes"])
+        ballots = max(ballots, counted["ballots"])
+    return votes, ballots
+
+
+def closed_member_rounds(meeting: Meeting) -> list[Round]:
+    return [r for r in meeting.rounds if r.kind in MEMBER_ROUND_KINDS and r.status == "closed"]
+
+
+def organisation_vote(session: Session, meeting: Meeting) -> dict[str, Any] | None:
+    """The chi bộ's own level as voted (II.B.1.5), from its latest closed round."""
+    closed = [r for r in meeting.rounds if r.kind == "organisation" and r.status == "closed"]
+    if not closed:
+        return None
+    counted = rounds_service.tally(session, closed[-1])
+    return {"round_id": closed[-1].id, "ballots": counted["ballots"],
+            "votes": counted["votes"][rounds_service.ORGANISATION_QUESTION]}
+
+
+def compute(session: Session, meeting: Meeting) -> dict[str, Any]:
+    """The proposal, in the schema of `ballot classify`."""
+    return classify_scenario(scenario(session, meeting))
+
+
+def classify_scenario(data: dict[str, Any]) -> dict[str, Any]:
+    from ballot.rules.pipeline import classify
+    from ballot.rules.scenario import parse_scenario
+    from ballot.rules.serialize import proposal_to_dict
+
+    return proposal_to_dict(classify(parse_scenario(data)))
+
+
+def classifiable(meeting: Meeting, member: Member) -> bool:
+    """Whether the profile classifies this member at all (DESIGN 2.1, II.B.2.1, II.B.6)."""
+    from ballot.rules.profiles import get_profile
+
+    facts = _parse_member(member_scenario(member), meeting.review_date)
+    return not get_profile(meeting.profile).exclusion_reasons(facts, meeting.review_date)
+
+
+def validate_member_facts(member: dict[str, Any]) -> None:
+    """Raise ValueError naming the field if the rules engine would refuse this member."""
+    from ballot.rules.scenario import ScenarioError
+
+    data = {
+        "id": member["key"], "name": member["name"], "status": member["status"],
+        "admitted_on": member["admitted_on"].isoformat(), "present": member["present"],
+        "absent_with_leave": member["absent_with_leave"], "self_level": member["self_level"],
+        "committee_level": member["committee_level"],
+        **{k: v for k, v in member["facts"].items() if v is not None},
+    }
+    try:
+        _parse_member(data, None)
+    except ScenarioError as exc:
+        raise ValueError(f"{exc.path.removeprefix('members[0].')}: {exc.message}") from None
+
+
+def _parse_member(data: dict[str, Any], review_date):
+    """The rules engine's own reading of one member (a one-member scenario)."""
+    import datetime as dt
+
+    from ballot.rules.scenario import parse_scenario
+
+    on = (review_date or dt.date.today()).isoformat()
+    parsed = parse_scenario({"review_date": on, "members": [data], "tally": {"ballots": 0, "votes": {}}})
+    return parsed.members[0]
+
+
+def profile_names() -> tuple[str, ...]:
+    from ballot.rules.profiles import profile_names as names
+
+    return names()
+
+
+def profile_in_force(on) -> str:
+    """The profile a meeting on this date follows by default (DESIGN 2.7)."""
+    return "21-HD-2019"

@@ -1,0 +1,224 @@
+"""The roster: reading CSV/XLSX files and validating member rows.
+
+Columns (first row, in any order; `id`, `name`, `status`, `admitted_on` required):
+
+| column | meaning | values |
+|---|---|---|
+| id | roster id | text, unique |
+| name | họ và tên | text |
+| status | chinh_thuc / du_bi (also "chính thức" / "dự bị") | |
+| admitted_on | ngày vào Đảng | YYYY-MM-DD or DD/MM/YYYY |
+| role | chức vụ | text |
+| self_level, committee_level | tự nhận / chi ủy đề xuất | HTXSNV, HTTNV, HTNV, KHTNV or empty |
+| exempt, suspended, absent_with_leave, disciplined_this_year, degradation_concluded, maternity_leave | | x / 1 / có / true, or empty |
+| targets_completed_pct, sick_leave_months | | number |
+| civil_servant_level, heads_collective_level | | a level or empty |
+| criteria_tasks, criteria_other | Mẫu 02 | XUAT_SAC, TOT, TRUNG_BINH, KEM or empty |
+
+A row's errors name the row (as the spreadsheet numbers it) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from ballot.models import Member
+from ballot.services.errors import ServiceError
+
+MAX_ROWS = 2000
+FLAG_FIELDS = (
+    "exempt", "suspended", "disciplined_this_year", "degradation_concluded", "maternity_leave",
+)
+NUMBER_FIELDS = ("targets_completed_pct", "sick_leave_months")
+LEVEL_FACT_FIELDS = ("civil_servant_level", "heads_collective_level")
+CRITERIA_FIELDS = {"criteria_tasks": "tasks", "criteria_other": "other"}
+TRUE_WORDS = {"x", "1", "true", "yes", "có", "co", "c"}
+FALSE_WORDS = {"", "0", "false", "no", "không", "khong", "k"}
+STATUS_WORDS = {"chinh_thuc": "chinh_thuc", "chính thức": "chinh_thuc", "du_bi": "du_bi",
+                "dự bị": "du_bi"}
+
+
+class RosterError(ServiceError):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("bad_roster", "Danh sách có lỗi, chưa nhập dòng nào: " + "; ".join(errors[:20]))
+        self.errors = errors
+
+
+def read_table(filename: str, data: bytes) -> list[dict[str, Any]]:
+    """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file, keyed by header."""
+    if filename.lower().endswith(".xlsx"):
+        return _read_xlsx(data)
+    if filename.lower().endswith(".csv"):
+        return _read_csv(data)
+    raise ServiceError("bad_file_type", "Chỉ nhận tệp .csv hoặc .xlsx.")
+
+
+def _read_csv(data: bytes) -> list[dict[str, Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ServiceError("bad_encoding", "Tệp CSV phải mã hóa UTF-8.") from None
+    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
+    return _rows(list(csv.reader(io.StringIO(text), dialect)))
+
+
+def _read_xlsx(data: bytes) -> list[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except Exception:  # openpyxl raises many kinds on a damaged file
+        raise ServiceError("bad_file", "Không đọc được tệp XLSX.") from None
+    return _rows([list(row) for row in sheet.iter_rows(values_only=True)])
+
+
+def _rows(table: list[list[Any]]) -> list[dict[str, Any]]:
+    table = [row for row in table if any(cell not in (None, "") for cell in row)]
+    if not table:
+        raise RosterError(["tệp trống"])
+    if len(table) > MAX_ROWS + 1:
+        raise RosterError([f"quá {MAX_ROWS} dòng"])
+    header = [str(cell or "").strip().lower() for cell in table[0]]
+    return [
+        {"_row": number, **{name: cell for name, cell in zip(header, row) if name}}
+        for number, row in enumerate(table[1:], start=2)
+    ]
+
+
+def validate_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Member fields for every row, or RosterError listing every problem."""
+    from ballot.services.proposal import validate_member_facts
+
+    errors: list[str] = []
+    members: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        where = f"dòng {row.get('_row', index + 1)}"
+        try:
+            member = _member_fields(row)
+            if member["key"] in seen:
+                raise ValueError(f"id: trùng mã “{member['key']}”")
+            seen.add(member["key"])
+            validate_member_facts(member)
+        except ValueError as exc:
+            errors.append(f"{where}: {exc}")
+            continue
+        members.append(member)
+    if errors:
+        raise RosterError(errors)
+    if not members:
+        raise RosterError(["không có đảng viên nào"])
+    return members
+
+
+def member_as_row(member: Member) -> dict[str, Any]:
+    facts = dict(member.facts or {})
+    criteria = facts.pop("criteria", None) or {}
+    return {
+        "id": member.key, "name": member.name, "role": member.role, "status": member.status,
+        "admitted_on": member.admitted_on.isoformat(), "self_level": member.self_level,
+        "committee_level": member.committee_level, "absent_with_leave": member.absent_with_leave,
+        "present": member.present,
+        **facts,
+        **{column: criteria.get(key) for column, key in CRITERIA_FIELDS.items()},
+    }
+
+
+def _member_fields(row: dict[str, Any]) -> dict[str, Any]:
+    facts: dict[str, Any] = {name: _flag(row, name) for name in FLAG_FIELDS}
+    for name in NUMBER_FIELDS:
+        if _text(row, name):
+            facts[name] = _number(row, name)
+    for name in LEVEL_FACT_FIELDS:
+        facts[name] = _level(row, name)
+    criteria = {key: _text(row, column).upper() for column, key in CRITERIA_FIELDS.items()
+                if _text(row, column)}
+    facts["criteria"] = criteria or None
+    if criteria and len(criteria) != 2:
+        raise ValueError("criteria_tasks, criteria_other: cần cả hai hoặc bỏ trống cả hai")
+    return {
+        "key": _required(row, "id"),
+        "name": _required(row, "name"),
+        "role": _text(row, "role"),
+        "status": _status(row),
+        "admitted_on": _date(row, "admitted_on"),
+        "present": _flag(row, "present"),
+        "absent_with_leave": _flag(row, "absent_with_leave"),
+        "self_level": _level(row, "self_level"),
+        "committee_level": _level(row, "committee_level"),
+        "facts": facts,
+    }
+
+
+def _text(row: dict[str, Any], name: str) -> str:
+    value = row.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+    return text.strip()
+
+
+def _required(row: dict[str, Any], name: str) -> str:
+    value = _text(row, name)
+    if not value:
+        raise ValueError(f"{name}: bắt buộc, đang trống")
+    if len(value) > 200:
+        raise ValueError(f"{name}: quá dài")
+    return value
+
+
+def _status(row: dict[str, Any]) -> str:
+    value = _required(row, "status").lower()
+    if value not in STATUS_WORDS:
+        raise ValueError(f"status: “{value}” không phải chinh_thuc hoặc du_bi")
+    return STATUS_WORDS[value]
+
+
+def _date(row: dict[str, Any], name: str) -> dt.date:
+    raw = row.get(name)
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    value = _required(row, name)
+    for parse in (dt.date.fromisoformat, lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date()):
+        try:
+            return parse(value)
+        except ValueError:
+            continue
+    raise ValueError(f"{name}: “{value}” không phải ngày (YYYY-MM-DD hoặc DD/MM/YYYY)")
+
+
+def _flag(row: dict[str, Any], name: str) -> bool:
+    value = row.get(name)
+    if isinstance(value, bool):
+        return value
+    word = _text(row, name).lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{name}: “{word}” không phải có/không")
+
+
+def _number(row: dict[str, Any], name: str) -> int | float:
+    text = _text(row, name).replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{name}: “{text}” không phải số") from None
+    return int(number) if number.is_integer() else number
+
+
+def _level(row: dict[str, Any], name: str) -> str | None:
+    value = _text(row, name).upper()
+    if not value:
+        return None
+    if value not in ("HTXSNV", "HTTNV", "HTNV", "KHTNV"):
+        raise ValueError(f"{name}: “{value}” không phải HTXSNV, HTTNV, HTNV hoặc KHTNV")
+    return value

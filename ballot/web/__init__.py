@@ -1,0 +1,109 @@
+"""The web layer: Flask app factory. Thin: parse the request, call a service,
+shape the answer. Every error is JSON `{"error": {"code", "message"}}`."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from ballot.services.errors import ServiceError
+from ballot.services.facade import Services
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+MAX_REQUEST_BYTES = 2 * 1024 * 1024  # a roster spreadsheet fits; nothing else comes close
+
+HTTP_MESSAGES = {
+    400: ("bad_request", "Yêu cầu không hợp lệ."),
+    404: ("not_found", "Không tìm thấy."),
+    405: ("method_not_allowed", "Phương thức không được phép."),
+    413: ("request_too_large", "Yêu cầu quá lớn."),
+    415: ("unsupported_media_type", "Cần gửi JSON (Content-Type: application/json)."),
+}
+
+
+def create_app(services: Services, *, secret_key: str | None = None, testing: bool = False) -> Flask:
+    app = Flask(
+        __name__,
+        static_folder=str(_asset_dir("static")),
+        template_folder=str(_asset_dir("templates")),
+    )
+    app.config.update(
+        SECRET_KEY=secret_key or _secret_key(services.data_dir),
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        # Strict: a cross-site page can never ride a voter's or a host's cookie.
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_NAME="phieukin",
+        TESTING=testing,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["phieukin"] = services
+
+    from ballot.web import api, host_api, pages
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(host_api.bp)
+    app.register_blueprint(pages.bp)
+    _register_errors(app)
+    _quiet_access_log()
+    return app
+
+
+def services_of(app: Flask) -> Services:
+    return app.extensions["phieukin"]
+
+
+def error_response(code: str, message: str, status: int):
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def _service_error(exc: ServiceError):
+        return error_response(exc.code, exc.message, exc.status)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        code, message = HTTP_MESSAGES.get(exc.code or 500, ("http_error", exc.description or ""))
+        return error_response(code, message, exc.code or 500)
+
+
+def _quiet_access_log() -> None:
+    """Werkzeug's access log joins a client address and a time to each request:
+    with the signing request and the casting request side by side, it would
+    link a member to a ballot. Access logging stays off (DESIGN.md section 3)."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A per-installation secret, kept in the data directory (0600)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        import os
+
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _asset_dir(name: str) -> Path:
+    """static/ and templates/ sit at the project root (an editable install)."""
+    return PROJECT_ROOT / name
+
+
+def json_body(request) -> Any:
+    """The request's JSON body, or a clear 4xx: JSON is required on every POST."""
+    if not request.is_json:
+        raise ServiceError("unsupported_media_type", HTTP_MESSAGES[415][1], 415)
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ServiceError("bad_json", "Nội dung không phải JSON hợp lệ.", 400)
+    return body

@@ -1,0 +1,75 @@
+"""The voters' and the public JSON API (issue 4's contract)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, session
+
+from ballot.services.errors import ServiceError
+from ballot.web import json_body, services_of
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _services():
+    return services_of(current_app)
+
+
+def _check_in_id() -> str:
+    check_in_id = session.get("voter")
+    if not check_in_id:
+        raise ServiceError("not_checked_in", "Bạn chưa tham gia cuộc họp.", 401)
+    return check_in_id
+
+
+@bp.post("/join")
+def join():
+    result = _services().join(json_body(request))
+    _start_voter_session(result["check_in"]["id"])
+    return jsonify({"member": result["member"], "meeting": result["meeting"]})
+
+
+@bp.get("/meetings/<meeting_code>/names")
+def names(meeting_code: str):
+    return jsonify(_services().roster_names(meeting_code))
+
+
+@bp.post("/join-by-name")
+def join_by_name():
+    result = _services().join_by_name(json_body(request))
+    _start_voter_session(result["check_in"]["id"])
+    return jsonify({"member": result["member"], "meeting": result["meeting"],
+                    "check_in": {"state": result["check_in"]["state"]}})
+
+
+@bp.get("/state")
+def state():
+    return jsonify(_services().voter_state(_check_in_id()))
+
+
+@bp.post("/rounds/<round_id>/sign")
+def sign(round_id: str):
+    blind_signature = _services().sign(_check_in_id(), round_id, json_body(request))
+    return jsonify({"blind_signature": blind_signature})
+
+
+@bp.post("/rounds/<round_id>/ballots")
+def cast(round_id: str):
+    # Deliberately ignores any cookie: the ballot arrives from nobody.
+    result = _services().cast(round_id, json_body(request))
+    return jsonify({"tracking_code": result.tracking_code}), 201 if result.created else 200
+
+
+@bp.get("/rounds/<round_id>/board")
+def board(round_id: str):
+    return jsonify(_services().board(round_id))
+
+
+@bp.get("/meetings/<meeting_id>/public")
+def public_state(meeting_id: str):
+    return jsonify(_services().public_state(meeting_id))
+
+
+def _start_voter_session(check_in_id: str) -> None:
+    session.pop("voter", None)
+    session["voter"] = check_in_id
+    session.permanent = True

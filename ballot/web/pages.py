@@ -1,0 +1,53 @@
+"""HTML pages: host console, projector, phone. Data come from the JSON API and
+the Socket.IO channel; the pages hold no business logic."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+
+from ballot.web import services_of
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("pages.host_console"))
+
+
+@bp.get("/host")
+def host_console():
+    return render_template("host.html")
+
+
+@bp.get("/projector/<meeting_id>")
+def projector(meeting_id: str):
+    state = services_of(current_app).public_state(meeting_id)
+    return render_template("projector.html", meeting=state["meeting"],
+                           join_url=join_url(state["meeting"]["code"]))
+
+
+@bp.get("/j/<meeting_code>")
+def phone(meeting_code: str):
+    return render_template("phone.html", meeting_code=meeting_code.upper(),
+                           personal_code=request.args.get("c", ""))
+
+
+@bp.get("/qr.svg")
+def qr_svg():
+    """A QR code for a URL of this server only (join links, personal slips)."""
+    target = request.args.get("u", "")
+    if not target.startswith(request.host_url) or len(target) > 300:
+        return Response("bad url", status=400)
+    image = qrcode.make(target, image_factory=qrcode.image.svg.SvgPathImage, box_size=20)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+def join_url(meeting_code: str) -> str:
+    return f"{request.host_url}j/{meeting_code}"

@@ -1,0 +1,114 @@
+"""Test helpers acting as the host and as phones, over the real JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+
+from ballot.crypto import blind_rsa
+from ballot.crypto.canonical import canonical_json
+from ballot.crypto.encoding import b64url_decode, b64url_encode
+
+HOST_USER, HOST_PASSWORD = "bithu", "mat-khau-dai-1"
+REVIEW_DATE = dt.date(2026, 12, 15)
+
+ROSTER = [
+    {"id": "m01", "name": "Nguyễn Văn An", "status": "chinh_thuc", "admitted_on": "2001-05-19",
+     "self_level": "HTXSNV", "committee_level": "HTTNV", "role": "Bí thư chi bộ"},
+    {"id": "m02", "name": "Trần Thị Bình", "status": "chinh_thuc", "admitted_on": "2005-03-02",
+     "self_level": "HTTNV", "committee_level": "HTTNV"},
+    {"id": "m03", "name": "Lê Đức Cường", "status": "chinh_thuc", "admitted_on": "2010-09-01",
+     "self_level": "HTTNV", "committee_level": "HTNV"},
+    {"id": "m04", "name": "Phạm Thu Dung", "status": "du_bi", "admitted_on": "2026-01-10",
+     "self_level": "HTNV", "committee_level": "HTNV"},
+    {"id": "m05", "name": "Hoàng Minh Đạt", "status": "chinh_thuc", "admitted_on": "2012-11-20",
+     "disciplined_this_year": True},
+]
+
+
+class Host:
+    def __init__(self, client) -> None:
+        self.client = client
+        answer = client.post("/api/host/login", json={"username": HOST_USER, "password": HOST_PASSWORD})
+        assert answer.status_code == 200, answer.get_json()
+        self.csrf = answer.get_json()["csrf_token"]
+
+    def call(self, method: str, path: str, **kwargs):
+        headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def ok(self, method: str, path: str, **kwargs) -> Any:
+        answer = self.call(method, path, **kwargs)
+        assert answer.status_code in (200, 201), (path, answer.status_code, answer.get_json())
+        return answer.get_json()
+
+    def new_meeting(self, roster: list[dict[str, Any]] = ROSTER, **fields: Any) -> dict[str, Any]:
+        meeting = self.ok("POST", "/api/host/meetings", json={
+            "branch_name": "Chi bộ Phòng Tổng hợp", "title": "Kiểm điểm cuối năm 2026",
+            "date": REVIEW_DATE.isoformat(), "profile": "21-HD-2019", **fields,
+        })
+        self.ok("POST", f"/api/host/meetings/{meeting['meeting']['id']}/roster", json={"members": roster})
+        return self.state(meeting["meeting"]["id"])
+
+    def state(self, meeting_id: str) -> dict[str, Any]:
+        return self.ok("GET", f"/api/host/meetings/{meeting_id}")
+
+    def run_round(self, meeting_id: str, kind: str = "classification", **body: Any) -> str:
+        created = self.ok("POST", f"/api/host/meetings/{meeting_id}/rounds", json={"kind": kind, **body})
+        self.ok("POST", f"/api/host/rounds/{created['id']}/open")
+        return created["id"]
+
+
+@dataclass
+class Phone:
+    """A member's phone: its own cookie jar, and the client half of the protocol."""
+
+    client: Any
+    anonymous: Any  # a second client with no cookie, for casting
+    member: dict[str, Any] = field(default_factory=dict)
+    signed: dict[str, str] | None = None
+
+    def join(self, meeting_code: str, personal_code: str) -> Any:
+        answer = self.client.post("/api/join", json={"meeting_code": meeting_code,
+                                                     "personal_code": personal_code})
+        if answer.status_code == 200:
+            self.member = answer.get_json()["member"]
+        return answer
+
+    def state(self) -> dict[str, Any]:
+        answer = self.client.get("/api/state")
+        assert answer.status_code == 200, answer.get_json()
+        return answer.get_json()
+
+    def prepare_ballot(self, choices: dict[str, str]) -> tuple[Any, Any]:
+        """Build, blind and get signed; returns (sign answer, finisher)."""
+        state = self.state()
+        round_ = state["round"]
+        public_key = serialization.load_pem_public_key(round_["public_key"]["spki_pem"].encode())
+        text = canonical_json({"round": round_["id"], "choices": choices,
+                               "nonce": b64url_encode(secrets.token_bytes(16))})
+        prefix, prepared = blind_rsa.prepare(text)
+        blinded, inv = blind_rsa.blind(public_key, prepared)
+        answer = self.client.post(f"/api/rounds/{round_['id']}/sign",
+                                  json={"blinded": b64url_encode(blinded)})
+        if answer.status_code == 200:
+            blind_sig = b64url_decode(answer.get_json()["blind_signature"])
+            signature = blind_rsa.finalize(public_key, prepared, blind_sig, inv)
+            self.signed = {"ballot": text.decode(), "prefix": b64url_encode(prefix),
+                           "signature": b64url_encode(signature), "round": round_["id"]}
+        return answer
+
+    def cast(self) -> Any:
+        assert self.signed is not None
+        body = {k: v for k, v in self.signed.items() if k != "round"}
+        return self.anonymous.post(f"/api/rounds/{self.signed['round']}/ballots", json=body)
+
+    def vote(self, choices: dict[str, str]) -> str:
+        assert self.prepare_ballot(choices).status_code == 200
+        answer = self.cast()
+        assert answer.status_code == 201, answer.get_json()
+        return answer.get_json()["tracking_code"]

@@ -1,0 +1,244 @@
+"""The meeting's JSON API contract (issue 4), over a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from ballot.server import build
+from tests.meeting_kit import HOST_PASSWORD, HOST_USER, Host, Phone
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = build(tmp_path, testing=True)
+    srv.services.create_host(HOST_USER, HOST_PASSWORD)
+    return srv
+
+
+@pytest.fixture
+def host(server):
+    return Host(server.app.test_client())
+
+
+@pytest.fixture
+def meeting(host):
+    """Five members; m01 to m03 marked present by the host, m04 (dự bị) and m05 absent."""
+    state = host.new_meeting()
+    for key in ("m01", "m02", "m03"):
+        host.ok("POST", f"/api/host/meetings/{state['meeting']['id']}/presence",
+                json={"member_id": key, "present": True, "absent_with_leave": False})
+    return host.state(state["meeting"]["id"])
+
+
+def phone(server) -> Phone:
+    return Phone(server.app.test_client(), server.app.test_client(use_cookies=False))
+
+
+def joined(server, meeting, key: str) -> Phone:
+    p = phone(server)
+    code = next(m["personal_code"] for m in meeting["members"] if m["id"] == key)
+    assert p.join(meeting["meeting"]["code"], code).status_code == 200
+    return p
+
+
+def error_code(answer) -> str:
+    return answer.get_json()["error"]["code"]
+
+
+def test_whole_round_to_proposal(server, host, meeting):
+    meeting_id = meeting["meeting"]["id"]
+    phones = {k: joined(server, meeting, k) for k in ("m01", "m02", "m03", "m04")}
+    round_id = host.run_round(meeting_id)
+    questions = [q["id"] for q in phones["m01"].state()["round"]["questions"]]
+    assert "m05" not in questions  # absent: not on this round (DESIGN 2.1)
+    codes = [phones[k].vote({"m01": "HTXSNV", "m02": "HTTNV", "m03": "HTNV"})
+             for k in ("m01", "m02", "m03")]
+    board = server.app.test_client().get(f"/api/rounds/{round_id}/board").get_json()
+    assert board["ballots_cast"] == 3 and board["tracking_codes"] == sorted(codes)
+    host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    proposal = host.ok("GET", f"/api/host/meetings/{meeting_id}/proposal")
+    levels = {m["id"]: (m["status"], m["level"]) for m in proposal["members"]}
+    assert levels["m01"] == ("classified", "HTXSNV")
+    assert levels["m03"] == ("classified", "HTNV")
+    assert levels["m05"][0] == "absent"
+    assert proposal["profile"] == "21-HD-2019"
+
+
+def test_probationary_member_takes_part_but_cannot_vote(server, host, meeting):
+    p = joined(server, meeting, "m04")
+    host.run_round(meeting["meeting"]["id"])
+    assert p.state()["me"]["can_vote"] is False
+    answer = p.prepare_ballot({"m01": "HTTNV"})
+    assert answer.status_code == 403 and error_code(answer) == "not_a_voter"
+
+
+def test_second_signature_for_same_member_refused(server, host, meeting):
+    p = joined(server, meeting, "m01")
+    host.run_round(meeting["meeting"]["id"])
+    assert p.prepare_ballot({"m01": "HTTNV"}).status_code == 200
+    again = p.prepare_ballot({"m01": "KHTNV"})
+    assert again.status_code == 409 and error_code(again) == "already_signed"
+    assert p.state()["me"]["has_signature"] is True
+
+
+def test_sign_refused_when_round_not_open(server, host, meeting):
+    p = joined(server, meeting, "m01")
+    round_id = host.run_round(meeting["meeting"]["id"])
+    host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    answer = p.client.post(f"/api/rounds/{round_id}/sign", json={"blinded": "AAAA"})
+    assert answer.status_code == 409 and error_code(answer) == "round_not_open"
+
+
+def test_resending_same_ballot_is_idempotent(server, host, meeting):
+    p = joined(server, meeting, "m01")
+    round_id = host.run_round(meeting["meeting"]["id"])
+    first = p.vote({"m02": "HTTNV"})
+    again = p.cast()
+    assert again.status_code == 200 and again.get_json()["tracking_code"] == first
+    assert server.services.board(round_id)["ballots_cast"] == 1
+
+
+def test_cast_needs_no_cookie_and_stores_no_member(server, host, meeting, tmp_path):
+    p = joined(server, meeting, "m02")
+    host.run_round(meeting["meeting"]["id"])
+    p.vote({"m01": "HTXSNV"})
+    columns = {row[1] for row in sqlite3.connect(tmp_path / "phieukin.sqlite3")
+               .execute("PRAGMA table_info(ballot)")}
+    assert columns == {"digest", "round_id", "text", "prefix", "signature", "tracking_code"}
+
+
+@pytest.mark.parametrize("tamper, code", [
+    (lambda b: {**b, "signature": b["signature"][:-4] + "AAAA"}, "bad_signature"),
+    (lambda b: {**b, "prefix": "A" * 43}, "bad_signature"),
+    (lambda b: {**b, "ballot": b["ballot"].replace('"HTTNV"', '"HTXSNV"')}, "bad_signature"),
+    (lambda b: {**b, "ballot": b["ballot"] + " "}, "non_canonical"),
+    (lambda b: {**b, "signature": "%%%"}, "bad_base64"),
+    (lambda b: {k: v for k, v in b.items() if k != "prefix"}, "missing_field"),
+])
+def test_forged_or_malformed_ballots_refused_and_nothing_stored(server, host, meeting, tamper, code):
+    p = joined(server, meeting, "m01")
+    round_id = host.run_round(meeting["meeting"]["id"])
+    assert p.prepare_ballot({"m02": "HTTNV"}).status_code == 200
+    body = {k: v for k, v in p.signed.items() if k != "round"}
+    answer = p.anonymous.post(f"/api/rounds/{round_id}/ballots", json=tamper(body))
+    assert 400 <= answer.status_code < 500 and error_code(answer) == code
+    assert server.services.board(round_id)["ballots_cast"] == 0
+
+
+def test_ballot_for_another_round_refused(server, host, meeting):
+    p = joined(server, meeting, "m01")
+    meeting_id = meeting["meeting"]["id"]
+    first = host.run_round(meeting_id)
+    p.prepare_ballot({"m02": "HTTNV"})
+    host.ok("POST", f"/api/host/rounds/{first}/close")
+    second = host.run_round(meeting_id, "followup", member_ids=["m02"])
+    body = {k: v for k, v in p.signed.items() if k != "round"}
+    answer = p.anonymous.post(f"/api/rounds/{second}/ballots", json=body)
+    assert answer.status_code == 400 and error_code(answer) == "wrong_round"
+
+
+def test_ballot_after_close_refused(server, host, meeting):
+    p = joined(server, meeting, "m01")
+    round_id = host.run_round(meeting["meeting"]["id"])
+    p.prepare_ballot({"m02": "HTTNV"})
+    host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    answer = p.cast()
+    assert answer.status_code == 409 and error_code(answer) == "round_not_open"
+
+
+def test_unknown_question_or_option_refused(server, host, meeting):
+    for choices, code in (({"m99": "HTTNV"}, "unknown_question"), ({"m02": "GIOI"}, "unknown_option")):
+        p = joined(server, meeting, "m01") if choices.get("m99") else joined(server, meeting, "m02")
+        round_id = host.run_round(meeting["meeting"]["id"])
+        p.prepare_ballot(choices)
+        answer = p.cast()
+        assert answer.status_code == 400 and error_code(answer) == code
+        host.ok("POST", f"/api/host/rounds/{round_id}/close")
+
+
+def test_wrong_personal_code_refused(server, meeting):
+    answer = phone(server).join(meeting["meeting"]["code"], "ZZZZZZZZ")
+    assert answer.status_code == 401 and error_code(answer) == "bad_personal_code"
+
+
+def test_host_calls_need_csrf_header(server, host, meeting):
+    answer = host.client.get(f"/api/host/meetings/{meeting['meeting']['id']}")
+    assert answer.status_code == 403 and error_code(answer) == "bad_csrf"
+
+
+def test_host_login_refuses_wrong_password(server):
+    answer = server.app.test_client().post("/api/host/login",
+                                           json={"username": HOST_USER, "password": "sai"})
+    assert answer.status_code == 401 and error_code(answer) == "bad_credentials"
+
+
+def test_presence_marked_by_hand_changes_voters(server, host, meeting):
+    meeting_id = meeting["meeting"]["id"]
+    host.ok("POST", f"/api/host/meetings/{meeting_id}/presence",
+            json={"member_id": "m05", "present": True, "absent_with_leave": False})
+    state = host.state(meeting_id)
+    assert next(m for m in state["members"] if m["id"] == "m05")["present"] is True
+    bad = host.call("POST", f"/api/host/meetings/{meeting_id}/presence",
+                    json={"member_id": "m05", "present": "yes"})
+    assert bad.status_code == 400
+
+
+def test_non_json_and_oversized_requests_refused(server, meeting):
+    client = server.app.test_client()
+    assert error_code(client.post("/api/join", data="x")) == "unsupported_media_type"
+    big = client.post("/api/join", data="{" + " " * (3 * 1024 * 1024) + "}",
+                      content_type="application/json")
+    assert big.status_code == 413 and error_code(big) == "request_too_large"
+
+
+def test_roster_import_all_or_nothing(server, host):
+    created = host.ok("POST", "/api/host/meetings", json={
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15"})
+    meeting_id = created["meeting"]["id"]
+    rows = [{"id": "a", "name": "Ngô Văn Hải", "status": "chinh_thuc", "admitted_on": "2000-01-01"},
+            {"id": "b", "name": "Đỗ Thị Lan", "status": "đảng viên", "admitted_on": "2000-01-01"}]
+    answer = host.call("POST", f"/api/host/meetings/{meeting_id}/roster", json={"members": rows})
+    assert answer.status_code == 400 and "status" in answer.get_json()["error"]["message"]
+    assert host.state(meeting_id)["members"] == []
+
+
+def test_roster_import_from_csv(server, host):
+    created = host.ok("POST", "/api/host/meetings", json={
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15"})
+    meeting_id = created["meeting"]["id"]
+    csv_bytes = ("id;name;status;admitted_on;committee_level\n"
+                 "a;Ngô Văn Hải;chính thức;01/01/2000;HTTNV\n"
+                 "b;Đỗ Thị Lan;dự bị;2026-03-01;\n").encode()
+    import io
+
+    answer = host.call("POST", f"/api/host/meetings/{meeting_id}/roster",
+                       data={"file": (io.BytesIO(csv_bytes), "ds.csv")},
+                       content_type="multipart/form-data")
+    assert answer.status_code == 201, answer.get_json()
+    members = host.state(meeting_id)["members"]
+    assert [(m["name"], m["status"], m["committee_level"]) for m in members] == [
+        ("Ngô Văn Hải", "chinh_thuc", "HTTNV"), ("Đỗ Thị Lan", "du_bi", None)]
+
+
+def test_join_by_name_waits_for_host_approval(server, host, meeting):
+    meeting_id = meeting["meeting"]["id"]
+    p = phone(server)
+    answer = p.client.post("/api/join-by-name", json={"meeting_code": meeting["meeting"]["code"],
+                                                      "member_id": "m02"})
+    assert answer.get_json()["check_in"]["state"] == "pending"
+    host.run_round(meeting_id)
+    assert p.state()["me"]["can_vote"] is False
+    pending = host.state(meeting_id)["pending_check_ins"]
+    host.ok("POST", f"/api/host/meetings/{meeting_id}/check-ins/{pending[0]['id']}",
+            json={"approve": True})
+    assert p.state()["me"]["check_in"] == "approved"
+
+
+def test_round_key_destroyed_at_close(server, host, meeting, tmp_path):
+    round_id = host.run_round(meeting["meeting"]["id"])
+    key_file = tmp_path / "round-keys" / f"round-{round_id}.pem"
+    assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600
+    host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    assert not key_file.exists()

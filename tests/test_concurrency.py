@@ -1,0 +1,74 @@
+"""Uniqueness under concurrent requests is the database's job: two threads racing
+for the same member's signature, or storing the same signed ballot, end with
+exactly one winner."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ballot.server import build
+from tests.meeting_kit import HOST_PASSWORD, HOST_USER, Host, Phone
+
+
+@pytest.fixture
+def setup(tmp_path):
+    srv = build(tmp_path, testing=True)
+    srv.services.create_host(HOST_USER, HOST_PASSWORD)
+    host = Host(srv.app.test_client())
+    meeting = host.new_meeting()
+    meeting_id = meeting["meeting"]["id"]
+    for key in ("m01", "m02"):
+        host.ok("POST", f"/api/host/meetings/{meeting_id}/presence",
+                json={"member_id": key, "present": True, "absent_with_leave": False})
+    round_id = host.run_round(meeting_id)
+    return srv, meeting, round_id
+
+
+def _race(*actions):
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(i, action):
+        barrier.wait()
+        results[i] = action()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def _phone(srv, meeting, key):
+    phone = Phone(srv.app.test_client(), srv.app.test_client(use_cookies=False))
+    code = next(m["personal_code"] for m in meeting["members"] if m["id"] == key)
+    assert phone.join(meeting["meeting"]["code"], code).status_code == 200
+    return phone
+
+
+def test_two_signature_requests_for_one_member_exactly_one_wins(setup):
+    srv, meeting, round_id = setup
+    # Two phones of the same member (same personal code), racing.
+    a, b = _phone(srv, meeting, "m01"), _phone(srv, meeting, "m01")
+    statuses = _race(lambda: a.prepare_ballot({"m01": "HTTNV"}).status_code,
+                     lambda: b.prepare_ballot({"m01": "HTNV"}).status_code)
+    assert sorted(statuses) == [200, 409]
+    assert srv.services.db.engine.connect().exec_driver_sql(
+        "SELECT count(*) FROM signature_issuance").scalar() == 1
+
+
+def test_same_signed_ballot_cast_twice_at_once_is_stored_once(setup):
+    srv, meeting, round_id = setup
+    phone = _phone(srv, meeting, "m02")
+    assert phone.prepare_ballot({"m02": "HTTNV"}).status_code == 200
+    other = srv.app.test_client(use_cookies=False)
+    body = {k: v for k, v in phone.signed.items() if k != "round"}
+    answers = _race(lambda: phone.cast(),
+                    lambda: other.post(f"/api/rounds/{round_id}/ballots", json=body))
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    codes = {a.get_json()["tracking_code"] for a in answers}
+    assert len(codes) == 1
+    assert srv.services.board(round_id)["ballots_cast"] == 1

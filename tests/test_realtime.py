@@ -1,0 +1,152 @@
+"""Live state over Socket.IO: joining rooms, what each room sees, coalescing,
+and a live server driven by the python-socketio client."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import requests
+import socketio as sio_client
+
+from ballot.server import build
+from tests.meeting_kit import HOST_PASSWORD, HOST_USER, Host, Phone
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = build(tmp_path, testing=True)
+    srv.services.create_host(HOST_USER, HOST_PASSWORD)
+    return srv
+
+
+@pytest.fixture
+def host(server):
+    return Host(server.app.test_client())
+
+
+def _present_meeting(host) -> dict:
+    state = host.new_meeting()
+    for key in ("m01", "m02", "m03"):
+        host.ok("POST", f"/api/host/meetings/{state['meeting']['id']}/presence",
+                json={"member_id": key, "present": True, "absent_with_leave": False})
+    return host.state(state["meeting"]["id"])
+
+
+def _events(client, name: str) -> list[dict]:
+    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+
+
+def test_projector_gets_current_state_on_join(server, host):
+    meeting = _present_meeting(host)
+    projector = server.socketio.test_client(server.app)
+    ack = projector.emit("join", {"meeting_id": meeting["meeting"]["id"], "role": "public"}, callback=True)
+    assert ack == {"ok": True}
+    [state] = _events(projector, "state")
+    assert state["meeting"]["title"] == "Kiểm điểm cuối năm 2026"
+    assert state["attendance"]["full_members_present"] == 3
+    assert "members" not in state  # personal codes stay on the host console
+
+
+def test_public_room_sees_turnout_but_no_tally_unless_host_allows(server, host):
+    meeting = _present_meeting(host)
+    meeting_id = meeting["meeting"]["id"]
+    round_id = host.run_round(meeting_id)
+    phone = Phone(server.app.test_client(), server.app.test_client(use_cookies=False))
+    code = next(m["personal_code"] for m in meeting["members"] if m["id"] == "m01")
+    phone.join(meeting["meeting"]["code"], code)
+    phone.vote({"m02": "HTTNV"})
+    hidden = server.services.public_state(meeting_id)["round"]
+    assert hidden["ballots_cast"] == 1 and "tally" not in hidden
+    host.ok("POST", f"/api/host/meetings/{meeting_id}/projector", json={"live": True})
+    shown = server.services.public_state(meeting_id)["round"]
+    assert shown["tally"]["votes"]["m02"]["HTTNV"] == 1
+    host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    closed = server.services.public_state(meeting_id)
+    assert closed["round"]["tracking_codes"] and closed["results"]["profile"] == "21-HD-2019"
+
+
+def test_host_room_requires_login(server, host):
+    meeting = _present_meeting(host)
+    stranger = server.socketio.test_client(server.app)
+    ack = stranger.emit("join", {"meeting_id": meeting["meeting"]["id"], "role": "host"}, callback=True)
+    assert ack["error"]["code"] == "not_logged_in"
+    console = server.socketio.test_client(server.app, flask_test_client=host.client)
+    ack = console.emit("join", {"meeting_id": meeting["meeting"]["id"], "role": "host"}, callback=True)
+    assert ack == {"ok": True}
+    [state] = _events(console, "host_state")
+    assert {m["id"] for m in state["members"]} == {"m01", "m02", "m03", "m04", "m05"}
+
+
+def test_join_with_bad_payload_answers_error(server):
+    client = server.socketio.test_client(server.app)
+    assert client.emit("join", "nonsense", callback=True)["error"]["code"] == "bad_request"
+    ack = client.emit("join", {"meeting_id": "nope", "role": "public"}, callback=True)
+    assert ack["error"]["code"] == "not_found"
+
+
+def test_notifications_are_coalesced(server, host):
+    meeting = _present_meeting(host)
+    meeting_id = meeting["meeting"]["id"]
+    broadcaster = server.app.extensions["phieukin_broadcaster"]
+    before = broadcaster.broadcasts
+    done = threading.Event()
+    original = broadcaster.send_now
+
+    def counting_send(mid):
+        original(mid)
+        done.set()
+
+    broadcaster.send_now = counting_send
+    for _ in range(50):
+        broadcaster.notify(meeting_id)
+    assert done.wait(5)
+    # 50 notifications inside one interval: one broadcast carries them all.
+    assert broadcaster.broadcasts - before == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_live_server_pushes_turnout_to_a_websocket_client(server, host):
+    meeting = _present_meeting(host)
+    meeting_id = meeting["meeting"]["id"]
+    port = _free_port()
+    thread = threading.Thread(
+        target=lambda: server.socketio.run(server.app, host="127.0.0.1", port=port,
+                                           allow_unsafe_werkzeug=True, log_output=False),
+        daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(f"{base}/api/meetings/{meeting_id}/public", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.05)  # waiting for the port to open, not for an event
+
+    turnout_seen = threading.Event()
+    client = sio_client.Client()
+
+    @client.on("state")
+    def on_state(state):
+        if state.get("round") and state["round"]["ballots_cast"] == 1:
+            turnout_seen.set()
+
+    client.connect(base, transports=["websocket"])
+    try:
+        assert client.transport() == "websocket"
+        assert client.call("join", {"meeting_id": meeting_id, "role": "public"}, timeout=5) == {"ok": True}
+        host.run_round(meeting_id)
+        phone = Phone(server.app.test_client(), server.app.test_client(use_cookies=False))
+        code = next(m["personal_code"] for m in meeting["members"] if m["id"] == "m01")
+        phone.join(meeting["meeting"]["code"], code)
+        phone.vote({"m01": "HTTNV"})
+        assert turnout_seen.wait(5), "the projector never saw the ballot counted"
+    finally:
+        client.disconnect()

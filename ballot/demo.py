@@ -30,8 +30,8 @@ def demo_rows(count: int, review_date: dt.date) -> list[dict[str, Any]]:
             "id": f"m{i + 1:02d}",
             "name": name,
             "role": ROLES[i] if i < len(ROLES) else ROLES[-1],
-            "status": "du_bi" if i % 8 == 7 else "chinh_thuc",
-            "admitted_on": (review_date - dt.timedelta(days=300 if i % 8 == 7 else 3650 + 97 * i)).isoformat(),
+            "status": "du_bi" if _probationary(i) else "chinh_thuc",
+            "admitted_on": (review_date - dt.timedelta(days=_days_in_party(i))).isoformat(),
             "self_level": "HTTNV" if i % 4 else "HTXSNV",
             "committee_level": "HTTNV" if i % 5 else "HTXSNV",
             "civil_servant_level": "HTTNV" if i == 4 else None,
@@ -39,6 +39,16 @@ def demo_rows(count: int, review_date: dt.date) -> list[dict[str, Any]]:
             "disciplined_this_year": i == 9,
         })
     return rows
+
+
+def _probationary(i: int) -> bool:
+    return i % 8 == 3 or i == 10
+
+
+def _days_in_party(i: int) -> int:
+    if i == 10:
+        return 100  # admitted under 6 months ago: reviewed, not classified (II.B.6)
+    return 300 if _probationary(i) else 3650 + 97 * i
 
 
 def create_demo(services: Services, members: int, today: dt.date | None = None) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from typing import Any, Callable
 
 from ballot.db import Database, database_url
 from ballot.models import CheckIn, HostAccount, Meeting, Member, Round
-from ballot.services import meetings, proposal, rounds
-from ballot.services.codes import new_id, normalise_code
-from ballot.services.errors import ServiceError, conflict, forbidden, invalid, not_found
+from ballot.services import checkin, meetings, proposal, rounds
+from ballot.services.codes import normalise_code
+from ballot.services.errors import ServiceError, conflict, invalid, not_found
 
 Notify = Callable[[str], None]
 
@@ -89,21 +89,7 @@ class Services:
     def decide_check_in(self, host_id: int, meeting_id: str, check_in_id: str, approve: bool) -> None:
         with self.db.session() as s:
             host, meeting = self._host_meeting(s, host_id, meeting_id)
-            meetings.ensure_editable(meeting)
-            check_in = s.get(CheckIn, check_in_id)
-            if check_in is None or check_in.meeting_id != meeting.id:
-                raise not_found("lượt tham gia")
-            if check_in.state != "pending":
-                raise conflict("check_in_decided", "Lượt tham gia này đã được xử lý.")
-            check_in.state = "approved" if approve else "refused"
-            if approve:
-                check_in.member.present = True
-                check_in.member.absent_with_leave = False
-            from ballot.services import audit
-
-            audit.record(s, meeting.id, host.username,
-                         "check_in_approved" if approve else "check_in_refused",
-                         member=check_in.member.key)
+            checkin.decide(s, host, meeting, check_in_id, approve)
         self.notify(meeting_id)
 
     def create_round(self, host_id: int, meeting_id: str, body: Any) -> str:
@@ -150,12 +136,8 @@ class Services:
             raise invalid("bad_request", "Cần mã cuộc họp và mã cá nhân.")
         with self.db.session() as s:
             meeting = meetings.meeting_by_code(s, normalise_code(body["meeting_code"]))
-            code = normalise_code(body["personal_code"])
-            member = next((m for m in meeting.members if m.personal_code == code), None)
-            if member is None:
-                raise ServiceError("bad_personal_code", "Mã cá nhân không đúng.", 401)
-            check_in = self._check_in(s, meeting, member, "approved")
-            result = self._voter_view(meeting, member, check_in)
+            check_in = checkin.join_with_code(s, meeting, body["personal_code"])
+            result = self._voter_view(meeting, check_in.member, check_in)
         self.notify(result["meeting"]["id"])
         return result
 
@@ -166,9 +148,8 @@ class Services:
             raise invalid("bad_request", "Cần mã cuộc họp và đảng viên đã chọn.")
         with self.db.session() as s:
             meeting = meetings.meeting_by_code(s, normalise_code(body["meeting_code"]))
-            meetings.ensure_editable(meeting)
             member = meetings.member_by_key(meeting, body["member_id"])
-            check_in = self._check_in(s, meeting, member, "pending", present=False)
+            check_in = checkin.join_by_name(s, meeting, member)
             result = self._voter_view(meeting, member, check_in)
         self.notify(result["meeting"]["id"])
         return result
@@ -181,7 +162,8 @@ class Services:
 
     def voter_state(self, check_in_id: str) -> dict[str, Any]:
         with self.db.session() as s:
-            check_in, member, meeting = self._voter(s, check_in_id, require_approved=False)
+            check_in = checkin.voter(s, check_in_id, require_approved=False)
+            member, meeting = check_in.member, check_in.member.meeting
             round_ = _current_round(meeting)
             can_vote = check_in.state == "approved" and rounds.may_vote(member)
             return {
@@ -201,7 +183,7 @@ class Services:
         if not isinstance(body, dict):
             raise invalid("bad_request", "Nội dung yêu cầu phải là một đối tượng JSON.")
         with self.db.session() as s:
-            _, member, _ = self._voter(s, check_in_id, require_approved=True)
+            member = checkin.voter(s, check_in_id, require_approved=True).member
             round_ = rounds.get_round(s, round_id)
             signature = rounds.sign_blinded(s, self.vault, round_, member, body.get("blinded"))
             meeting_id = round_.meeting_id
@@ -260,28 +242,6 @@ class Services:
         round_ = rounds.get_round(s, round_id)
         meetings.meeting_for_host(s, self._host(s, host_id), round_.meeting_id)
         return round_
-
-    @staticmethod
-    def _check_in(s, meeting: Meeting, member: Member, state: str, present: bool = True) -> CheckIn:
-        meetings.ensure_editable(meeting)
-        check_in = CheckIn(id=new_id(), meeting_id=meeting.id, member_id=member.id, state=state)
-        s.add(check_in)
-        if present:
-            member.present = True
-            member.absent_with_leave = False
-        from ballot.services import audit
-
-        audit.record(s, meeting.id, f"member:{member.key}", f"check_in_{state}")
-        return check_in
-
-    @staticmethod
-    def _voter(s, check_in_id: str, require_approved: bool) -> tuple[CheckIn, Member, Meeting]:
-        check_in = s.get(CheckIn, check_in_id) if isinstance(check_in_id, str) else None
-        if check_in is None or check_in.state == "refused":
-            raise ServiceError("not_checked_in", "Bạn chưa tham gia cuộc họp (hoặc đã bị từ chối).", 401)
-        if require_approved and check_in.state != "approved":
-            raise forbidden("check_in_pending", "Chủ tọa chưa xác nhận bạn.")
-        return check_in, check_in.member, check_in.member.meeting
 
     @staticmethod
     def _voter_view(meeting: Meeting, member: Member, check_in: CheckIn) -> dict[str, Any]:

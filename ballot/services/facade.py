@@ -113,7 +113,7 @@ class Services:
     def close_round(self, host_id: int, round_id: str) -> None:
         with self.db.session() as s:
             round_ = self._host_round(s, host_id, round_id)
-            rounds.close_round(s, self.vault, self._host(s, host_id).username, round_)
+            rounds.close_round(s, self._host(s, host_id).username, round_)
             meeting_id = round_.meeting_id
         self.vault.destroy(round_id)  # after the commit: a failed close keeps its key
         self.notify(meeting_id)

@@ -31,12 +31,14 @@ ORGANISATION_QUESTION = "chi_bo"
 MAX_BALLOT_BYTES = 64 * 1024
 
 
-@dataclass(frozen=True)
 class KeyVault:
-    """Where the private keys of open rounds live: one 0600 PEM file per round."""
+    """Where the private keys of open rounds live: one 0600 PEM file per round
+    (so a restarted server goes on signing), cached in memory while in use."""
 
-    directory: Path
-    bits: int = 2048
+    def __init__(self, directory: Path, bits: int = 2048) -> None:
+        self.directory = directory
+        self.bits = bits
+        self._loaded: dict[str, blind_rsa.rsa.RSAPrivateKey] = {}
 
     def path(self, round_id: str) -> Path:
         return self.directory / f"round-{round_id}.pem"
@@ -44,26 +46,24 @@ class KeyVault:
     def create(self, round_id: str) -> blind_rsa.rsa.RSAPublicKey:
         self.directory.mkdir(parents=True, exist_ok=True)
         key = blind_rsa.generate_private_key(self.bits)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
         fd = os.open(self.path(round_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
+            handle.write(blind_rsa.private_key_to_pem(key))
             handle.flush()
             os.fsync(handle.fileno())
         return key.public_key()
 
-    def load(self, round_id: str):
-        try:
-            pem = self.path(round_id).read_bytes()
-        except FileNotFoundError:
-            raise conflict("round_key_gone", "Khóa của vòng này đã bị hủy.") from None
-        return serialization.load_pem_private_key(pem, password=None)
+    def load(self, round_id: str) -> blind_rsa.rsa.RSAPrivateKey:
+        if round_id not in self._loaded:
+            try:
+                pem = self.path(round_id).read_bytes()
+            except FileNotFoundError:
+                raise conflict("round_key_gone", "Khóa của vòng này đã bị hủy.") from None
+            self._loaded[round_id] = blind_rsa.private_key_from_pem(pem)
+        return self._loaded[round_id]
 
     def destroy(self, round_id: str) -> None:
+        self._loaded.pop(round_id, None)
         self.path(round_id).unlink(missing_ok=True)
 
 
@@ -141,7 +141,7 @@ def open_round(session: Session, actor: str, round_: Round) -> Round:
     return round_
 
 
-def close_round(session: Session, vault: KeyVault, actor: str, round_: Round) -> Round:
+def close_round(session: Session, actor: str, round_: Round) -> Round:
     if round_.status != "open":
         raise conflict("round_not_open", "Vòng này không đang mở.")
     round_.status = "closed"
@@ -149,7 +149,7 @@ def close_round(session: Session, vault: KeyVault, actor: str, round_: Round) ->
     audit.record(session, round_.meeting_id, actor, "round_closed", round=round_.id,
                  ballots=ballot_count(session, round_.id))
     session.flush()
-    # The key goes only once the closing is certain to commit; see close_and_destroy.
+    # The key is destroyed by the caller once this has committed (Services.close_round).
     return round_
 
 

@@ -7,9 +7,19 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 
-from ballot.web import services_of
+from ballot.web import PROJECT_ROOT, services_of
 
 bp = Blueprint("pages", __name__)
 
@@ -22,6 +32,21 @@ def index():
 @bp.get("/host")
 def host_console():
     return render_template("host.html")
+
+
+@bp.get("/host/meetings/<meeting_id>/slips")
+def join_slips(meeting_id: str):
+    """Printable personal join slips; the codes come from the host API."""
+    if not session.get("host"):
+        return redirect(url_for("pages.host_console"))
+    return render_template("slips.html", meeting_id=meeting_id)
+
+
+@bp.get("/host/roster-sample.csv")
+def roster_sample():
+    """The sample roster (examples/roster-sample.csv), columns as in services/roster.py."""
+    return send_from_directory(PROJECT_ROOT / "examples", "roster-sample.csv",
+                               mimetype="text/csv", as_attachment=True)
 
 
 @bp.get("/projector/<meeting_id>")

@@ -1,0 +1,162 @@
+"""Immutable input of the engine: a scenario (organisation, settings, members, tally).
+
+Built by `ballot.rules.scenario.parse_scenario` from JSON, or directly by the
+services layer. Nothing here validates: the parser does, once, at the border.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from fractions import Fraction
+from types import MappingProxyType
+
+from ballot.rules.levels import Grade, Level
+
+
+class OrganisationKind(Enum):
+    # A chi bộ cơ sở decides its members' levels itself (II.B.2.5, bước 2), so the
+    # 20% cap binds there; a chi bộ trực thuộc only proposes to its đảng ủy cơ sở.
+    CHI_BO_CO_SO = "chi_bo_co_so"
+    CHI_BO_TRUC_THUOC = "chi_bo_truc_thuoc"
+
+
+class MembershipStatus(Enum):
+    FULL = "chinh_thuc"  # đảng viên chính thức: votes
+    PROBATIONARY = "du_bi"  # đảng viên dự bị: classified, does not vote
+
+
+class Denominator(Enum):
+    ENTITLED = "entitled"  # full members not exempt, suspended or absent with leave
+    PRESENT = "present"  # full members present (and able to vote)
+    BALLOTS = "ballots"  # ballots cast
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: str = ""
+    kind: OrganisationKind = OrganisationKind.CHI_BO_TRUC_THUOC
+    disciplined: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Share of the denominator that the votes for a level and above must exceed.
+
+    KHTNV has no threshold of its own in the scenario schema: it is reached with
+    the HTNV threshold, so that "no level reached" means too few votes at all.
+    """
+
+    htxsnv: Fraction = Fraction(1, 2)
+    httnv: Fraction = Fraction(1, 2)
+    htnv: Fraction = Fraction(1, 2)
+
+    def for_level(self, level: Level) -> Fraction:
+        if level is Level.HTXSNV:
+            return self.htxsnv
+        if level is Level.HTTNV:
+            return self.httnv
+        return self.htnv
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    denominator: Denominator = Denominator.ENTITLED
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+@dataclass(frozen=True, slots=True)
+class Criteria:
+    """Self-assessed grades of Mẫu 02: the task criteria and all the others."""
+
+    tasks: Grade
+    other: Grade
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    id: str
+    name: str
+    status: MembershipStatus
+    admitted_on: date
+    present: bool = True
+    absent_with_leave: bool = False
+    exempt: bool = False
+    suspended: bool = False
+    disciplined_this_year: bool = False
+    degradation_concluded: bool = False
+    targets_completed_pct: Fraction = Fraction(100)
+    sick_leave_months: Fraction = Fraction(0)
+    maternity_leave: bool = False
+    civil_servant_level: Level | None = None
+    criteria: Criteria | None = None
+    heads_collective_level: Level | None = None
+    self_level: Level | None = None
+    committee_level: Level | None = None
+
+    @property
+    def is_full_member(self) -> bool:
+        return self.status is MembershipStatus.FULL
+
+    @property
+    def may_vote(self) -> bool:
+        """A full member, present, whose party rights are not exempted or suspended."""
+        return self.is_full_member and self.present and not self.exempt and not self.suspended
+
+
+@dataclass(frozen=True, slots=True)
+class Votes:
+    """Votes one member received, per level. Abstentions are not stored."""
+
+    htxsnv: int = 0
+    httnv: int = 0
+    htnv: int = 0
+    khtnv: int = 0
+
+    def for_level(self, level: Level) -> int:
+        return {
+            Level.HTXSNV: self.htxsnv,
+            Level.HTTNV: self.httnv,
+            Level.HTNV: self.htnv,
+            Level.KHTNV: self.khtnv,
+        }[level]
+
+    def at_or_above(self, level: Level) -> int:
+        return sum(self.for_level(other) for other in Level if other >= level)
+
+    @property
+    def total(self) -> int:
+        return self.htxsnv + self.httnv + self.htnv + self.khtnv
+
+    @classmethod
+    def from_levels(cls, counts: Mapping[Level, int]) -> Votes:
+        return cls(
+            htxsnv=counts.get(Level.HTXSNV, 0),
+            httnv=counts.get(Level.HTTNV, 0),
+            htnv=counts.get(Level.HTNV, 0),
+            khtnv=counts.get(Level.KHTNV, 0),
+        )
+
+
+NO_VOTES = Votes()
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    ballots: int
+    votes: Mapping[str, Votes] = field(default_factory=lambda: MappingProxyType({}))
+
+    def votes_for(self, member_id: str) -> Votes:
+        return self.votes.get(member_id, NO_VOTES)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    profile: str
+    review_date: date
+    organisation: Organisation
+    settings: Settings
+    members: tuple[MemberFacts, ...]
+    tally: Tally

@@ -1,0 +1,88 @@
+"""Immutable output of the engine: the chi bộ's proposal (DESIGN 2.6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from fractions import Fraction
+
+from ballot.rules.levels import Level
+from ballot.rules.model import Votes
+
+
+class MemberStatus(Enum):
+    CLASSIFIED = "classified"
+    NOT_CLASSIFIED = "not_classified"  # exempt, suspended, admitted under 6 months
+    ABSENT = "absent"  # to be classified as soon as possible (II.B.6)
+    UNDETERMINED = "undetermined"  # no level reached by the ballots
+    TIE = "tie"  # equal HTXSNV shares straddling the 20% cap: the meeting decides
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why something was decided: a stable code, the seed section, a Vietnamese text."""
+
+    code: str
+    section: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberResult:
+    id: str
+    name: str
+    status: MemberStatus
+    voted_level: Level | None  # from the ballots alone
+    level: Level | None  # final proposed level; None unless status is CLASSIFIED
+    votes: Votes
+    shares: Mapping[Level, Fraction]  # votes / denominator, exact
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    htxsnv: int
+    httnv: int
+    htnv: int
+    khtnv: int
+    classified: int
+
+    def for_level(self, level: Level) -> int:
+        return {
+            Level.HTXSNV: self.htxsnv,
+            Level.HTTNV: self.httnv,
+            Level.HTNV: self.htnv,
+            Level.KHTNV: self.khtnv,
+        }[level]
+
+
+@dataclass(frozen=True, slots=True)
+class CapReport:
+    candidates: int  # k: classified HTXSNV after per-member constraints
+    good: int  # h: classified HTTNV after per-member constraints
+    max_excellent: int  # x: how many may stay HTXSNV
+    binding: bool  # False: advice only (chi bộ trực thuộc)
+    tied: tuple[str, ...]  # member ids with equal shares straddling the cut
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationResult:
+    max_level: Level | None  # None only when no member could be counted
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    profile: str
+    members: tuple[MemberResult, ...]
+    totals: Totals
+    cap: CapReport
+    organisation: OrganisationResult
+    denominator: int
+
+    def member(self, member_id: str) -> MemberResult:
+        for result in self.members:
+            if result.id == member_id:
+                return result
+        raise KeyError(member_id)

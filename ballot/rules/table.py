@@ -1,0 +1,191 @@
+"""The proposal as a plain-text Vietnamese table (`ballot classify --format table`).
+
+Pure: returns a string. Names are NFC-normalised for display so that column
+widths count letters, not combining marks.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from fractions import Fraction
+
+from ballot.rules.levels import LEVEL_NAMES_VI, LEVELS_DESCENDING, Level
+from ballot.rules.model import Denominator, MemberFacts, OrganisationKind, Scenario
+from ballot.rules.profiles import get_profile
+from ballot.rules.results import MemberResult, MemberStatus, Proposal, Reason
+from ballot.rules.text import percent_vi
+
+WIDTH = 100
+REASON_INDENT = " " * 7
+
+_KIND_VI = {
+    OrganisationKind.CHI_BO_CO_SO: "chi bộ cơ sở",
+    OrganisationKind.CHI_BO_TRUC_THUOC: "chi bộ trực thuộc đảng ủy cơ sở",
+}
+_DENOMINATOR_VI = {
+    Denominator.ENTITLED: "đảng viên chính thức có quyền biểu quyết",
+    Denominator.PRESENT: "đảng viên chính thức có mặt",
+    Denominator.BALLOTS: "số phiếu thu về",
+}
+_STATUS_VI = {
+    MemberStatus.NOT_CLASSIFIED: "Không xếp loại",
+    MemberStatus.ABSENT: "Vắng mặt, xếp loại sau",
+    MemberStatus.UNDETERMINED: "Chưa xác định",
+    MemberStatus.TIE: "Bằng phiếu, chi bộ quyết định",
+}
+_MEMBERSHIP_VI = {"chinh_thuc": "chính thức", "du_bi": "dự bị"}
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _level_vi(level: Level | None) -> str:
+    return "—" if level is None else LEVEL_NAMES_VI[level]
+
+
+def _outcome_vi(result: MemberResult) -> str:
+    if result.status is MemberStatus.CLASSIFIED:
+        return _level_vi(result.level)
+    return _STATUS_VI[result.status]
+
+
+def _votes_vi(result: MemberResult) -> str:
+    return "/".join(str(result.votes.for_level(level)) for level in LEVELS_DESCENDING)
+
+
+def _reason_lines(reason: Reason, indent: str = REASON_INDENT) -> list[str]:
+    return textwrap.wrap(
+        f"• [{reason.section}] {reason.message}",
+        width=WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+    )
+
+
+def _header(scenario: Scenario, proposal: Proposal) -> list[str]:
+    org = scenario.organisation
+    profile = get_profile(proposal.profile)
+    thresholds = ", ".join(
+        f"{level.value} > {percent_vi(scenario.settings.thresholds.for_level(level))}"
+        for level in LEVELS_DESCENDING[:-1]
+    )
+    return [
+        "ĐỀ XUẤT XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN",
+        f"{_nfc(org.name) or 'Chi bộ'} ({_KIND_VI[org.kind]})",
+        f"Ngày xếp loại: {scenario.review_date.strftime('%d/%m/%Y')}",
+        f"Hồ sơ quy tắc: {profile.name} ({profile.title})",
+        f"Mẫu số tính tỷ lệ: {proposal.denominator} "
+        f"({_DENOMINATOR_VI[scenario.settings.denominator]}); "
+        f"số phiếu thu về: {scenario.tally.ballots}",
+        f"Ngưỡng đạt (số phiếu từ mức đó trở lên / mẫu số): {thresholds}",
+    ]
+
+
+def _member_rows(scenario: Scenario, proposal: Proposal) -> list[str]:
+    facts = {member.id: member for member in scenario.members}
+    name_width = max(len(_nfc(r.name)) for r in proposal.members)
+    name_width = max(name_width, len("Họ và tên"))
+    level_width = max(len(name) for name in LEVEL_NAMES_VI.values())
+    row = f"{{:>3}}  {{:<{name_width}}}  {{:<15}}  {{:<{level_width}}}  {{}}"
+    lines = [
+        row.format("STT", "Họ và tên", "Phiếu XS/T/HT/K", "Mức theo phiếu", "Đề xuất"),
+        "-" * min(WIDTH, 3 + name_width + 15 + level_width + 40),
+    ]
+    for number, result in enumerate(proposal.members, start=1):
+        lines.append(
+            row.format(
+                number,
+                _nfc(result.name),
+                _votes_vi(result),
+                _level_vi(result.voted_level),
+                _outcome_vi(result),
+            )
+        )
+        lines.extend(_member_details(facts[result.id]))
+        for reason in result.reasons:
+            lines.extend(_reason_lines(reason))
+    return lines
+
+
+def _member_details(member: MemberFacts) -> list[str]:
+    parts = [f"Đảng viên {_MEMBERSHIP_VI[member.status.value]}"]
+    if member.self_level is not None:
+        parts.append(f"tự nhận: {_level_vi(member.self_level)}")
+    if member.committee_level is not None:
+        parts.append(f"chi ủy đề xuất: {_level_vi(member.committee_level)}")
+    return textwrap.wrap(
+        "; ".join(parts),
+        width=WIDTH,
+        initial_indent=REASON_INDENT,
+        subsequent_indent=REASON_INDENT + "  ",
+    )
+
+
+def _totals(proposal: Proposal) -> list[str]:
+    totals = proposal.totals
+    lines = ["", f"TỔNG HỢP ({totals.classified} đảng viên được xếp loại)"]
+    for level in LEVELS_DESCENDING:
+        count = totals.for_level(level)
+        share = percent_vi(Fraction(count, totals.classified)) if totals.classified else "—"
+        lines.append(f"  {LEVEL_NAMES_VI[level]:<30} {count:>4}   {share}")
+    others = {
+        status: sum(1 for r in proposal.members if r.status is status) for status in _STATUS_VI
+    }
+    lines.extend(f"  {_STATUS_VI[s]:<30} {n:>4}" for s, n in others.items() if n)
+    return lines
+
+
+def _cap(proposal: Proposal) -> list[str]:
+    cap = proposal.cap
+    rule = get_profile(proposal.profile).excellence_cap
+    ratio = percent_vi(rule.ratio)
+    scope = (
+        "áp dụng tại chi bộ (chi bộ cơ sở)"
+        if cap.binding
+        else "để tham khảo; đảng ủy cơ sở áp dụng trên toàn đảng bộ"
+    )
+    lines = [
+        "",
+        f"GIỚI HẠN {ratio} ĐẢNG VIÊN HOÀN THÀNH XUẤT SẮC NHIỆM VỤ "
+        f"[{rule.section}, {rule.small_section}]",
+        f"  k = {cap.candidates} đồng chí đạt “Hoàn thành xuất sắc nhiệm vụ”, "
+        f"h = {cap.good} “Hoàn thành tốt nhiệm vụ”",
+        *textwrap.wrap(
+            f"tối đa x = {cap.max_excellent} (số nguyên lớn nhất với x ≤ {ratio} × (h + k − x), "
+            f"làm tròn xuống; nơi có dưới {rule.small_count} đồng chí “Hoàn thành tốt nhiệm vụ” "
+            f"vẫn được chọn {rule.small_allowance}): {scope}.",
+            width=WIDTH,
+            initial_indent="  ",
+            subsequent_indent="    ",
+        ),
+    ]
+    if cap.tied:
+        names = {r.id: _nfc(r.name) for r in proposal.members}
+        lines.append("  Bằng phiếu tại ngưỡng: " + ", ".join(names[i] for i in cap.tied))
+    return lines
+
+
+def _organisation(proposal: Proposal) -> list[str]:
+    organisation = proposal.organisation
+    lines = [
+        "",
+        "MỨC XẾP LOẠI CAO NHẤT CỦA CHI BỘ THEO KẾT QUẢ ĐẢNG VIÊN: "
+        + _level_vi(organisation.max_level),
+    ]
+    for reason in organisation.reasons:
+        lines.extend(_reason_lines(reason, indent="  "))
+    return lines
+
+
+def render_table(scenario: Scenario, proposal: Proposal) -> str:
+    lines = [
+        *_header(scenario, proposal),
+        "",
+        *_member_rows(scenario, proposal),
+        *_totals(proposal),
+        *_cap(proposal),
+        *_organisation(proposal),
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,35 @@
+"""Vietnamese number formatting for reason messages and the table (decimal comma)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+
+def round_fraction(value: Fraction, places: int) -> Decimal:
+    """Exact half-up rounding of a fraction to `places` decimals (no float on the way)."""
+    scaled = value * 10**places
+    # floor(scaled + 1/2) is half-up for the non-negative values used here.
+    whole = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
+    return Decimal(whole).scaleb(-places)
+
+
+def percent_vi(value: Fraction, places: int = 2) -> str:
+    """0.86956… → "86,96%"; 1/2 → "50%"; trailing zeros after the comma are dropped."""
+    rounded = round_fraction(value * 100, places)
+    text = f"{rounded:.{places}f}".rstrip("0").rstrip(".") if places else f"{rounded}"
+    return text.replace(".", ",") + "%"
+
+
+def count_of(part: int, whole: int) -> str:
+    """ "20/23 (86,96%)", or "0/0" when there is nothing to divide by."""
+    if whole == 0:
+        return f"{part}/0"
+    return f"{part}/{whole} ({percent_vi(Fraction(part, whole))})"
+
+
+def votes_of(part: int, whole: int) -> str:
+    """ "20/23 phiếu (86,96%)", or "0/0 phiếu" when there is nothing to divide by."""
+    if whole == 0:
+        return f"{part}/0 phiếu"
+    return f"{part}/{whole} phiếu ({percent_vi(Fraction(part, whole))})"

@@ -242,3 +242,14 @@ def test_round_key_destroyed_at_close(server, host, meeting, tmp_path):
     assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600
     host.ok("POST", f"/api/host/rounds/{round_id}/close")
     assert not key_file.exists()
+
+
+def test_member_who_took_a_ballot_cannot_be_marked_absent(server, host, meeting):
+    meeting_id = meeting["meeting"]["id"]
+    p = joined(server, meeting, "m02")
+    host.run_round(meeting_id)
+    p.vote({"m01": "HTTNV"})
+    answer = host.call("POST", f"/api/host/meetings/{meeting_id}/presence",
+                       json={"member_id": "m02", "present": False, "absent_with_leave": True})
+    assert answer.status_code == 409 and error_code(answer) == "member_has_voted"
+    assert next(m for m in host.state(meeting_id)["members"] if m["id"] == "m02")["present"] is True

@@ -157,11 +157,23 @@ def set_presence(
     if present and absent_with_leave:
         raise invalid("bad_presence", "Không thể vừa có mặt vừa vắng có phép.")
     member = member_by_key(meeting, member_key)
+    if not present and _has_taken_a_ballot(session, member):
+        # The sign-in sheet says they were here; the count of ballots relies on it.
+        raise conflict("member_has_voted", f"{member.name} đã nhận phiếu trong một vòng, "
+                       "không thể đánh dấu vắng mặt.")
     member.present = present
     member.absent_with_leave = absent_with_leave
     audit.record(session, meeting.id, host.username, "presence_set", member=member_key,
                  present=present, absent_with_leave=absent_with_leave)
     return member
+
+
+def _has_taken_a_ballot(session: Session, member: Member) -> bool:
+    from ballot.models import SignatureIssuance
+
+    return session.scalar(
+        select(SignatureIssuance.id).where(SignatureIssuance.member_id == member.id).limit(1)
+    ) is not None
 
 
 def quorum(meeting: Meeting) -> dict[str, Any]:

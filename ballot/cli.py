@@ -42,6 +42,26 @@ def _run_keys(args: argparse.Namespace) -> int:
     return run_keys(args.keys_command, args.dir)
 
 
+def _add_verify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "verify",
+        help="Kiểm tra gói chứng thực của chi bộ / verify a certified bundle",
+    )
+    p.add_argument("bundle", help="tệp gói chứng thực (.json)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--key", metavar="PUBLIC_KEY",
+                     help="khóa công khai của chi bộ: tệp PEM, hoặc base64url như `ballot keys show` in")
+    who.add_argument("--fingerprint", metavar="FP", help="dấu vân tay khóa của chi bộ (SHA-256)")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ (mặc định: vi)")
+    p.set_defaults(handler=_run_verify)
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from ballot.report.cli import run_verify
+
+    return run_verify(args.bundle, args.key, args.fingerprint, args.lang)
+
+
 def _add_server_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (mặc định: mọi giao diện LAN)")
     p.add_argument("--port", type=int, default=5000)
@@ -123,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_classify(sub)
     _add_keys(sub)
+    _add_verify(sub)
     _add_serve(sub)
     _add_demo(sub)
     return parser

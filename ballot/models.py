@@ -213,3 +213,21 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Certificate(Base):
+    """The certified bundle of a meeting (DESIGN section 3, "Certification").
+
+    One per meeting (the primary key is the meeting), written in the same
+    transaction that freezes the meeting, so a meeting is certified exactly
+    when its bundle exists. The bundle is kept byte for byte as it was signed
+    and served; the PDF and the spreadsheet are derived from it on request."""
+
+    __tablename__ = "certificate"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
+    bundle_json: Mapped[str] = mapped_column(Text)
+    bundle_hash: Mapped[str] = mapped_column(String(80))
+    signer_fingerprint: Mapped[str] = mapped_column(String(80))
+    certified_by: Mapped[str] = mapped_column(String(100))
+    certified_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -13,3 +13,10 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(autouse=True)
+def isolated_keys_dir(tmp_path_factory, monkeypatch):
+    """Servers started by a test (in-process or as a subprocess) keep their
+    certification key in a fresh folder, never in the repository's keys/."""
+    monkeypatch.setenv("PHIEUKIN_KEYS_DIR", str(tmp_path_factory.mktemp("keys")))

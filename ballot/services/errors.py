@@ -27,3 +27,13 @@ def forbidden(code: str, message: str) -> ServiceError:
 
 def invalid(code: str, message: str) -> ServiceError:
     return ServiceError(code, message, 400)
+
+
+class MeetingCertified(ServiceError):
+    """A change to a certified (frozen) meeting. Carries the meeting so that the
+    refusal itself can be audited after the refused unit of work rolls back."""
+
+    def __init__(self, meeting_id: str) -> None:
+        super().__init__("meeting_certified",
+                         "Cuộc họp đã được chứng thực, không thể thay đổi gì nữa.", 409)
+        self.meeting_id = meeting_id

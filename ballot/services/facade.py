@@ -6,16 +6,38 @@ round key, notifying the realtime layer) done after the commit and never before.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
 
+from ballot.crypto.keys_cli import passphrase_from_env
+from ballot.crypto.keys_cli import resolve_directory as resolve_keys_directory
 from ballot.db import Database, database_url
 from ballot.models import CheckIn, HostAccount, Meeting, Member, Round
-from ballot.services import checkin, meetings, proposal, rounds
+from ballot.services import audit, checkin, meetings, proposal, rounds
+from ballot.services import certify as certification
 from ballot.services.codes import normalise_code
-from ballot.services.errors import ServiceError, conflict, invalid, not_found
+from ballot.services.errors import MeetingCertified, ServiceError, conflict, invalid, not_found
 
 Notify = Callable[[str], None]
+
+
+def _refusals_audited(attempt: str, who: str = "host"):
+    """A change refused because the meeting is certified is itself recorded (issue 5):
+    the refused unit of work rolled back, so the audit event gets its own."""
+
+    def decorate(method):
+        @wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except MeetingCertified as exc:
+                self._record_refusal(exc.meeting_id, who, args, attempt)
+                raise
+
+        return wrapper
+
+    return decorate
 
 
 @dataclass
@@ -23,12 +45,21 @@ class Services:
     data_dir: Path
     key_bits: int = 2048
     notify: Notify = field(default=lambda meeting_id: None)
+    # The chi bộ's certification key (DESIGN 3): PHIEUKIN_KEYS_DIR, else ./keys, the
+    # same folder `ballot keys init` writes, so the key made there is the one used;
+    # its passphrase from PHIEUKIN_KEY_PASSPHRASE when not given.
+    keys_dir: Path | None = None
+    key_passphrase: bytes | None = None
 
     def __post_init__(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = Database(database_url(self.data_dir))
         self.db.migrate()
         self.vault = rounds.KeyVault(self.data_dir / "round-keys", self.key_bits)
+        if self.keys_dir is None:
+            self.keys_dir = resolve_keys_directory(None)
+        if self.key_passphrase is None:
+            self.key_passphrase = passphrase_from_env()
 
     # --- host -------------------------------------------------------------------------
 
@@ -54,6 +85,7 @@ class Services:
         with self.db.session() as s:
             return meetings.create_meeting(s, self._host(s, host_id), fields).id
 
+    @_refusals_audited("import_roster", who="host")
     def import_roster(self, host_id: int, meeting_id: str, rows: list[dict[str, Any]]) -> int:
         with self.db.session() as s:
             host, meeting = self._host_meeting(s, host_id, meeting_id)
@@ -61,12 +93,14 @@ class Services:
         self.notify(meeting_id)
         return count
 
+    @_refusals_audited("update_member", who="host")
     def update_member(self, host_id: int, meeting_id: str, member_key: str, changes: dict) -> None:
         with self.db.session() as s:
             host, meeting = self._host_meeting(s, host_id, meeting_id)
             meetings.update_member(s, host, meeting, member_key, changes)
         self.notify(meeting_id)
 
+    @_refusals_audited("set_presence", who="host")
     def set_presence(self, host_id: int, meeting_id: str, body: Any) -> None:
         if not isinstance(body, dict) or not isinstance(body.get("member_id"), str) \
                 or not isinstance(body.get("present"), bool) \
@@ -78,6 +112,7 @@ class Services:
                                   body.get("absent_with_leave", False))
         self.notify(meeting_id)
 
+    @_refusals_audited("set_projector_live", who="host")
     def set_projector_live(self, host_id: int, meeting_id: str, live: Any) -> None:
         if not isinstance(live, bool):
             raise invalid("bad_request", "Trường “live” phải là đúng/sai.")
@@ -86,12 +121,14 @@ class Services:
             meetings.set_projector_live(s, host, meeting, live)
         self.notify(meeting_id)
 
+    @_refusals_audited("decide_check_in", who="host")
     def decide_check_in(self, host_id: int, meeting_id: str, check_in_id: str, approve: bool) -> None:
         with self.db.session() as s:
             host, meeting = self._host_meeting(s, host_id, meeting_id)
             checkin.decide(s, host, meeting, check_in_id, approve)
         self.notify(meeting_id)
 
+    @_refusals_audited("create_round", who="host")
     def create_round(self, host_id: int, meeting_id: str, body: Any) -> str:
         if not isinstance(body, dict):
             raise invalid("bad_request", "Nội dung yêu cầu phải là một đối tượng JSON.")
@@ -103,6 +140,7 @@ class Services:
         self.notify(meeting_id)
         return round_id
 
+    @_refusals_audited("open_round", who="host")
     def open_round(self, host_id: int, round_id: str) -> None:
         with self.db.session() as s:
             round_ = self._host_round(s, host_id, round_id)
@@ -110,6 +148,7 @@ class Services:
             meeting_id = round_.meeting_id
         self.notify(meeting_id)
 
+    @_refusals_audited("close_round", who="host")
     def close_round(self, host_id: int, round_id: str) -> None:
         with self.db.session() as s:
             round_ = self._host_round(s, host_id, round_id)
@@ -125,8 +164,78 @@ class Services:
                 raise conflict("no_closed_round", "Chưa có vòng bỏ phiếu nào kết thúc.")
             return proposal.compute(s, meeting)
 
+    # --- certification (issue 5) -------------------------------------------------------
+
+    @_refusals_audited("certify", who="host")
+    def certify(self, host_id: int, meeting_id: str) -> bytes:
+        """Freeze the meeting and issue its signed bundle; returns the bundle file."""
+        signing_key = self._signing_key()  # before the unit of work: a bad key changes nothing
+        with self.db.session() as s:
+            host, meeting = self._host_meeting(s, host_id, meeting_id)
+            drafts = certification.draft_round_ids(meeting)
+            data = certification.certify(s, host, meeting, signing_key).bundle_json
+        for round_id in drafts:
+            self.vault.destroy(round_id)  # never opened, now never can be
+        self.notify(meeting_id)
+        return data.encode()
+
+    def certified_bundle(self, host_id: int, meeting_id: str) -> bytes:
+        with self.db.session() as s:
+            _, meeting = self._host_meeting(s, host_id, meeting_id)
+            return certification.certificate_of(s, meeting).bundle_json.encode()
+
+    def minutes_pdf(self, host_id: int, meeting_id: str) -> bytes:
+        from ballot.report.canonical import load_bundle
+        from ballot.report.pdf import minutes_pdf
+
+        return minutes_pdf(load_bundle(self.certified_bundle(host_id, meeting_id)))
+
+    def proposal_xlsx(self, host_id: int, meeting_id: str) -> bytes:
+        from ballot.report.canonical import load_bundle
+        from ballot.report.xlsx import proposal_xlsx
+
+        return proposal_xlsx(load_bundle(self.certified_bundle(host_id, meeting_id)))
+
+    def certification_key(self) -> dict[str, str]:
+        """The chi bộ's public key and fingerprint, to register with the đảng ủy."""
+        from ballot.crypto.certify import fingerprint, public_key_b64url
+
+        public_key = self._signing_key().public_key()
+        return {"public_key": public_key_b64url(public_key), "fingerprint": fingerprint(public_key)}
+
+    def _signing_key(self):
+        from ballot.crypto.certify import KeyStore
+        from ballot.crypto.errors import CryptoError, KeyExists
+
+        store = KeyStore(self.keys_dir)
+        try:
+            if not store.exists():
+                try:
+                    store.init(self.key_passphrase)  # "created on first run" (DESIGN 3)
+                except KeyExists:
+                    pass  # created meanwhile by another request
+            return store.load_private(self.key_passphrase)
+        except (CryptoError, OSError) as exc:
+            message = exc.message if isinstance(exc, CryptoError) else str(exc)
+            raise ServiceError("signing_key_unusable",
+                               f"Không dùng được khóa chứng thực của chi bộ: {message}", 500) from None
+
+    def _record_refusal(self, meeting_id: str, who: str, args: tuple, attempt: str) -> None:
+        actor = who
+        try:
+            if who == "host":
+                actor = self.username_of(args[0])
+            elif who == "voter":
+                with self.db.session() as s:
+                    actor = f"member:{checkin.voter(s, args[0], require_approved=False).member.key}"
+        except ServiceError:
+            pass
+        with self.db.session() as s:
+            audit.record(s, meeting_id, actor, "change_refused", attempted=attempt)
+
     # --- voters ----------------------------------------------------------------------
 
+    @_refusals_audited("join", who="phone")
     def join(self, body: Any) -> dict[str, Any]:
         """Check in with the meeting code and a personal code; returns the check-in."""
         if not isinstance(body, dict) or not all(
@@ -141,6 +250,7 @@ class Services:
         self.notify(result["meeting"]["id"])
         return result
 
+    @_refusals_audited("join_by_name", who="phone")
     def join_by_name(self, body: Any) -> dict[str, Any]:
         """Check in by choosing a name: pending until the host approves it."""
         if not isinstance(body, dict) or not isinstance(body.get("meeting_code"), str) \
@@ -177,6 +287,7 @@ class Services:
                 },
             }
 
+    @_refusals_audited("sign", who="voter")
     def sign(self, check_in_id: str, round_id: str, body: Any) -> str:
         from ballot.crypto.encoding import b64url_encode
 
@@ -190,6 +301,7 @@ class Services:
         self.notify(meeting_id)
         return b64url_encode(signature)
 
+    @_refusals_audited("cast", who="anonymous")
     def cast(self, round_id: str, body: Any) -> rounds.CastResult:
         with self.db.session() as s:
             round_ = rounds.get_round(s, round_id)

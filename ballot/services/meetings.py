@@ -18,7 +18,14 @@ from ballot.services.codes import (
     new_id,
     readable_code,
 )
-from ballot.services.errors import ServiceError, conflict, forbidden, invalid, not_found
+from ballot.services.errors import (
+    MeetingCertified,
+    ServiceError,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+)
 
 DEFAULT_PROFILE = "21-HD-2019"
 ORGANISATION_KINDS = ("chi_bo_co_so", "chi_bo_truc_thuoc")
@@ -92,8 +99,9 @@ def meeting_by_code(session: Session, code: str) -> Meeting:
 
 
 def ensure_editable(meeting: Meeting) -> None:
+    """Every change to a meeting passes here: a certified meeting is frozen (issue 5)."""
     if meeting.state == "certified":
-        raise conflict("meeting_certified", "Cuộc họp đã được chứng thực, không thể thay đổi.")
+        raise MeetingCertified(meeting.id)
 
 
 def set_projector_live(session: Session, host: HostAccount, meeting: Meeting, live: bool) -> None:

@@ -24,7 +24,7 @@ from ballot.crypto.errors import CryptoError
 from ballot.models import LEVELS, Ballot, Meeting, Member, Question, Round, SignatureIssuance, utcnow
 from ballot.services import audit
 from ballot.services.codes import new_id
-from ballot.services.errors import ServiceError, conflict, forbidden, invalid, not_found
+from ballot.services.errors import conflict, forbidden, invalid, not_found
 from ballot.services.meetings import ensure_editable, member_by_key
 
 ORGANISATION_QUESTION = "chi_bo"
@@ -142,6 +142,7 @@ def open_round(session: Session, actor: str, round_: Round) -> Round:
 
 
 def close_round(session: Session, actor: str, round_: Round) -> Round:
+    ensure_editable(round_.meeting)
     if round_.status != "open":
         raise conflict("round_not_open", "Vòng này không đang mở.")
     round_.status = "closed"
@@ -166,12 +167,15 @@ def get_round(session: Session, round_id: str) -> Round:
 def may_vote(member: Member) -> bool:
     """Only full members present vote (DESIGN 2.3; Điều lệ Đảng, Điều 3)."""
     facts = member.facts or {}
-    return member.status == "chinh_thuc" and member.present and not facts.get("suspended", False)
+    # Exempt from party work and activity (II.B.2.1): neither classified nor voting.
+    return (member.status == "chinh_thuc" and member.present
+            and not facts.get("suspended", False) and not facts.get("exempt", False))
 
 
 def sign_blinded(
     session: Session, vault: KeyVault, round_: Round, member: Member, blinded_b64: Any
 ) -> bytes:
+    ensure_editable(round_.meeting)
     if round_.status != "open":
         raise conflict("round_not_open", "Vòng bỏ phiếu không đang mở.")
     if member.meeting_id != round_.meeting_id:
@@ -217,6 +221,7 @@ def cast_ballot(session: Session, round_: Round, body: Any) -> CastResult:
     existing = session.get(Ballot, digest)
     if existing is not None and existing.round_id == round_.id:
         return CastResult(existing.tracking_code, created=False)  # a resend: idempotent
+    ensure_editable(round_.meeting)
     if round_.status != "open":
         raise conflict("round_not_open", "Vòng bỏ phiếu đã kết thúc hoặc chưa mở.")
     public_key = serialization.load_pem_public_key(round_.public_key_pem.encode())

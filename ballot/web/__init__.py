@@ -46,11 +46,12 @@ def create_app(services: Services, *, secret_key: str | None = None, testing: bo
     app.json.ensure_ascii = False
     app.extensions["phieukin"] = services
 
-    from ballot.web import api, host_api, pages
+    from ballot.web import api, host_api, pages, verify
 
     app.register_blueprint(api.bp)
     app.register_blueprint(host_api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(verify.bp)
     _register_errors(app)
     _quiet_access_log()
     return app

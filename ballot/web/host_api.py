@@ -153,6 +153,63 @@ def proposal(host_id: int, meeting_id: str):
     return jsonify(_services().proposal(host_id, meeting_id))
 
 
+# --- certification (issue 5) ----------------------------------------------------------
+
+
+@bp.post("/meetings/<meeting_id>/certify")
+@host_required
+def certify(host_id: int, meeting_id: str):
+    return _file(_services().certify(host_id, meeting_id), "application/json"), 201
+
+
+@bp.get("/meetings/<meeting_id>/bundle")
+@host_required
+def bundle(host_id: int, meeting_id: str):
+    data = _services().certified_bundle(host_id, meeting_id)
+    return _file(data, "application/json", _filename(data, "json"))
+
+
+@bp.get("/meetings/<meeting_id>/minutes.pdf")
+@host_required
+def minutes_pdf(host_id: int, meeting_id: str):
+    bundle_data = _services().certified_bundle(host_id, meeting_id)
+    return _file(_services().minutes_pdf(host_id, meeting_id), "application/pdf",
+                 _filename(bundle_data, "pdf"))
+
+
+@bp.get("/meetings/<meeting_id>/proposal.xlsx")
+@host_required
+def proposal_xlsx(host_id: int, meeting_id: str):
+    bundle_data = _services().certified_bundle(host_id, meeting_id)
+    return _file(_services().proposal_xlsx(host_id, meeting_id),
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 _filename(bundle_data, "xlsx"))
+
+
+@bp.get("/certification-key")
+@host_required
+def certification_key(host_id: int):
+    """The chi bộ's public key and fingerprint, for the đảng ủy to register."""
+    return jsonify(_services().certification_key())
+
+
+def _file(data: bytes, mimetype: str, filename: str | None = None):
+    from flask import Response
+
+    response = Response(data, mimetype=mimetype)
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _filename(bundle_data: bytes, extension: str) -> str:
+    from ballot.report.canonical import load_bundle
+    from ballot.report.names import document_filename
+
+    return document_filename(load_bundle(bundle_data), extension)
+
+
 def _round_of(host_id: int, meeting_id: str, round_id: str) -> dict:
     state = _services().host_state(host_id, meeting_id)
     return next(r for r in state["rounds"] if r["id"] == round_id)

@@ -1,0 +1,234 @@
+"""The certified bundle, format "phieukin-bundle/1" (issue 5; DESIGN 2.6 and 3).
+
+One JSON object; every member below is signed (all but `signature`):
+
+    format        "phieukin-bundle/1"
+    generator     the software that wrote it, e.g. "phieukin 0.1.0"
+    meeting       {id, title, review_date, certified_at, certified_by}
+    organisation  {name, kind, disciplined}          - as `ballot classify` reads it
+    profile       the rule profile, e.g. "21-HD-2019" (DESIGN 2.7)
+    settings      {denominator[, thresholds]}        - as `ballot classify` reads it
+    roster        [member]: each a `ballot classify` scenario member (the facts the
+                  rules used, presence included) plus `role`, shown in documents only
+    attendance    {members, present, full_members_expected, full_members_present,
+                   reached, present_ids, absent_with_leave_ids}
+    rounds        [round] in round order, closed rounds only:
+                  {id, number, kind, status, opened_at, closed_at,
+                   questions: [{id, member_id|null, label}], options: [levels],
+                   public_key: {n, e, spki_pem}, public_key_fingerprint,
+                   participants: [member ids who received a signature, sorted],
+                   ballots: [{text, prefix, signature, tracking_code}] sorted by code,
+                   tally: {ballots, votes: {question id: {level: count}}}}
+    proposal      the proposal, exactly as `ballot classify` prints it
+    organisation_vote  null, or the chi bộ's own level (II.B.1.5): {round_id,
+                  ballots, votes, voted_level, level, reasons}
+    signer        {algorithm: "Ed25519", public_key (raw, base64url), fingerprint}
+    signature     Ed25519 over SHA-256 of the RFC 8785 bytes of all the above
+                  (see `ballot.report.canonical`), base64url
+
+Nothing in it links a member to a ballot: participants are sorted names, ballots
+are sorted by tracking code, and no time is finer than a round's (DESIGN 3).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ballot.crypto.canonical import parse_canonical
+from ballot.crypto.certify import fingerprint, public_key_b64url
+from ballot.crypto.encoding import b64url_encode
+from ballot.report.canonical import SIGNATURE_FIELD, bundle_digest
+
+FORMAT = "phieukin-bundle/1"
+LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+MEMBER_ROUND_KINDS = ("classification", "followup")
+ORGANISATION_ROUND_KIND = "organisation"
+ORGANISATION_QUESTION = "chi_bo"
+# Roster fields for people, not for the rules: dropped when the scenario is rebuilt.
+ROSTER_DISPLAY_FIELDS = ("role",)
+# The section the chi bộ's vote on its own level comes from.
+ORGANISATION_VOTE_SECTION = "II.B.1.5"
+
+
+# --- assembling ---------------------------------------------------------------------
+
+
+def round_section(
+    *,
+    round_info: dict[str, Any],
+    public_key: dict[str, str],
+    public_key_fingerprint: str,
+    participants: Iterable[str],
+    ballots: Iterable[dict[str, str]],
+    tally: dict[str, Any],
+) -> dict[str, Any]:
+    """One round. Participants and ballots are sorted here, so that neither list's
+    order can carry the order in which members signed or ballots arrived."""
+    return {
+        **round_info,
+        "options": list(LEVELS),
+        "public_key": public_key,
+        "public_key_fingerprint": public_key_fingerprint,
+        "participants": sorted(participants),
+        "ballots": sorted(ballots, key=lambda b: (b["tracking_code"], b["signature"])),
+        "tally": tally,
+    }
+
+
+def assemble(
+    *,
+    generator: str,
+    meeting: dict[str, Any],
+    organisation: dict[str, Any],
+    profile: str,
+    settings: dict[str, Any],
+    roster: list[dict[str, Any]],
+    attendance: dict[str, Any],
+    rounds: list[dict[str, Any]],
+    proposal: dict[str, Any],
+) -> dict[str, Any]:
+    """The unsigned bundle; the chi bộ's level from its own round is derived here."""
+    bundle: dict[str, Any] = {
+        "format": FORMAT,
+        "generator": generator,
+        "meeting": meeting,
+        "organisation": organisation,
+        "profile": profile,
+        "settings": settings,
+        "roster": roster,
+        "attendance": attendance,
+        "rounds": rounds,
+        "proposal": proposal,
+    }
+    bundle["organisation_vote"] = organisation_vote(bundle)
+    return bundle
+
+
+def sign_bundle(unsigned: dict[str, Any], private_key: Ed25519PrivateKey) -> dict[str, Any]:
+    """Add the signer, then the signature over everything else (signer included)."""
+    public_key = private_key.public_key()
+    bundle = {key: value for key, value in unsigned.items() if key != SIGNATURE_FIELD}
+    bundle["signer"] = {
+        "algorithm": "Ed25519",
+        "public_key": public_key_b64url(public_key),
+        "fingerprint": fingerprint(public_key),
+    }
+    bundle[SIGNATURE_FIELD] = b64url_encode(private_key.sign(bundle_digest(bundle)))
+    return bundle
+
+
+# --- deriving (shared by certification and `ballot verify`) -----------------------
+
+
+def recount(round_: dict[str, Any]) -> dict[str, Any]:
+    """The round's tally from its ballot texts; a blank choice is an abstention (DESIGN 2.3)."""
+    counts: dict[str, Counter[str]] = {q["id"]: Counter() for q in round_["questions"]}
+    for ballot in round_["ballots"]:
+        for question, option in parse_canonical(ballot["text"])["choices"].items():
+            counts[question][option] += 1
+    return {
+        "ballots": len(round_["ballots"]),
+        "votes": {key: {level: c[level] for level in LEVELS} for key, c in counts.items()},
+    }
+
+
+def member_rounds(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in bundle["rounds"] if r["kind"] in MEMBER_ROUND_KINDS]
+
+
+def latest_member_votes(bundle: dict[str, Any]) -> tuple[dict[str, dict[str, int]], int]:
+    """Each member's votes from the latest round that asked about them (a follow-up
+    round supersedes the main round), as the meeting's proposal takes them."""
+    votes: dict[str, dict[str, int]] = {}
+    ballots = 0
+    for round_ in sorted(member_rounds(bundle), key=lambda r: r["number"]):
+        votes.update(round_["tally"]["votes"])
+        ballots = max(ballots, round_["tally"]["ballots"])
+    return votes, ballots
+
+
+def scenario_member(member: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in member.items() if k not in ROSTER_DISPLAY_FIELDS}
+
+
+def scenario_from_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The scenario `ballot classify` reads, rebuilt from the roster and the tallies."""
+    votes, ballots = latest_member_votes(bundle)
+    return {
+        "profile": bundle["profile"],
+        "review_date": bundle["meeting"]["review_date"],
+        "organisation": bundle["organisation"],
+        "settings": bundle["settings"],
+        "members": [scenario_member(m) for m in bundle["roster"]],
+        "tally": {"ballots": ballots, "votes": votes},
+    }
+
+
+def classify_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The rules re-applied, with the bundle's own profile (DESIGN 2.7)."""
+    from ballot.rules.pipeline import classify
+    from ballot.rules.scenario import parse_scenario
+    from ballot.rules.serialize import proposal_to_dict
+
+    return proposal_to_dict(classify(parse_scenario(scenario_from_bundle(bundle))))
+
+
+def organisation_vote(bundle: dict[str, Any]) -> dict[str, Any] | None:
+    """The chi bộ's own level from its latest organisation round (II.B.1.5), counted
+    with the meeting's thresholds and denominator, and no higher than the members'
+    results allow (II.B.1.3, the proposal's `organisation.max_level`)."""
+    rounds = [r for r in bundle["rounds"] if r["kind"] == ORGANISATION_ROUND_KIND]
+    if not rounds:
+        return None
+    latest = max(rounds, key=lambda r: r["number"])
+    votes = latest["tally"]["votes"][ORGANISATION_QUESTION]
+    ballots = latest["tally"]["ballots"]
+    voted, reasons = _count_organisation_votes(bundle, votes, ballots)
+    max_level = bundle["proposal"]["organisation"]["max_level"]
+    level = _lower(voted, max_level)
+    if voted is not None and level != voted:
+        reasons.append(
+            {
+                "code": "organisation_capped",
+                "section": "II.B.1.3",
+                "message": f"Kết quả xếp loại đảng viên chỉ cho phép chi bộ đạt tối đa "
+                f"“{max_level}”, nên mức của chi bộ là “{level}”.",
+            }
+        )
+    return {
+        "round_id": latest["id"],
+        "ballots": ballots,
+        "votes": votes,
+        "voted_level": voted,
+        "level": level,
+        "reasons": reasons,
+    }
+
+
+def _count_organisation_votes(
+    bundle: dict[str, Any], votes: dict[str, int], ballots: int
+) -> tuple[str | None, list[dict[str, str]]]:
+    from ballot.rules import counting
+    from ballot.rules.levels import Level
+    from ballot.rules.model import Votes
+    from ballot.rules.scenario import parse_scenario
+    from ballot.rules.serialize import reason_to_dict
+
+    data = {**scenario_from_bundle(bundle), "tally": {"ballots": ballots, "votes": {}}}
+    scenario = parse_scenario(data)
+    base = counting.denominator(scenario)
+    counted = Votes.from_levels({Level(level): votes.get(level, 0) for level in LEVELS})
+    level = counting.voted_level(counted, scenario.settings.thresholds, base)
+    reason = counting.vote_reason(
+        counted, level, scenario.settings.thresholds, base, ORGANISATION_VOTE_SECTION
+    )
+    return (level.value if level else None), [reason_to_dict(reason)]
+
+
+def _lower(voted: str | None, allowed: str | None) -> str | None:
+    if voted is None or allowed is None:
+        return voted
+    return voted if LEVELS.index(voted) >= LEVELS.index(allowed) else allowed

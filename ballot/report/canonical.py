@@ -1,0 +1,98 @@
+"""The bundle's canonical bytes and its hash (DESIGN section 3, "Certification").
+
+A bundle is signed over SHA-256 of its RFC 8785 (JCS) serialisation with the
+`signature` member left out. RFC 8785 is used whole here, not the ballot
+subset of `ballot.crypto.canonical`: the bundle carries what the rules engine
+reads and writes (booleans, null, the facts' and shares' decimal numbers), and
+JCS fixes one spelling for each of them, numbers included (ECMAScript's
+shortest round-trip form), so any JCS implementation, in any language,
+re-derives the signed bytes from the file alone. The file itself may be
+indented in any way: whitespace is not part of what is signed.
+
+Strings are hashed as they are (no NFC step): the bundle is data the server
+wrote, compared byte for byte, not text a phone typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import rfc8785
+
+from ballot.crypto.encoding import hex_groups
+
+SIGNATURE_FIELD = "signature"
+
+
+class BundleFormatError(ValueError):
+    """The bytes are not a JSON bundle this code can read (a stable code and texts)."""
+
+    def __init__(self, message_vi: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+def unsigned_part(bundle: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in bundle.items() if key != SIGNATURE_FIELD}
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """RFC 8785 bytes of a JSON value; a non-finite number or a huge integer is refused."""
+    try:
+        return rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError as exc:
+        raise BundleFormatError(
+            "Gói có giá trị không biểu diễn được theo RFC 8785.",
+            f"value not representable under RFC 8785: {exc}",
+        ) from None
+
+
+def bundle_digest(bundle: dict[str, Any]) -> bytes:
+    """SHA-256 of the canonical bundle without its signature: what the chi bộ signs."""
+    return hashlib.sha256(canonical_bytes(unsigned_part(bundle))).digest()
+
+
+def bundle_hash_text(bundle: dict[str, Any]) -> str:
+    """The digest as the documents print it: 16 groups of 4 hex digits."""
+    return hex_groups(bundle_digest(bundle))
+
+
+def dump_bundle(bundle: dict[str, Any]) -> bytes:
+    """The file as served: indented UTF-8 JSON, readable by a person."""
+    return (json.dumps(bundle, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def load_bundle(data: bytes | str) -> dict[str, Any]:
+    """Parse a bundle file, refusing what could hide a value: invalid UTF-8, a key
+    given twice (JSON parsers disagree on which one wins), NaN or Infinity."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
+    except UnicodeDecodeError:
+        raise BundleFormatError("Tệp không phải UTF-8.", "the file is not UTF-8") from None
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except BundleFormatError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise BundleFormatError("Tệp không phải JSON hợp lệ.", f"not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise BundleFormatError(
+            "Gói phải là một đối tượng JSON.", "the bundle must be a JSON object"
+        )
+    return value
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise BundleFormatError(f"Khóa “{key}” xuất hiện hai lần.", f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
+def _no_constants(literal: str) -> Any:
+    raise BundleFormatError(f"Giá trị {literal} không hợp lệ.", f"{literal} is not allowed")

@@ -1,0 +1,79 @@
+"""Vietnamese words the documents share (PDF, spreadsheet, verification page),
+and the download file names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from ballot.rules.levels import LEVEL_NAMES_VI as _LEVEL_NAMES
+
+LEVEL_NAMES_VI: dict[str, str] = {level.value: name for level, name in _LEVEL_NAMES.items()}
+STATUS_VI = {
+    "classified": "Đã xếp loại",
+    "not_classified": "Không xếp loại",
+    "absent": "Vắng mặt, xếp loại sau",
+    "undetermined": "Chưa xác định",
+    "tie": "Bằng phiếu, chi bộ quyết định",
+}
+MEMBERSHIP_VI = {"chinh_thuc": "Chính thức", "du_bi": "Dự bị"}
+ORGANISATION_KIND_VI = {
+    "chi_bo_co_so": "chi bộ cơ sở",
+    "chi_bo_truc_thuoc": "chi bộ trực thuộc đảng ủy cơ sở",
+}
+DENOMINATOR_VI = {
+    "entitled": "đảng viên chính thức có quyền biểu quyết",
+    "present": "đảng viên chính thức có mặt",
+    "ballots": "số phiếu thu về",
+}
+ROUND_KIND_VI = {
+    "classification": "Xếp loại đảng viên",
+    "followup": "Bỏ phiếu bổ sung",
+    "organisation": "Xếp loại chi bộ",
+}
+_FILE_KINDS = {"json": "goi-chung-thuc", "pdf": "bien-ban", "xlsx": "de-xuat"}
+
+
+def level_vi(level: str | None) -> str:
+    return "—" if level is None else LEVEL_NAMES_VI.get(level, level)
+
+
+def outcome_vi(member: dict[str, Any]) -> str:
+    """A member's final line: the proposed level, or why there is none."""
+    if member["status"] == "classified":
+        return level_vi(member["level"])
+    return STATUS_VI.get(member["status"], member["status"])
+
+
+def ascii_slug(text: str) -> str:
+    """ "Chi bộ Phòng Tổng hợp" → "chi-bo-phong-tong-hop": safe in any file name."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60] or "chi-bo"
+
+
+def document_filename(bundle: dict[str, Any], extension: str) -> str:
+    branch = ascii_slug(bundle["organisation"].get("name", ""))
+    return f"{branch}-{bundle['meeting']['review_date']}-{_FILE_KINDS[extension]}.{extension}"
+
+
+def percent_vi(part: int, whole: int) -> str:
+    """12 of 23 → "52,17%"; nothing to divide by → "—"."""
+    if whole == 0:
+        return "—"
+    from fractions import Fraction
+
+    from ballot.rules.text import percent_vi as exact_percent
+
+    return exact_percent(Fraction(part, whole))
+
+
+def share_vi(share: float) -> str:
+    """A proposal share (0.6667) as the documents print it: "66,67%"."""
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+
+
+def date_vi(iso_date: str) -> str:
+    year, month, day = iso_date[:10].split("-")
+    return f"{day}/{month}/{year}"

@@ -1,0 +1,784 @@
+"""`ballot verify` and the đảng ủy's verification page: every check on a bundle
+(issue 5, "Verification"; DESIGN section 3, "Certification").
+
+Pure: bytes in, a `Report` out; no Flask, no database, no files. Each check is
+named, says what it looked at in Vietnamese and English, and either holds,
+fails, or (the signer, when no expected key is given) must be compared by a
+person. The checks run in a fixed order, each on its own, so a tampered bundle
+shows every check it breaks, and the first failing one is the headline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature as _Ed25519Invalid
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from ballot.crypto import blind_rsa, tracking
+from ballot.crypto.canonical import parse_canonical
+from ballot.crypto.certify import fingerprint, public_key_from_b64url, public_key_raw
+from ballot.crypto.encoding import b64url_decode
+from ballot.crypto.errors import CryptoError
+from ballot.report import bundle as fmt
+from ballot.report.canonical import (
+    BundleFormatError,
+    bundle_digest,
+    bundle_hash_text,
+    canonical_bytes,
+    load_bundle,
+)
+
+PASS, FAIL, MANUAL = "pass", "fail", "manual"
+MAX_LISTED = 5  # problems named per check; the rest are counted
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    status: str
+    title_vi: str
+    title_en: str
+    detail_vi: str
+    detail_en: str
+
+    @property
+    def holds(self) -> bool:
+        """A check to compare by hand does not fail the bundle; it is shown as such."""
+        return self.status != FAIL
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_vi
+
+    def detail(self, lang: str) -> str:
+        return self.detail_en if lang == "en" else self.detail_vi
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "title_vi": self.title_vi,
+            "title_en": self.title_en,
+            "detail_vi": self.detail_vi,
+            "detail_en": self.detail_en,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    checks: tuple[CheckResult, ...]
+    bundle: dict[str, Any] | None
+    bundle_hash: str | None
+
+    @property
+    def ok(self) -> bool:
+        return all(check.holds for check in self.checks)
+
+    @property
+    def first_failure(self) -> CheckResult | None:
+        return next((check for check in self.checks if not check.holds), None)
+
+    def check(self, name: str) -> CheckResult:
+        return next(check for check in self.checks if check.name == name)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    vi: str
+    en: str
+    status: str | None = None  # MANUAL where a person must compare
+
+
+class Problems:
+    """What a check found wrong, named up to MAX_LISTED times and counted."""
+
+    def __init__(self) -> None:
+        self.vi: list[str] = []
+        self.en: list[str] = []
+
+    def add(self, vi: str, en: str) -> None:
+        self.vi.append(vi)
+        self.en.append(en)
+
+    def outcome(self, passed_vi: str, passed_en: str) -> Outcome:
+        if not self.vi:
+            return Outcome(True, passed_vi, passed_en)
+        return Outcome(False, _listed(self.vi, "vấn đề khác"), _listed(self.en, "more"))
+
+
+def _listed(items: list[str], more: str) -> str:
+    shown = "; ".join(items[:MAX_LISTED])
+    rest = len(items) - MAX_LISTED
+    return f"{shown}; … (+{rest} {more})" if rest > 0 else shown
+
+
+# --- entry point ----------------------------------------------------------------------
+
+
+def verify_bundle(
+    data: bytes | str,
+    expected_key: Ed25519PublicKey | None = None,
+    expected_fingerprint: str | None = None,
+) -> Report:
+    """Every check on the bundle in `data`; compare the signer with the expected key
+    or fingerprint when one is given."""
+    try:
+        bundle = load_bundle(data)
+        _check_shape(bundle)
+        bundle_hash = bundle_hash_text(bundle)  # also proves every value has one RFC 8785 form
+    except BundleFormatError as exc:
+        failed = CheckResult("format", FAIL, *TITLES["format"], exc.message_vi, exc.message_en)
+        return Report((failed,), None, None)
+    shape = CheckResult(
+        "format", PASS, *TITLES["format"], f"Định dạng {fmt.FORMAT}.", f"Format {fmt.FORMAT}."
+    )
+    checks: list[CheckResult] = [shape]
+    for name, run in _checks(expected_key, expected_fingerprint):
+        checks.append(_run_check(name, run, bundle))
+    return Report(tuple(checks), bundle, bundle_hash)
+
+
+def _run_check(
+    name: str, run: Callable[[dict[str, Any]], Outcome], bundle: dict[str, Any]
+) -> CheckResult:
+    try:
+        outcome = run(bundle)
+    except Exception as exc:  # a hostile bundle must fail a check, never crash the verifier
+        outcome = Outcome(False, f"Không kiểm tra được: {exc}", f"could not be checked: {exc}")
+    status = outcome.status or (PASS if outcome.ok else FAIL)
+    return CheckResult(name, status, *TITLES[name], outcome.vi, outcome.en)
+
+
+def _checks(
+    expected_key, expected_fingerprint
+) -> list[tuple[str, Callable[[dict[str, Any]], Outcome]]]:
+    return [
+        ("bundle_signature", check_bundle_signature),
+        ("signer", lambda b: check_signer(b, expected_key, expected_fingerprint)),
+        ("ballot_signatures", check_ballot_signatures),
+        ("ballot_contents", check_ballot_contents),
+        ("tracking_codes", check_tracking_codes),
+        ("no_duplicates", check_no_duplicates),
+        ("participation", check_participation),
+        ("participants_eligible", check_participants_eligible),
+        ("attendance", check_attendance),
+        ("recount", check_recount),
+        ("rules", check_rules),
+    ]
+
+
+TITLES: dict[str, tuple[str, str]] = {
+    "format": ("Định dạng gói", "Bundle format"),
+    "bundle_signature": ("Chữ ký của chi bộ trên gói", "The branch's signature on the bundle"),
+    "signer": ("Người ký là chi bộ đã biết", "The signer is the known branch"),
+    "ballot_signatures": (
+        "Chữ ký RSA của từng phiếu theo khóa của vòng",
+        "Every ballot's RSA signature under its round key",
+    ),
+    "ballot_contents": (
+        "Nội dung phiếu đúng vòng, đúng mục, đúng mức",
+        "Ballots name their round, its questions and valid levels",
+    ),
+    "tracking_codes": ("Mã tra cứu tính lại khớp", "Tracking codes recomputed"),
+    "no_duplicates": ("Không có phiếu trùng", "No duplicate ballot"),
+    "participation": (
+        "Số phiếu không vượt số người nhận chữ ký",
+        "Ballots per round not above participation",
+    ),
+    "participants_eligible": (
+        "Người nhận chữ ký là đảng viên chính thức có mặt",
+        "Every participant a full member marked present",
+    ),
+    "attendance": ("Số liệu tham dự khớp danh sách", "Attendance matches the roster"),
+    "recount": ("Kiểm lại phiếu khớp kết quả đã lưu", "Recount equals the stored tallies"),
+    "rules": (
+        "Áp dụng lại quy tắc cho kết quả đề xuất như gói",
+        "The rules re-applied give the bundle's proposal",
+    ),
+}
+
+
+# --- shape ------------------------------------------------------------------------------
+
+
+def _check_shape(bundle: dict[str, Any]) -> None:
+    """Enough structure that every later check can run (their values are checked there)."""
+    if bundle.get("format") != fmt.FORMAT:
+        raise BundleFormatError(
+            f"Không phải gói “{fmt.FORMAT}” (format = {bundle.get('format')!r}).",
+            f"not a {fmt.FORMAT} bundle (format = {bundle.get('format')!r})",
+        )
+    _require(
+        bundle,
+        "",
+        {
+            "meeting": dict,
+            "organisation": dict,
+            "profile": str,
+            "settings": dict,
+            "roster": list,
+            "attendance": dict,
+            "rounds": list,
+            "proposal": dict,
+            "signer": dict,
+            "signature": str,
+        },
+    )
+    _require(bundle["meeting"], "meeting", {"id": str, "review_date": str})
+    _require(bundle["signer"], "signer", {"algorithm": str, "public_key": str, "fingerprint": str})
+    for index, member in enumerate(bundle["roster"]):
+        _require(member, f"roster[{index}]", {"id": str, "name": str, "status": str})
+    round_ids = set()
+    for index, round_ in enumerate(bundle["rounds"]):
+        where = f"rounds[{index}]"
+        _require(
+            round_,
+            where,
+            {
+                "id": str,
+                "number": int,
+                "kind": str,
+                "questions": list,
+                "public_key": dict,
+                "public_key_fingerprint": str,
+                "participants": list,
+                "ballots": list,
+                "tally": dict,
+            },
+        )
+        if round_["id"] in round_ids:
+            raise BundleFormatError(
+                f"Vòng {round_['id']} xuất hiện hai lần.", f"round {round_['id']} appears twice"
+            )
+        round_ids.add(round_["id"])
+        for q, question in enumerate(round_["questions"]):
+            _require(question, f"{where}.questions[{q}]", {"id": str})
+        for b, ballot in enumerate(round_["ballots"]):
+            _require(
+                ballot,
+                f"{where}.ballots[{b}]",
+                {"text": str, "prefix": str, "signature": str, "tracking_code": str},
+            )
+        if not all(isinstance(p, str) for p in round_["participants"]):
+            raise BundleFormatError(
+                f"{where}.participants phải là danh sách mã.",
+                f"{where}.participants must be a list of ids",
+            )
+        _require(round_["tally"], f"{where}.tally", {"ballots": int, "votes": dict})
+
+
+def _require(obj: Any, where: str, fields: dict[str, type]) -> None:
+    if not isinstance(obj, dict):
+        raise BundleFormatError(
+            f"{where or 'gói'} phải là đối tượng.", f"{where or 'bundle'} must be an object"
+        )
+    for name, kind in fields.items():
+        value = obj.get(name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            path = f"{where}.{name}" if where else name
+            raise BundleFormatError(
+                f"Thiếu hoặc sai kiểu trường “{path}”.", f"missing or mistyped field {path!r}"
+            )
+
+
+# --- the signature and the signer --------------------------------------------------------
+
+
+def check_bundle_signature(bundle: dict[str, Any]) -> Outcome:
+    signer = bundle["signer"]
+    if signer["algorithm"] != "Ed25519":
+        return Outcome(
+            False,
+            f"Thuật toán {signer['algorithm']!r} không được hỗ trợ.",
+            f"unsupported algorithm {signer['algorithm']!r}",
+        )
+    try:
+        public_key = public_key_from_b64url(signer["public_key"])
+    except CryptoError:
+        return Outcome(
+            False, "Khóa công khai của người ký không hợp lệ.", "the signer's public key is invalid"
+        )
+    if signer["fingerprint"] != fingerprint(public_key):
+        return Outcome(
+            False,
+            "Dấu vân tay ghi trong gói không khớp khóa công khai.",
+            "the fingerprint written in the bundle does not match the public key",
+        )
+    try:
+        public_key.verify(b64url_decode(bundle["signature"]), bundle_digest(bundle))
+    except (CryptoError, _Ed25519Invalid):
+        return Outcome(
+            False,
+            "Chữ ký không khớp nội dung gói: gói đã bị sửa sau khi ký, hoặc chữ ký bị thay.",
+            "the signature does not match the content: the bundle was changed "
+            "after signing, or the signature was replaced",
+        )
+    return Outcome(
+        True,
+        f"Chữ ký Ed25519 hợp lệ; mã băm của gói {bundle_hash_text(bundle)}.",
+        f"valid Ed25519 signature; bundle hash {bundle_hash_text(bundle)}",
+    )
+
+
+def check_signer(
+    bundle: dict[str, Any], expected_key: Ed25519PublicKey | None, expected_fingerprint: str | None
+) -> Outcome:
+    printed = bundle["signer"]["fingerprint"]
+    try:
+        actual = public_key_from_b64url(bundle["signer"]["public_key"])
+    except CryptoError:
+        return Outcome(
+            False, "Khóa công khai của người ký không hợp lệ.", "the signer's public key is invalid"
+        )
+    if expected_key is not None:
+        if public_key_raw(actual) != public_key_raw(expected_key):
+            return Outcome(
+                False,
+                f"Gói được ký bằng khóa khác ({fingerprint(actual)}), không phải "
+                f"khóa đã cho ({fingerprint(expected_key)}).",
+                f"signed by another key ({fingerprint(actual)}), not the given "
+                f"one ({fingerprint(expected_key)})",
+            )
+        return Outcome(
+            True,
+            f"Khớp khóa đã cho ({fingerprint(actual)}).",
+            f"matches the given key ({fingerprint(actual)})",
+        )
+    if expected_fingerprint is not None:
+        if normalise_fingerprint(expected_fingerprint) != normalise_fingerprint(
+            fingerprint(actual)
+        ):
+            return Outcome(
+                False,
+                f"Dấu vân tay của người ký {fingerprint(actual)} khác dấu vân tay "
+                f"đã cho {expected_fingerprint}.",
+                f"signer fingerprint {fingerprint(actual)} differs from the given "
+                f"{expected_fingerprint}",
+            )
+        return Outcome(
+            True,
+            f"Khớp dấu vân tay đã cho ({fingerprint(actual)}).",
+            f"matches the given fingerprint ({fingerprint(actual)})",
+        )
+    return Outcome(
+        True,
+        f"Dấu vân tay người ký: {printed}. Hãy tự so sánh với dấu vân tay "
+        "chi bộ đã đăng ký (hoặc chạy lại với --fingerprint).",
+        f"signer fingerprint: {printed}. Compare it by hand with the branch's "
+        "registered fingerprint (or run again with --fingerprint).",
+        status=MANUAL,
+    )
+
+
+def normalise_fingerprint(text: str) -> str:
+    return re.sub(r"[\s:]", "", text).upper()
+
+
+def parse_public_key_text(text: str) -> Ed25519PublicKey:
+    """An expected key as given by a person: a PEM public key, or the raw key in
+    base64url as `ballot keys show` prints it. Raises CryptoError or ValueError."""
+    text = text.strip()
+    if text.startswith("-----BEGIN"):
+        key = serialization.load_pem_public_key(text.encode())
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("not an Ed25519 public key")
+        return key
+    return public_key_from_b64url(text)
+
+
+# --- ballots ------------------------------------------------------------------------
+
+
+def check_ballot_signatures(bundle: dict[str, Any]) -> Outcome:
+    problems, counted = Problems(), 0
+    for round_ in bundle["rounds"]:
+        try:
+            public_key = blind_rsa.public_key_from_json(round_["public_key"])
+        except (CryptoError, ValueError, TypeError):
+            problems.add(
+                f"vòng {round_['number']}: khóa công khai không hợp lệ",
+                f"round {round_['number']}: invalid public key",
+            )
+            continue
+        if blind_rsa.key_fingerprint(public_key) != round_["public_key_fingerprint"]:
+            problems.add(
+                f"vòng {round_['number']}: dấu vân tay khóa không khớp",
+                f"round {round_['number']}: key fingerprint does not match",
+            )
+        for ballot in round_["ballots"]:
+            counted += 1
+            if not _rsa_signature_valid(public_key, ballot):
+                problems.add(
+                    f"vòng {round_['number']}, phiếu {ballot['tracking_code']}: chữ ký sai",
+                    f"round {round_['number']}, ballot {ballot['tracking_code']}: bad signature",
+                )
+    return problems.outcome(
+        f"{counted} phiếu, mọi chữ ký hợp lệ (RFC 9474).",
+        f"{counted} ballots, every signature valid (RFC 9474)",
+    )
+
+
+def _rsa_signature_valid(public_key, ballot: dict[str, str]) -> bool:
+    try:
+        prefix = b64url_decode(ballot["prefix"])
+        signature = b64url_decode(ballot["signature"])
+        blind_rsa.verify(public_key, prefix + ballot["text"].encode(), signature)
+    except CryptoError:
+        return False
+    return True
+
+
+def check_ballot_contents(bundle: dict[str, Any]) -> Outcome:
+    problems = Problems()
+    for round_ in bundle["rounds"]:
+        questions = {q["id"] for q in round_["questions"]}
+        for ballot in round_["ballots"]:
+            where_vi = f"vòng {round_['number']}, phiếu {ballot['tracking_code']}"
+            where_en = f"round {round_['number']}, ballot {ballot['tracking_code']}"
+            for vi, en in _ballot_content_problems(ballot["text"], round_["id"], questions):
+                problems.add(f"{where_vi}: {vi}", f"{where_en}: {en}")
+    return problems.outcome(
+        "Mọi phiếu ở dạng chuẩn tắc, đúng vòng, chỉ chọn mục và mức hợp lệ.",
+        "every ballot canonical, for its round, with valid questions and levels",
+    )
+
+
+def _ballot_content_problems(
+    text: str, round_id: str, questions: set[str]
+) -> list[tuple[str, str]]:
+    try:
+        ballot = parse_canonical(text)
+    except CryptoError:
+        return [("không ở dạng JSON chuẩn tắc", "not canonical JSON")]
+    if set(ballot) != {"round", "choices", "nonce"} or not isinstance(ballot["choices"], dict):
+        return [("thiếu hoặc thừa trường", "missing or extra fields")]
+    found = []
+    if ballot["round"] != round_id:
+        found.append(("thuộc vòng khác", "belongs to another round"))
+    for question, option in ballot["choices"].items():
+        if question not in questions:
+            found.append((f"mục lạ {question}", f"unknown question {question}"))
+        if option not in fmt.LEVELS:
+            found.append((f"mức lạ {option}", f"unknown level {option}"))
+    return found
+
+
+def check_tracking_codes(bundle: dict[str, Any]) -> Outcome:
+    problems = Problems()
+    for round_ in bundle["rounds"]:
+        codes = []
+        for ballot in round_["ballots"]:
+            codes.append(ballot["tracking_code"])
+            try:
+                code = tracking.tracking_code(
+                    b64url_decode(ballot["prefix"]),
+                    ballot["text"].encode(),
+                    b64url_decode(ballot["signature"]),
+                )
+            except CryptoError:
+                code = None
+            if code != ballot["tracking_code"]:
+                problems.add(
+                    f"vòng {round_['number']}: mã {ballot['tracking_code']} tính lại là {code}",
+                    f"round {round_['number']}: code {ballot['tracking_code']} "
+                    f"recomputes as {code}",
+                )
+        if codes != sorted(codes):
+            problems.add(
+                f"vòng {round_['number']}: phiếu không xếp theo mã tra cứu",
+                f"round {round_['number']}: ballots not in tracking-code order",
+            )
+    return problems.outcome(
+        "Mọi mã tra cứu khớp phiếu, phiếu xếp theo mã.",
+        "every tracking code matches its ballot, in code order",
+    )
+
+
+def check_no_duplicates(bundle: dict[str, Any]) -> Outcome:
+    """One signature buys one ballot: the same signed ballot, signature or ballot text
+    twice means a ballot counted twice (the nonce makes honest texts distinct)."""
+    problems = Problems()
+    seen_digests: set[tuple[str, str, str]] = set()
+    for round_ in bundle["rounds"]:
+        signatures: set[str] = set()
+        texts: set[str] = set()
+        for ballot in round_["ballots"]:
+            whole = (ballot["prefix"], ballot["text"], ballot["signature"])
+            if (
+                whole in seen_digests
+                or ballot["signature"] in signatures
+                or ballot["text"] in texts
+            ):
+                problems.add(
+                    f"vòng {round_['number']}: phiếu {ballot['tracking_code']} trùng",
+                    f"round {round_['number']}: ballot {ballot['tracking_code']} duplicated",
+                )
+            seen_digests.add(whole)
+            signatures.add(ballot["signature"])
+            texts.add(ballot["text"])
+    return problems.outcome("Không phiếu nào xuất hiện hai lần.", "no ballot appears twice")
+
+
+# --- participation and attendance --------------------------------------------------------
+
+
+def check_participation(bundle: dict[str, Any]) -> Outcome:
+    problems, lines_vi, lines_en = Problems(), [], []
+    for round_ in bundle["rounds"]:
+        issued, cast = len(set(round_["participants"])), len(round_["ballots"])
+        if len(round_["participants"]) != issued:
+            problems.add(
+                f"vòng {round_['number']}: danh sách nhận chữ ký có người trùng",
+                f"round {round_['number']}: a participant is listed twice",
+            )
+        if cast > issued:
+            problems.add(
+                f"vòng {round_['number']}: {cast} phiếu nhưng chỉ {issued} người nhận chữ ký",
+                f"round {round_['number']}: {cast} ballots but only {issued} signatures issued",
+            )
+        lines_vi.append(f"vòng {round_['number']}: {cast}/{issued}")
+        lines_en.append(f"round {round_['number']}: {cast}/{issued}")
+    return problems.outcome(
+        "Phiếu thu về/phát ra — " + ", ".join(lines_vi) + ".",
+        "ballots cast/issued — " + ", ".join(lines_en),
+    )
+
+
+def _may_vote(member: dict[str, Any]) -> bool:
+    """As the rules read it (DESIGN 2.3): full, present, not exempt, not suspended."""
+    return (
+        member.get("status") == "chinh_thuc"
+        and member.get("present", True) is True
+        and not member.get("exempt", False)
+        and not member.get("suspended", False)
+    )
+
+
+def check_participants_eligible(bundle: dict[str, Any]) -> Outcome:
+    roster = {m["id"]: m for m in bundle["roster"]}
+    problems = Problems()
+    for round_ in bundle["rounds"]:
+        for key in round_["participants"]:
+            member = roster.get(key)
+            if member is None:
+                problems.add(
+                    f"vòng {round_['number']}: {key} không có trong danh sách",
+                    f"round {round_['number']}: {key} is not on the roster",
+                )
+            elif not _may_vote(member):
+                problems.add(
+                    f"vòng {round_['number']}: {member['name']} không phải đảng viên chính "
+                    "thức có mặt được biểu quyết",
+                    f"round {round_['number']}: {member['name']} is not a full member "
+                    "present and entitled to vote",
+                )
+    return problems.outcome(
+        "Mọi người nhận chữ ký là đảng viên chính thức có mặt.",
+        "every participant is a full member marked present",
+    )
+
+
+def attendance_from_roster(roster: list[dict[str, Any]]) -> dict[str, Any]:
+    """Attendance and quorum as the meeting records them (Điều lệ Đảng: more than
+    half of the full members, those on approved leave, exempt or suspended excused)."""
+
+    def excused(m: dict[str, Any]) -> bool:
+        return bool(m.get("absent_with_leave") or m.get("exempt") or m.get("suspended"))
+
+    full = [m for m in roster if m["status"] == "chinh_thuc" and not excused(m)]
+    present_full = sum(1 for m in full if m.get("present", True))
+    return {
+        "members": len(roster),
+        "present": sum(1 for m in roster if m.get("present", True)),
+        "full_members_expected": len(full),
+        "full_members_present": present_full,
+        "reached": present_full * 2 > len(full),
+        "present_ids": [m["id"] for m in roster if m.get("present", True)],
+        "absent_with_leave_ids": [m["id"] for m in roster if m.get("absent_with_leave")],
+    }
+
+
+def check_attendance(bundle: dict[str, Any]) -> Outcome:
+    expected = attendance_from_roster(bundle["roster"])
+    if canonical_bytes(expected) != canonical_bytes(bundle["attendance"]):
+        return Outcome(
+            False,
+            "Số liệu tham dự trong gói khác với danh sách đảng viên.",
+            "the attendance figures differ from the roster",
+        )
+    return Outcome(
+        True,
+        f"{expected['present']}/{expected['members']} có mặt; đảng viên chính thức "
+        f"{expected['full_members_present']}/{expected['full_members_expected']}.",
+        f"{expected['present']}/{expected['members']} present; full members "
+        f"{expected['full_members_present']}/{expected['full_members_expected']}",
+    )
+
+
+# --- counting and the rules -------------------------------------------------------------
+
+
+def check_recount(bundle: dict[str, Any]) -> Outcome:
+    problems = Problems()
+    for round_ in bundle["rounds"]:
+        try:
+            counted = fmt.recount(round_)
+        except (CryptoError, KeyError, TypeError, AttributeError):
+            problems.add(
+                f"vòng {round_['number']}: không kiểm lại được (phiếu hỏng)",
+                f"round {round_['number']}: cannot recount (malformed ballot)",
+            )
+            continue
+        if counted["ballots"] != round_["tally"]["ballots"]:
+            problems.add(
+                f"vòng {round_['number']}: đếm được {counted['ballots']} phiếu, kết quả ghi "
+                f"{round_['tally']['ballots']}",
+                f"round {round_['number']}: {counted['ballots']} ballots counted, tally says "
+                f"{round_['tally']['ballots']}",
+            )
+        for question, votes in counted["votes"].items():
+            stored = round_["tally"]["votes"].get(question)
+            if stored != votes:
+                problems.add(
+                    f"vòng {round_['number']}, mục {question}: kiểm lại {_votes(votes)}, "
+                    f"đã ghi {_votes(stored)}",
+                    f"round {round_['number']}, question {question}: recount {_votes(votes)}, "
+                    f"stored {_votes(stored)}",
+                )
+        extra = set(round_["tally"]["votes"]) - set(counted["votes"])
+        if extra:
+            problems.add(
+                f"vòng {round_['number']}: kết quả có mục lạ {sorted(extra)}",
+                f"round {round_['number']}: tally has unknown questions {sorted(extra)}",
+            )
+    return problems.outcome(
+        "Kiểm lại từng phiếu cho đúng kết quả đã lưu của mọi vòng.",
+        "recounting every ballot gives every round's stored tally",
+    )
+
+
+def _votes(votes: Any) -> str:
+    if not isinstance(votes, dict):
+        return str(votes)
+    return "/".join(str(votes.get(level, 0)) for level in fmt.LEVELS)
+
+
+def check_rules(bundle: dict[str, Any]) -> Outcome:
+    """Compared on what decides (levels, statuses, votes, shares, totals, the cap, reason
+    codes and sections), not on the wording of reasons: a later version of the software
+    may phrase a reason better without making an older bundle fail."""
+    from ballot.rules.scenario import ScenarioError
+
+    try:
+        recomputed = fmt.classify_bundle(bundle)
+    except ScenarioError as exc:
+        return Outcome(
+            False, f"Dữ liệu không áp dụng được quy tắc: {exc}", f"the rules refuse the data: {exc}"
+        )
+    problems = Problems()
+    if canonical_bytes(decisive(recomputed)) != canonical_bytes(decisive(bundle["proposal"])):
+        _describe_proposal_difference(decisive(recomputed), decisive(bundle["proposal"]), problems)
+    organisation = fmt.organisation_vote({**bundle, "proposal": recomputed})
+    if canonical_bytes(_decisive_vote(organisation)) != canonical_bytes(
+        _decisive_vote(bundle.get("organisation_vote"))
+    ):
+        problems.add(
+            "mức xếp loại của chi bộ khác với kết quả vòng bỏ phiếu của chi bộ",
+            "the branch's own level differs from its round",
+        )
+    members = len(recomputed["members"])
+    outcome = problems.outcome(
+        f"Hồ sơ {bundle['profile']}: đề xuất cho {members} đảng viên khớp từng mục.",
+        f"profile {bundle['profile']}: the proposal for {members} members matches",
+    )
+    if outcome.ok and canonical_bytes(recomputed) != canonical_bytes(bundle["proposal"]):
+        return Outcome(
+            True,
+            outcome.vi + " (Lời văn của lý do khác phiên bản phần mềm này.)",
+            outcome.en + " (reasons are worded differently by this software version)",
+        )
+    return outcome
+
+
+def decisive(proposal: dict[str, Any]) -> dict[str, Any]:
+    """The proposal without the wording of its reasons."""
+
+    def reasons(items: Any) -> list[list[Any]]:
+        return [[r.get("code"), r.get("section")] for r in items or [] if isinstance(r, dict)]
+
+    members = [
+        {**{k: v for k, v in m.items() if k != "reasons"}, "reasons": reasons(m.get("reasons"))}
+        for m in proposal.get("members", [])
+        if isinstance(m, dict)
+    ]
+    organisation = dict(proposal.get("organisation") or {})
+    organisation["reasons"] = reasons(organisation.get("reasons"))
+    return {**proposal, "members": members, "organisation": organisation}
+
+
+def _decisive_vote(vote: dict[str, Any] | None) -> Any:
+    if not isinstance(vote, dict):
+        return vote
+    return {k: v for k, v in vote.items() if k != "reasons"}
+
+
+def _describe_proposal_difference(
+    recomputed: dict[str, Any], stored: dict[str, Any], problems: Problems
+) -> None:
+    stored_members = {m.get("id"): m for m in stored.get("members", []) if isinstance(m, dict)}
+    for member in recomputed["members"]:
+        other = stored_members.get(member["id"])
+        if other is None:
+            problems.add(f"{member['name']}: thiếu trong đề xuất", f"{member['name']}: missing")
+        elif canonical_bytes(other) != canonical_bytes(member):
+            problems.add(
+                f"{member['name']}: gói ghi {other.get('level') or other.get('status')}, "
+                f"quy tắc cho {member['level'] or member['status']}",
+                f"{member['name']}: bundle says {other.get('level') or other.get('status')}, "
+                f"rules give {member['level'] or member['status']}",
+            )
+    for part in ("profile", "totals", "cap", "organisation", "denominator"):
+        if canonical_bytes(recomputed[part]) != canonical_bytes(stored.get(part)):
+            problems.add(f"phần “{part}” của đề xuất khác", f"the proposal's {part!r} differs")
+    if len(stored_members) != len(recomputed["members"]):
+        problems.add("số đảng viên trong đề xuất khác", "the number of members differs")
+
+
+# --- for the verification page ---------------------------------------------------------
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The checks, and (when the bundle could be read) what the page shows of it."""
+    from ballot.report.rows import cap_arithmetic_vi, level_totals, proposal_rows
+
+    failure = report.first_failure
+    answer: dict[str, Any] = {
+        "ok": report.ok,
+        "first_failure": failure.name if failure else None,
+        "bundle_hash": report.bundle_hash,
+        "checks": [check.to_dict() for check in report.checks],
+        "bundle": None,
+    }
+    bundle = report.bundle
+    if bundle is not None:
+        try:
+            answer["bundle"] = {
+                "meeting": bundle["meeting"],
+                "organisation": bundle["organisation"],
+                "profile": bundle["profile"],
+                "signer": bundle["signer"],
+                "attendance": bundle["attendance"],
+                "rows": proposal_rows(bundle),
+                "totals": level_totals(bundle),
+                "cap": cap_arithmetic_vi(bundle),
+                "organisation_level": bundle["proposal"]["organisation"],
+                "organisation_vote": bundle.get("organisation_vote"),
+            }
+        except (KeyError, TypeError, ValueError):
+            answer["bundle"] = None  # a malformed proposal: the failed checks say why
+    return answer

@@ -1,0 +1,200 @@
+"""Certification: freeze the meeting and sign its bundle (issue 5; DESIGN section 3,
+"Certification").
+
+One unit of work checks that the meeting can be certified, builds the bundle
+from what is stored, signs it with the chi bộ's Ed25519 key, verifies the
+signed bundle exactly as the đảng ủy will (a bundle that would fail there is
+never issued), stores it and marks the meeting certified. Every later change
+is refused by `meetings.ensure_editable`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ballot.crypto import blind_rsa
+from ballot.crypto.encoding import b64url_encode
+from ballot.models import (
+    Ballot,
+    Certificate,
+    HostAccount,
+    Meeting,
+    Member,
+    Round,
+    SignatureIssuance,
+)
+from ballot.report import bundle as bundle_format
+from ballot.report.canonical import bundle_hash_text, dump_bundle, load_bundle
+from ballot.report.verify import attendance_from_roster, verify_bundle
+from ballot.services import audit, proposal, rounds
+from ballot.services.errors import ServiceError, conflict
+from ballot.services.meetings import ensure_editable
+
+
+def certify(
+    session: Session, host: HostAccount, meeting: Meeting, signing_key: Ed25519PrivateKey
+) -> Certificate:
+    ensure_editable(meeting)
+    _ensure_rounds_finished(meeting)
+    certified_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    unsigned = _build_or_refuse(session, meeting, host.username, certified_at)
+    signed = bundle_format.sign_bundle(unsigned, signing_key)
+    data = dump_bundle(signed)
+    _self_verify(data, signing_key)
+    certificate = Certificate(
+        meeting_id=meeting.id,
+        bundle_json=data.decode(),
+        bundle_hash=bundle_hash_text(signed),
+        signer_fingerprint=signed["signer"]["fingerprint"],
+        certified_by=host.username,
+        certified_at=certified_at.replace(tzinfo=None),
+    )
+    session.add(certificate)
+    meeting.state = "certified"
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent certification won (one certificate per meeting)
+        raise conflict("meeting_certified", "Cuộc họp đã được chứng thực.") from None
+    audit.record(
+        session,
+        meeting.id,
+        host.username,
+        "meeting_certified",
+        bundle_hash=certificate.bundle_hash,
+        signer=certificate.signer_fingerprint,
+    )
+    return certificate
+
+
+def certificate_of(session: Session, meeting: Meeting) -> Certificate:
+    certificate = session.get(Certificate, meeting.id)
+    if certificate is None:
+        raise ServiceError("not_certified", "Cuộc họp chưa được chứng thực.", 409)
+    return certificate
+
+
+def stored_bundle(session: Session, meeting: Meeting) -> dict[str, Any]:
+    return load_bundle(certificate_of(session, meeting).bundle_json)
+
+
+def draft_round_ids(meeting: Meeting) -> list[str]:
+    """Rounds created but never opened: no ballot, no participant; left out of the
+    bundle, and their keys destroyed once the certification commits."""
+    return [r.id for r in meeting.rounds if r.status == "draft"]
+
+
+def _ensure_rounds_finished(meeting: Meeting) -> None:
+    if any(r.status == "open" for r in meeting.rounds):
+        raise conflict(
+            "rounds_open", "Còn vòng bỏ phiếu đang mở; hãy kết thúc vòng đó trước khi chứng thực."
+        )
+    if not any(r.kind == "classification" and r.status == "closed" for r in meeting.rounds):
+        raise conflict(
+            "no_closed_round", "Chưa có vòng bỏ phiếu xếp loại nào kết thúc; chưa thể chứng thực."
+        )
+
+
+def _build_or_refuse(
+    session: Session, meeting: Meeting, certified_by: str, certified_at: dt.datetime
+) -> dict[str, Any]:
+    from ballot.rules.scenario import ScenarioError
+
+    try:
+        return build_bundle(session, meeting, certified_by, certified_at)
+    except ScenarioError as exc:  # e.g. more ballots than voters now marked present
+        raise conflict(
+            "bundle_inconsistent",
+            f"Không thể chứng thực: dữ liệu cuộc họp không áp dụng được quy tắc ({exc}).",
+        ) from None
+
+
+def _self_verify(data: bytes, signing_key: Ed25519PrivateKey) -> None:
+    report = verify_bundle(data, expected_key=signing_key.public_key())
+    failure = report.first_failure
+    if failure is not None:
+        raise conflict(
+            "bundle_inconsistent",
+            f"Không thể chứng thực: kiểm tra “{failure.title_vi}” không đạt ({failure.detail_vi}).",
+        )
+
+
+# --- building the bundle from what is stored -----------------------------------------
+
+
+def build_bundle(
+    session: Session, meeting: Meeting, certified_by: str, certified_at: dt.datetime
+) -> dict[str, Any]:
+    scenario = proposal.scenario(session, meeting)
+    roles = {m.key: m.role for m in meeting.members}
+    roster = [{**member, "role": roles[member["id"]]} for member in scenario["members"]]
+    return bundle_format.assemble(
+        generator=_generator(),
+        meeting={
+            "id": meeting.id,
+            "title": meeting.title,
+            "review_date": meeting.review_date.isoformat(),
+            "certified_at": certified_at.isoformat().replace("+00:00", "Z"),
+            "certified_by": certified_by,
+        },
+        organisation=scenario["organisation"],
+        profile=scenario["profile"],
+        settings=scenario["settings"],
+        roster=roster,
+        attendance=attendance_from_roster(roster),
+        rounds=[_round_section(session, r) for r in meeting.rounds if r.status == "closed"],
+        proposal=proposal.compute(session, meeting),
+    )
+
+
+def _round_section(session: Session, round_: Round) -> dict[str, Any]:
+    from cryptography.hazmat.primitives import serialization
+
+    public_key = serialization.load_pem_public_key(round_.public_key_pem.encode())
+    return bundle_format.round_section(
+        round_info={
+            "id": round_.id,
+            "number": round_.number,
+            "kind": round_.kind,
+            "status": round_.status,
+            "opened_at": _iso(round_.opened_at),
+            "closed_at": _iso(round_.closed_at),
+            "questions": [
+                {"id": q.key, "member_id": q.member.key if q.member else None, "label": q.label}
+                for q in round_.questions
+            ],
+        },
+        public_key=blind_rsa.public_key_to_json(public_key),
+        public_key_fingerprint=blind_rsa.key_fingerprint(public_key),
+        participants=session.scalars(
+            select(Member.key)
+            .join(SignatureIssuance, SignatureIssuance.member_id == Member.id)
+            .where(SignatureIssuance.round_id == round_.id)
+        ),
+        ballots=[
+            {
+                "text": b.text,
+                "prefix": b64url_encode(b.prefix),
+                "signature": b64url_encode(b.signature),
+                "tracking_code": b.tracking_code,
+            }
+            for b in session.scalars(select(Ballot).where(Ballot.round_id == round_.id))
+        ],
+        tally=rounds.tally(session, round_),
+    )
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    """Round times to the second, as UTC: a round's time, never a ballot's (DESIGN 3)."""
+    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def _generator() -> str:
+    from ballot import __version__
+
+    return f"phieukin {__version__}"

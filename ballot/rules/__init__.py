@@ -11,19 +11,28 @@ from ballot.rules.levels import LEVEL_NAMES_VI, LEVELS_DESCENDING, Grade, Level
 from ballot.rules.model import (
     Criteria,
     Denominator,
+    Discipline,
     MemberFacts,
     MembershipStatus,
     Organisation,
     OrganisationKind,
     Scenario,
+    Score,
     Settings,
     Tally,
     Thresholds,
     Votes,
 )
 from ballot.rules.pipeline import classify
-from ballot.rules.profiles import DEFAULT_PROFILE, Profile, get_profile, profile_names
+from ballot.rules.profiles import (
+    DEFAULT_PROFILE,
+    Profile,
+    get_profile,
+    profile_in_force,
+    profile_names,
+)
 from ballot.rules.results import (
+    CapGroupReport,
     CapReport,
     MemberResult,
     MemberStatus,
@@ -40,9 +49,11 @@ __all__ = [
     "DEFAULT_PROFILE",
     "LEVELS_DESCENDING",
     "LEVEL_NAMES_VI",
+    "CapGroupReport",
     "CapReport",
     "Criteria",
     "Denominator",
+    "Discipline",
     "Grade",
     "Level",
     "MemberFacts",
@@ -57,6 +68,7 @@ __all__ = [
     "Reason",
     "Scenario",
     "ScenarioError",
+    "Score",
     "Settings",
     "Tally",
     "Thresholds",
@@ -65,6 +77,7 @@ __all__ = [
     "classify",
     "get_profile",
     "parse_scenario",
+    "profile_in_force",
     "profile_names",
     "proposal_to_dict",
     "render_table",

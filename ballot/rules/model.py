@@ -28,6 +28,28 @@ class MembershipStatus(Enum):
     PROBATIONARY = "du_bi"  # đảng viên dự bị: classified, does not vote
 
 
+class Discipline(Enum):
+    """A party discipline form (Điều lệ Đảng, Điều 35), lightest first: every form is
+    "khiển trách trở lên". Read by profile `366-2025` (QĐ 366 khoản 4.2)."""
+
+    KHIEN_TRACH = "khien_trach"  # reprimand
+    CANH_CAO = "canh_cao"  # warning
+    CACH_CHUC = "cach_chuc"  # removal from office
+    KHAI_TRU = "khai_tru"  # expulsion
+
+    @property
+    def vietnamese(self) -> str:
+        return _DISCIPLINE_VI[self]
+
+
+_DISCIPLINE_VI = {
+    Discipline.KHIEN_TRACH: "khiển trách",
+    Discipline.CANH_CAO: "cảnh cáo",
+    Discipline.CACH_CHUC: "cách chức",
+    Discipline.KHAI_TRU: "khai trừ",
+}
+
+
 class Denominator(Enum):
     ENTITLED = "entitled"  # full members not exempt, suspended or absent with leave
     PRESENT = "present"  # full members present (and able to vote)
@@ -39,6 +61,10 @@ class Organisation:
     name: str = ""
     kind: OrganisationKind = OrganisationKind.CHI_BO_TRUC_THUOC
     disciplined: bool = False
+    # Cap on HTXSNV in percent of HTTNV, where the profile lets the organisation set
+    # it (366-2025: 20, or 25 where the competent level grants it). None: the
+    # profile's default. Profiles that fix the ratio (21-HD-2019) ignore it.
+    cap_percent: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +102,16 @@ class Criteria:
 
 
 @dataclass(frozen=True, slots=True)
+class Score:
+    """The checked (thẩm định) score on 100 points, with its two parts when given:
+    general criteria out of 30 and task results out of 70 (366-2025, Mẫu 2A–2C)."""
+
+    total: Fraction
+    general: Fraction | None = None
+    tasks: Fraction | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MemberFacts:
     id: str
     name: str
@@ -95,6 +131,16 @@ class MemberFacts:
     heads_collective_level: Level | None = None
     self_level: Level | None = None
     committee_level: Level | None = None
+    # Facts of the 2025 texts (QĐ 366, HD 43): optional, None when not given, read
+    # only by profiles that use them (366-2025); 21-HD-2019 ignores them.
+    score: Score | None = None
+    tasks_completed_pct: Fraction | None = None
+    tasks_exceeded_pct: Fraction | None = None
+    tasks_behind_schedule_pct: Fraction | None = None
+    tasks_failed_pct: Fraction | None = None
+    earlier_shortcomings_fixed: bool | None = None
+    discipline: Discipline | None = None
+    cap_group: str | None = None  # group of comparable position and role for the cap
 
     @property
     def is_full_member(self) -> bool:

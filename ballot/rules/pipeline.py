@@ -1,8 +1,9 @@
 """The classification pipeline (DESIGN 2.1–2.5), generic over profiles.
 
 1. who is classified (profile), 2. the voted level (counting), 3. per-member caps
-(profile; they only ever lower), 4. the cap on excellence across the chi bộ,
-5. totals and the chi bộ's own highest level (profile).
+(profile; they only ever lower), 4. the cap on excellence across the chi bộ (or
+within each cap group, where the profile's cap is grouped), 5. totals and the chi
+bộ's own highest level (profile).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ballot.rules.model import MemberFacts, Scenario, Votes
 from ballot.rules.profiles import LevelCap, MemberLevelCounts, Profile, get_profile
 from ballot.rules.profiles.base import ExcellenceCapRule
 from ballot.rules.results import (
+    CapGroupReport,
     CapReport,
     MemberResult,
     MemberStatus,
@@ -37,7 +39,8 @@ def classify(scenario: Scenario) -> Proposal:
     profile = get_profile(scenario.profile)
     base = denominator(scenario)
     assessed = [assess_member(member, scenario, profile, base) for member in scenario.members]
-    capped, cap_report = apply_excellence_cap(assessed, scenario, profile.excellence_cap, base)
+    rule = profile.cap_rule(scenario.organisation)
+    capped, cap_report = apply_excellence_cap(assessed, scenario, rule, base)
     return Proposal(
         profile=profile.name,
         members=tuple(capped),
@@ -133,21 +136,64 @@ def apply_member_caps(
 def apply_excellence_cap(
     results: Sequence[MemberResult], scenario: Scenario, rule: ExcellenceCapRule, base: int
 ) -> tuple[list[MemberResult], CapReport]:
-    candidates = [Candidate(r.id, r.votes.htxsnv) for r in results if _has_level(r, Level.HTXSNV)]
-    good = sum(1 for r in results if _has_level(r, Level.HTTNV))
-    arithmetic = excellence_cap(len(candidates), good, rule)
-    selection = select_excellent(candidates, arithmetic.max_excellent)
+    """The cap over the chi bộ, or within each cap group where the rule is grouped."""
     binding = scenario.organisation.kind in rule.binding_kinds
-    explain = _CapExplainer(rule, arithmetic, selection, binding, base)
-    updated = [explain.apply(r) if _has_level(r, Level.HTXSNV) else r for r in results]
+    updated = {r.id: r for r in results}
+    reports: list[CapGroupReport] = []
+    for group, members in cap_groups(results, scenario, rule).items():
+        candidates = [
+            Candidate(r.id, r.votes.htxsnv) for r in members if _has_level(r, Level.HTXSNV)
+        ]
+        good = sum(1 for r in members if _has_level(r, Level.HTTNV))
+        arithmetic = excellence_cap(len(candidates), good, rule)
+        selection = select_excellent(candidates, arithmetic.max_excellent)
+        label = _group_label(group) if rule.grouped else ""
+        explain = _CapExplainer(rule, arithmetic, selection, binding, base, label)
+        for r in members:
+            if _has_level(r, Level.HTXSNV):
+                updated[r.id] = explain.apply(r)
+        reports.append(
+            CapGroupReport(
+                group=group,
+                candidates=arithmetic.candidates,
+                good=arithmetic.good,
+                max_excellent=arithmetic.max_excellent,
+                tied=tuple(r.id for r in members if r.id in selection.tied),
+            )
+        )
+    all_tied = {member_id for report in reports for member_id in report.tied}
     report = CapReport(
-        candidates=arithmetic.candidates,
-        good=arithmetic.good,
-        max_excellent=arithmetic.max_excellent,
+        candidates=sum(r.candidates for r in reports),
+        good=sum(r.good for r in reports),
+        max_excellent=sum(r.max_excellent for r in reports),
         binding=binding,
-        tied=tuple(r.id for r in results if r.id in selection.tied),
+        tied=tuple(r.id for r in results if r.id in all_tied),
+        ratio=rule.ratio if rule.grouped else None,
+        groups=tuple(reports) if rule.grouped else (),
     )
-    return updated, report
+    return [updated[r.id] for r in results], report
+
+
+def cap_groups(
+    results: Sequence[MemberResult], scenario: Scenario, rule: ExcellenceCapRule
+) -> dict[str | None, list[MemberResult]]:
+    """The members by cap group, in member order within each group.
+
+    Ungrouped rule: one group (None) of everyone. Grouped: one per `cap_group`
+    named in the scenario, plus the default group (None, listed first) for members
+    without one; groups are sorted by name so that member order changes nothing.
+    """
+    if not rule.grouped:
+        return {None: list(results)}
+    group_of = {member.id: member.cap_group for member in scenario.members}
+    names = sorted({group_of[r.id] for r in results}, key=lambda g: (g is not None, g or ""))
+    return {name: [r for r in results if group_of[r.id] == name] for name in names}
+
+
+def _group_label(group: str | None) -> str:
+    if group is None:
+        return "Nhóm chung (đảng viên không ghi nhóm so sánh)"
+    return f"Nhóm “{group}”"
 
 
 def _has_level(result: MemberResult, level: Level) -> bool:
@@ -164,8 +210,10 @@ class _CapExplainer:
         selection: CapSelection,
         binding: bool,
         base: int,
+        group_label: str = "",
     ) -> None:
         self.rule = rule
+        self.group_label = group_label
         self.arithmetic = arithmetic
         self.selection = selection
         self.binding = binding
@@ -184,12 +232,17 @@ class _CapExplainer:
             return self._add(result, reason)
         return replace(self._add(result, reason), level=Level.HTTNV)
 
-    @staticmethod
-    def _add(result: MemberResult, reason: Reason) -> MemberResult:
+    def _add(self, result: MemberResult, reason: Reason) -> MemberResult:
+        if self.group_label:
+            reason = replace(reason, message=f"{self.group_label}: {reason.message}")
         return replace(result, reasons=(*result.reasons, reason))
 
     def _ratio(self) -> str:
         return percent_vi(self.rule.ratio)
+
+    def _limit(self) -> str:
+        """The ratio as the limit is first stated, with any note on who set it."""
+        return self._ratio() + self.rule.ratio_note
 
     def _sums(self) -> str:
         a = self.arithmetic
@@ -221,7 +274,7 @@ class _CapExplainer:
         return Reason(
             "small_organisation_exception" if small else "within_excellence_cap",
             self.rule.small_section if small else self.rule.section,
-            f"Giới hạn {self._ratio()} số “Hoàn thành tốt nhiệm vụ”: {self._sums()}. "
+            f"Giới hạn {self._limit()} số “Hoàn thành tốt nhiệm vụ”: {self._sums()}. "
             f"Đồng chí có {self._votes_text(result)}, nằm trong số được giữ.{self._advice()}",
         )
 
@@ -235,18 +288,25 @@ class _CapExplainer:
         return Reason(
             "excellence_cap_tie" if self.binding else "excellence_cap_advisory_tie",
             self.rule.section,
-            f"Bằng phiếu tại giới hạn {self._ratio()}: {self._sums()}. {tied} đồng chí cùng "
+            f"Bằng phiếu tại giới hạn {self._limit()}: {self._sums()}. {tied} đồng chí cùng "
             f"có {self._votes_text(result)} cho {self.selection.open_seats} suất còn lại."
             + outcome,
         )
 
     def _demoted_reason(self, result: MemberResult) -> Reason:
         outcome = " Chuyển xuống “Hoàn thành tốt nhiệm vụ”." if self.binding else self._advice()
+        # With no seat at all (possible only without a small-organisation allowance)
+        # nobody was kept, so the reason cannot compare with those kept.
+        compared = (
+            "nhưng không đồng chí nào được giữ (x = 0)"
+            if self.arithmetic.max_excellent == 0
+            else "ít hơn những đồng chí được giữ"
+        )
         return Reason(
             "excellence_cap_exceeded" if self.binding else "excellence_cap_advisory",
             self.rule.section,
-            f"Vượt giới hạn {self._ratio()} số “Hoàn thành tốt nhiệm vụ”: {self._sums()}. "
-            f"Đồng chí có {self._votes_text(result)}, ít hơn những đồng chí được giữ." + outcome,
+            f"Vượt giới hạn {self._limit()} số “Hoàn thành tốt nhiệm vụ”: {self._sums()}. "
+            f"Đồng chí có {self._votes_text(result)}, {compared}." + outcome,
         )
 
 

@@ -58,12 +58,29 @@ class Totals:
 
 
 @dataclass(frozen=True, slots=True)
+class CapGroupReport:
+    """The cap within one group of comparable position and role (grouped profiles)."""
+
+    group: str | None  # the members' cap_group; None: those without one
+    candidates: int
+    good: int
+    max_excellent: int
+    tied: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CapReport:
+    """The cap over the chi bộ; for a grouped profile, the sums over its groups."""
+
     candidates: int  # k: classified HTXSNV after per-member constraints
     good: int  # h: classified HTTNV after per-member constraints
     max_excellent: int  # x: how many may stay HTXSNV
     binding: bool  # False: advice only (chi bộ trực thuộc)
     tied: tuple[str, ...]  # member ids with equal shares straddling the cut
+    # Grouped profiles only (366-2025): the ratio applied and each group's cap.
+    # Ungrouped profiles leave these empty and their output keeps issue 2's shape.
+    ratio: Fraction | None = None
+    groups: tuple[CapGroupReport, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

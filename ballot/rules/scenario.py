@@ -21,11 +21,13 @@ from ballot.rules.levels import LEVELS_DESCENDING, Grade, Level
 from ballot.rules.model import (
     Criteria,
     Denominator,
+    Discipline,
     MemberFacts,
     MembershipStatus,
     Organisation,
     OrganisationKind,
     Scenario,
+    Score,
     Settings,
     Tally,
     Thresholds,
@@ -37,6 +39,12 @@ E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
 
 MAX_SICK_LEAVE_MONTHS = 12
+# 366-2025 (QĐ 366, Mẫu 2A–2C): 100 points, general criteria 30, task results 70.
+SCORE_MAX = Fraction(100)
+SCORE_GENERAL_MAX = Fraction(30)
+SCORE_TASKS_MAX = Fraction(70)
+# organisation.cap_percent (QĐ 366 khoản 1.5): 20, or 25 where the competent level grants it.
+CAP_PERCENTS = (20, 25)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -134,6 +142,19 @@ def read_level(value: Any, path: str) -> Level:
     return read_enum(value, path, Level)
 
 
+def read_number_between(value: Any, path: str, low: Fraction, high: Fraction) -> Fraction:
+    number = read_number(value, path)
+    if not low <= number <= high:
+        raise ScenarioError(
+            path, f"phải từ {_plain(low)} đến {_plain(high)} (nhận được {value})", "out_of_range"
+        )
+    return number
+
+
+def _plain(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(float(value))
+
+
 def read_optional(value: Any, path: str, reader: Callable[[Any, str], T]) -> T | None:
     return None if value is None else reader(value, path)
 
@@ -214,9 +235,22 @@ def _read_organisation(value: Any) -> Organisation:
             OrganisationKind,
         ),
         disciplined=read_bool(obj.optional("disciplined", False), obj.at("disciplined")),
+        cap_percent=_read_cap_percent(obj),
     )
     obj.done()
     return organisation
+
+
+def _read_cap_percent(obj: _Object) -> int | None:
+    path = obj.at("cap_percent")
+    value = obj.optional("cap_percent", None)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _wrong_type(path, "số nguyên 20 hoặc 25", value)
+    if value not in CAP_PERCENTS:
+        raise ScenarioError(path, f"chỉ được là 20 hoặc 25 (nhận được {value})", "out_of_range")
+    return value
 
 
 def _read_settings(value: Any, profile_name: str) -> Settings:
@@ -299,6 +333,22 @@ def _read_member(value: Any, path: str, review_date: date) -> MemberFacts:
         heads_collective_level=level_or_null("heads_collective_level"),
         self_level=level_or_null("self_level"),
         committee_level=level_or_null("committee_level"),
+        score=read_optional(obj.optional("score", None), obj.at("score"), _read_score),
+        tasks_completed_pct=_read_task_percent(obj, "tasks_completed_pct"),
+        tasks_exceeded_pct=_read_task_percent(obj, "tasks_exceeded_pct"),
+        tasks_behind_schedule_pct=_read_task_percent(obj, "tasks_behind_schedule_pct"),
+        tasks_failed_pct=_read_task_percent(obj, "tasks_failed_pct"),
+        earlier_shortcomings_fixed=read_optional(
+            obj.optional("earlier_shortcomings_fixed", None),
+            obj.at("earlier_shortcomings_fixed"),
+            read_bool,
+        ),
+        discipline=read_optional(
+            obj.optional("discipline", None),
+            obj.at("discipline"),
+            lambda value, at: read_enum(value, at, Discipline),
+        ),
+        cap_group=read_optional(obj.optional("cap_group", None), obj.at("cap_group"), read_text),
     )
     obj.done()
     _check_member_consistency(member, obj, review_date)
@@ -321,6 +371,30 @@ def _read_sick_leave(obj: _Object) -> Fraction:
     return months
 
 
+def _read_score(value: Any, path: str) -> Score:
+    """A number 0..100, or {"general": 0..30, "tasks": 0..70} (both required)."""
+    if isinstance(value, dict):
+        obj = _Object(value, path)
+        general = read_number_between(
+            obj.required("general"), obj.at("general"), Fraction(0), SCORE_GENERAL_MAX
+        )
+        tasks = read_number_between(
+            obj.required("tasks"), obj.at("tasks"), Fraction(0), SCORE_TASKS_MAX
+        )
+        obj.done(expected="general, tasks")
+        return Score(total=general + tasks, general=general, tasks=tasks)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _wrong_type(path, 'số từ 0 đến 100 hoặc {"general": …, "tasks": …}', value)
+    return Score(total=read_number_between(value, path, Fraction(0), SCORE_MAX))
+
+
+def _read_task_percent(obj: _Object, key: str) -> Fraction | None:
+    value = obj.optional(key, None)
+    if value is None:
+        return None
+    return read_number_between(value, obj.at(key), Fraction(0), Fraction(100))
+
+
 def _read_criteria(value: Any, path: str) -> Criteria:
     obj = _Object(value, path)
     criteria = Criteria(
@@ -337,6 +411,14 @@ def _check_member_consistency(member: MemberFacts, obj: _Object, review_date: da
             obj.at("admitted_on"),
             f"ngày kết nạp {member.admitted_on.isoformat()} sau ngày xếp loại "
             f"{review_date.isoformat()}",
+            "inconsistent",
+        )
+    completed, failed = member.tasks_completed_pct, member.tasks_failed_pct
+    if completed is not None and failed is not None and completed + failed > 100:
+        raise ScenarioError(
+            obj.at("tasks_failed_pct"),
+            f"tỷ lệ nhiệm vụ hoàn thành ({_plain(completed)}%) cộng tỷ lệ không hoàn thành "
+            f"({_plain(failed)}%) vượt quá 100%",
             "inconsistent",
         )
     if member.absent_with_leave and member.present:

@@ -15,6 +15,7 @@ from typing import Any
 from ballot.rules.levels import LEVELS_DESCENDING, Level
 from ballot.rules.model import Votes
 from ballot.rules.results import (
+    CapGroupReport,
     CapReport,
     MemberResult,
     OrganisationResult,
@@ -76,12 +77,29 @@ def totals_to_dict(totals: Totals) -> dict[str, int]:
 
 
 def cap_to_dict(cap: CapReport) -> dict[str, Any]:
-    return {
+    """Issue 2's cap; a grouped profile (366-2025) adds "percent" and "groups"."""
+    data: dict[str, Any] = {
         "candidates": cap.candidates,
         "good": cap.good,
         "max_excellent": cap.max_excellent,
         "binding": cap.binding,
         "tied": list(cap.tied),
+    }
+    if cap.groups:
+        percent = (cap.ratio if cap.ratio is not None else Fraction(0)) * 100
+        whole = percent.denominator == 1
+        data["percent"] = percent.numerator if whole else float(round_fraction(percent, 2))
+        data["groups"] = [cap_group_to_dict(group) for group in cap.groups]
+    return data
+
+
+def cap_group_to_dict(group: CapGroupReport) -> dict[str, Any]:
+    return {
+        "group": group.group,
+        "candidates": group.candidates,
+        "good": group.good,
+        "max_excellent": group.max_excellent,
+        "tied": list(group.tied),
     }
 
 

@@ -137,30 +137,48 @@ def _totals(proposal: Proposal) -> list[str]:
     return lines
 
 
-def _cap(proposal: Proposal) -> list[str]:
+def _cap(scenario: Scenario, proposal: Proposal) -> list[str]:
     cap = proposal.cap
-    rule = get_profile(proposal.profile).excellence_cap
+    rule = get_profile(proposal.profile).cap_rule(scenario.organisation)
     ratio = percent_vi(rule.ratio)
     scope = (
         "áp dụng tại chi bộ (chi bộ cơ sở)"
         if cap.binding
         else "để tham khảo; đảng ủy cơ sở áp dụng trên toàn đảng bộ"
     )
+    sections = (
+        f"{rule.section}, {rule.small_section}"
+        if rule.has_small_exception and rule.small_section != rule.section
+        else rule.section
+    )
+    exception = (
+        f"; nơi có dưới {rule.small_count} đồng chí “Hoàn thành tốt nhiệm vụ” "
+        f"vẫn được chọn {rule.small_allowance}"
+        if rule.has_small_exception
+        else "; không có ngoại lệ cho nơi có ít đảng viên"
+    )
+    within = " trong từng nhóm có vị trí, vai trò tương đồng" if rule.grouped else ""
     lines = [
         "",
-        f"GIỚI HẠN {ratio} ĐẢNG VIÊN HOÀN THÀNH XUẤT SẮC NHIỆM VỤ "
-        f"[{rule.section}, {rule.small_section}]",
+        f"GIỚI HẠN {ratio} ĐẢNG VIÊN HOÀN THÀNH XUẤT SẮC NHIỆM VỤ [{sections}]",
+        *([f"  Tỷ lệ {ratio}{rule.ratio_note}"] if rule.ratio_note else []),
         f"  k = {cap.candidates} đồng chí đạt “Hoàn thành xuất sắc nhiệm vụ”, "
         f"h = {cap.good} “Hoàn thành tốt nhiệm vụ”",
         *textwrap.wrap(
             f"tối đa x = {cap.max_excellent} (số nguyên lớn nhất với x ≤ {ratio} × (h + k − x), "
-            f"làm tròn xuống; nơi có dưới {rule.small_count} đồng chí “Hoàn thành tốt nhiệm vụ” "
-            f"vẫn được chọn {rule.small_allowance}): {scope}.",
+            f"làm tròn xuống{within}{exception}): {scope}.",
             width=WIDTH,
             initial_indent="  ",
             subsequent_indent="    ",
         ),
     ]
+    for group in cap.groups:
+        label = (
+            "nhóm chung (không ghi nhóm)" if group.group is None else f"nhóm “{_nfc(group.group)}”"
+        )
+        lines.append(
+            f"    {label}: k = {group.candidates}, h = {group.good}, x = {group.max_excellent}"
+        )
     if cap.tied:
         names = {r.id: _nfc(r.name) for r in proposal.members}
         lines.append("  Bằng phiếu tại ngưỡng: " + ", ".join(names[i] for i in cap.tied))
@@ -185,7 +203,7 @@ def render_table(scenario: Scenario, proposal: Proposal) -> str:
         "",
         *_member_rows(scenario, proposal),
         *_totals(proposal),
-        *_cap(proposal),
+        *_cap(scenario, proposal),
         *_organisation(proposal),
     ]
     return "\n".join(lines) + "\n"

@@ -132,4 +132,6 @@ def profile_names() -> tuple[str, ...]:
 
 def profile_in_force(on) -> str:
     """The profile a meeting on this date follows by default (DESIGN 2.7)."""
-    return "21-HD-2019"
+    from ballot.rules.profiles import profile_in_force as in_force
+
+    return in_force(on)

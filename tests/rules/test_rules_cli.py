@@ -106,7 +106,7 @@ def _mutations():
             set_(["settings"], {"thresholds": {"HTXSNV": 1.2}}),
             "settings.thresholds.HTXSNV",
         ),
-        ("unknown profile", set_(["profile"], "366-2025"), "profile"),
+        ("unknown profile", set_(["profile"], "124-2023"), "profile"),
     ]
 
 

@@ -6,7 +6,9 @@ example `366-2025`) means adding a module and a line below, never editing anothe
 
 from __future__ import annotations
 
-from ballot.rules.profiles import hd21_2019
+from datetime import date, datetime
+
+from ballot.rules.profiles import hd21_2019, qd366_2025
 from ballot.rules.profiles.base import (
     ExcellenceCapRule,
     LevelCap,
@@ -14,7 +16,16 @@ from ballot.rules.profiles.base import (
     Profile,
 )
 
+# A scenario that names no profile keeps 21-HD-2019 (issue 2's schema); a new
+# meeting defaults to the profile in force on its date (`profile_in_force`).
 DEFAULT_PROFILE = hd21_2019.NAME
+
+# (first day in force, profile), oldest first. HD 43-HD/BTCTW, the guidance that
+# makes QĐ 366 applicable to party members' reviews, is dated 31/10/2025.
+IN_FORCE_FROM: tuple[tuple[date, str], ...] = (
+    (date.min, hd21_2019.NAME),
+    (date(2025, 10, 31), qd366_2025.NAME),
+)
 
 _REGISTRY: dict[str, Profile] = {}
 
@@ -34,7 +45,25 @@ def profile_names() -> tuple[str, ...]:
     return tuple(sorted(_REGISTRY))
 
 
+def profile_in_force(on: date) -> str:
+    """The profile a review held on `on` follows by default (DESIGN 2.7).
+
+    21-HD-2019 before 2025-10-31, 366-2025 from 2025-10-31 on. (The 2023 texts,
+    QĐ 124 and HD 25, have no profile: 21-HD-2019 stands in for them.)
+    """
+    if isinstance(on, datetime):
+        on = on.date()
+    if not isinstance(on, date):
+        raise TypeError(f"profile_in_force needs a date, got {type(on).__name__}")
+    name = IN_FORCE_FROM[0][1]
+    for start, profile in IN_FORCE_FROM:
+        if on >= start:
+            name = profile
+    return name
+
+
 register(hd21_2019.PROFILE)
+register(qd366_2025.PROFILE)
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -42,7 +71,9 @@ __all__ = [
     "LevelCap",
     "MemberLevelCounts",
     "Profile",
+    "IN_FORCE_FROM",
     "get_profile",
+    "profile_in_force",
     "profile_names",
     "register",
 ]

@@ -32,7 +32,12 @@ class ExcellenceCapRule:
     """At most `ratio` × (final HTTNV count) members HTXSNV, rounded down.
 
     Where fewer than `small_count` members end up HTTNV, `small_allowance` members
-    may still be HTXSNV if qualified.
+    may still be HTXSNV if qualified; `small_allowance = 0` means no such exception.
+
+    `grouped`: the cap applies within each group of comparable position and role
+    (`MemberFacts.cap_group`; members without one form a single default group)
+    rather than across the whole chi bộ. `ratio_note` is added after the ratio in
+    every reason (for example who granted a raised ratio).
     """
 
     ratio: Fraction
@@ -41,6 +46,12 @@ class ExcellenceCapRule:
     binding_kinds: frozenset[OrganisationKind]
     section: str
     small_section: str
+    grouped: bool = False
+    ratio_note: str = ""
+
+    @property
+    def has_small_exception(self) -> bool:
+        return self.small_allowance > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,5 +91,16 @@ class Profile:
     member_caps: Callable[[MemberFacts], tuple[LevelCap, ...]]
     # Notes that change no level (for example maternity leave).
     member_notes: Callable[[MemberFacts], tuple[Reason, ...]]
+    # The cap's rule; where the organisation may set its ratio, the default one.
+    # The pipeline asks `cap_rule(organisation)`.
     excellence_cap: ExcellenceCapRule
     organisation_level: Callable[[MemberLevelCounts, Organisation], OrganisationResult]
+    # Where the organisation sets the cap's parameters (366-2025: its cap_percent),
+    # the rule for a given organisation; None: `excellence_cap` always.
+    excellence_cap_for: Callable[[Organisation], ExcellenceCapRule] | None = None
+
+    def cap_rule(self, organisation: Organisation) -> ExcellenceCapRule:
+        """The cap on excellence that applies to this organisation."""
+        if self.excellence_cap_for is None:
+            return self.excellence_cap
+        return self.excellence_cap_for(organisation)

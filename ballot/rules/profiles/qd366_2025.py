@@ -1,0 +1,574 @@
+"""Profile `366-2025`: Quy định 366-QĐ/TW (30/8/2025) and Hướng dẫn 43-HD/BTCTW (31/10/2025).
+
+The regulation in force for reviews from 31/10/2025 on (issue 7). Every reason
+cites its article: "QĐ 366 Điều 11" (the levels by score and tasks), "QĐ 366
+khoản 4.2" (the cases forcing KHTNV), "QĐ 366 khoản 1.5" (the cap on HTXSNV),
+"HD 43 mục 7.5" (sick and maternity leave), "QĐ 366 Điều 5" (who is rated).
+
+Facts this profile reads, all optional (see `MemberFacts`): the checked score on
+100 points, the task percentages, whether earlier shortcomings were fixed, the
+discipline form, the cap group; the organisation's cap_percent. A fact not given
+caps nothing: the vote decides, as with the Mẫu 02 criteria of 21-HD-2019.
+
+Assumptions, each also stated in the reason that depends on it:
+- Members are rated as individuals without a leadership post (the scenario has
+  no post): Điều 11's conditions for them, and khoản 4.2's forcing cases.
+- "Discipline of khiển trách or above for conduct in office": the scenario does
+  not say why a member was disciplined, so every discipline form given counts;
+  `disciplined_this_year` (the 2019 field) counts as a discipline of unstated form.
+  "Violating what members must not do or the duty to set an example" has no fact
+  in the scenario and is not applied: the chi bộ votes on it.
+- Điều 11 states HTNV as "100% of tasks, no more than 20% behind schedule" while
+  khoản 4.2 forces KHTNV only past 50% of tasks not completed; a member between
+  the two (tasks under 100% but not under 50%, or over 20% behind schedule) fits
+  neither text, so the task facts cap such a member at HTNV (never force KHTNV)
+  and the reason says so.
+- HTTNV needs 100% of tasks on time (Điều 11 khoản 2 as published): any share
+  behind schedule caps at HTNV.
+- The chi bộ's own level keeps the method of 21-HD II.B.1.3 (no 2025 text found
+  that differs, and the scenario has no score for the chi bộ).
+- The vote keeps the counting of DESIGN 2.3; the cap binds in a chi bộ cơ sở and
+  is advice in a chi bộ trực thuộc, as in 21-HD-2019.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from fractions import Fraction
+
+from ballot.rules.dates import add_months, full_months_elapsed
+from ballot.rules.levels import Level
+from ballot.rules.model import (
+    MemberFacts,
+    Organisation,
+    OrganisationKind,
+    Score,
+    Thresholds,
+)
+from ballot.rules.profiles.base import (
+    ExcellenceCapRule,
+    LevelCap,
+    MemberLevelCounts,
+    Profile,
+)
+from ballot.rules.results import OrganisationResult, Reason
+from ballot.rules.text import count_of
+
+NAME = "366-2025"
+
+LEVELS_SECTION = "QĐ 366 Điều 11"
+FORCED_SECTION = "QĐ 366 khoản 4.2"
+CAP_SECTION = "QĐ 366 khoản 1.5"
+LEAVE_SECTION = "HD 43 mục 7.5"
+WHO_SECTION = "QĐ 366 Điều 5"
+COUNTING_SECTION = "HD 43"
+
+# Điều 11: the score bands (the checked score on 100 points).
+SCORE_HTXSNV = Fraction(90)  # "từ 90 điểm trở lên"
+SCORE_HTTNV = Fraction(70)  # "từ 70 điểm đến dưới 90 điểm"
+SCORE_HTNV = Fraction(50)  # "từ 50 điểm đến dưới 70 điểm"; below: KHTNV
+# Điều 11 khoản 1: "ít nhất 30% số nhiệm vụ hoàn thành vượt mức yêu cầu".
+MIN_EXCEEDED_PCT = Fraction(30)
+# Điều 11 khoản 3: "không quá 20% nhiệm vụ chưa bảo đảm tiến độ".
+MAX_BEHIND_PCT_HTNV = Fraction(20)
+# Khoản 4.2: "có trên 50% số nhiệm vụ trong năm không hoàn thành".
+MAX_FAILED_PCT = Fraction(50)
+# Điều 5: admitted less than 6 months before: reviewed, not rated.
+MONTHS_BEFORE_CLASSIFIED = 6
+# HD 43 mục 7.5: sick leave of 3 months or more: rated on the work actually done.
+SICK_LEAVE_MONTHS_NOTED = Fraction(3)
+# Khoản 1.5: 20%, or 25% where the competent level grants it.
+DEFAULT_CAP_PERCENT = 20
+RAISED_CAP_PERCENT = 25
+
+
+def _q(level: Level) -> str:
+    return f"“{level.vietnamese}”"
+
+
+def _date_vi(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _number_vi(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):g}".replace(".", ",")
+
+
+def _pct(value: Fraction) -> str:
+    return f"{_number_vi(value)}%"
+
+
+def _sentence(text: str) -> str:
+    """Capitalise the first letter only (str.capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+# --- Điều 5: who is rated ---------------------------------------------------------------
+
+
+def exclusion_reasons(member: MemberFacts, review_date: date) -> tuple[Reason, ...]:
+    reasons: list[Reason] = []
+    if member.exempt:
+        reasons.append(
+            Reason(
+                "exempt_from_party_work",
+                WHO_SECTION,
+                "Được miễn công tác và sinh hoạt đảng: không đánh giá, xếp loại chất lượng.",
+            )
+        )
+    if member.suspended:
+        reasons.append(
+            Reason(
+                "party_activity_suspended",
+                WHO_SECTION,
+                "Đang bị đình chỉ sinh hoạt đảng: không đánh giá, xếp loại chất lượng.",
+            )
+        )
+    if not full_months_elapsed(member.admitted_on, review_date, MONTHS_BEFORE_CLASSIFIED):
+        complete_on = add_months(member.admitted_on, MONTHS_BEFORE_CLASSIFIED)
+        reasons.append(
+            Reason(
+                "admitted_under_6_months",
+                WHO_SECTION,
+                f"Kết nạp ngày {_date_vi(member.admitted_on)}, đến ngày xếp loại "
+                f"{_date_vi(review_date)} chưa đủ 06 tháng (đủ từ ngày "
+                f"{_date_vi(complete_on)}): vẫn kiểm điểm nhưng không xếp loại chất lượng.",
+            )
+        )
+    return tuple(reasons)
+
+
+def absence_reason(member: MemberFacts) -> Reason | None:
+    if member.present:
+        return None
+    how = "Vắng mặt có phép" if member.absent_with_leave else "Vắng mặt"
+    return Reason(
+        "absent",
+        COUNTING_SECTION,
+        f"{how} tại cuộc họp: chưa đánh giá, xếp loại trong lần này; phải tổ chức đánh giá, "
+        "xếp loại trong thời gian sớm nhất (giữ cách làm của 21-HD/BTCTW mục II.B.6).",
+    )
+
+
+# --- the task facts -----------------------------------------------------------------------
+
+
+def completed_pct(member: MemberFacts) -> tuple[Fraction | None, str]:
+    """The share of the year's tasks completed, and the field it comes from.
+
+    `tasks_completed_pct`; else 100 − `tasks_failed_pct`; else the 2019 field
+    `targets_completed_pct` when it says less than 100 (its default, 100, says
+    nothing); else None (not given).
+    """
+    if member.tasks_completed_pct is not None:
+        return member.tasks_completed_pct, "tasks_completed_pct"
+    if member.tasks_failed_pct is not None:
+        return 100 - member.tasks_failed_pct, "tasks_failed_pct"
+    if member.targets_completed_pct < 100:
+        return member.targets_completed_pct, "targets_completed_pct"
+    return None, ""
+
+
+def tasks_mostly_not_completed(member: MemberFacts) -> bool:
+    """Khoản 4.2: more than 50% of the year's tasks not completed."""
+    done, _ = completed_pct(member)
+    failed = member.tasks_failed_pct
+    return (failed is not None and failed > MAX_FAILED_PCT) or (
+        done is not None and done < 100 - MAX_FAILED_PCT
+    )
+
+
+def _not_all_done(member: MemberFacts) -> bool:
+    done, _ = completed_pct(member)
+    failed = member.tasks_failed_pct
+    return (done is not None and done < 100) or (failed is not None and failed > 0)
+
+
+def _done_text(member: MemberFacts) -> str:
+    done, source = completed_pct(member)
+    failed = member.tasks_failed_pct
+    parts = []
+    if done is not None and source != "tasks_failed_pct":
+        origin = " (theo targets_completed_pct)" if source == "targets_completed_pct" else ""
+        parts.append(f"hoàn thành {_pct(done)} nhiệm vụ{origin}")
+    if failed is not None:
+        parts.append(f"{_pct(failed)} nhiệm vụ không hoàn thành")
+    return ", ".join(parts)
+
+
+# --- khoản 4.2 and Điều 11 khoản 4: forced KHTNV ----------------------------------------
+
+
+def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
+    caps: list[LevelCap] = []
+    if member.degradation_concluded:
+        caps.append(
+            LevelCap(
+                Level.KHTNV,
+                Reason(
+                    "degradation_concluded",
+                    FORCED_SECTION,
+                    "Cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối "
+                    f"sống, “tự diễn biến”, “tự chuyển hóa”: {_q(Level.KHTNV)}.",
+                ),
+            )
+        )
+    if member.discipline is not None:
+        caps.append(
+            LevelCap(
+                Level.KHTNV,
+                Reason(
+                    "discipline_reprimand_or_above",
+                    FORCED_SECTION,
+                    f"Bị kỷ luật hình thức {member.discipline.vietnamese} (từ khiển trách trở "
+                    f"lên): {_q(Level.KHTNV)}. Kịch bản không ghi vi phạm có trong thực thi "
+                    "nhiệm vụ hay không; mọi hình thức kỷ luật được ghi đều được tính.",
+                ),
+            )
+        )
+    elif member.disciplined_this_year:
+        caps.append(
+            LevelCap(
+                Level.KHTNV,
+                Reason(
+                    "disciplined_this_year",
+                    FORCED_SECTION,
+                    "Bị thi hành kỷ luật trong năm (disciplined_this_year; mọi hình thức kỷ luật "
+                    f"đảng đều từ khiển trách trở lên): {_q(Level.KHTNV)}.",
+                ),
+            )
+        )
+    if tasks_mostly_not_completed(member):
+        caps.append(
+            LevelCap(
+                Level.KHTNV,
+                Reason(
+                    "tasks_not_completed_over_50_percent",
+                    FORCED_SECTION,
+                    f"{_sentence(_done_text(member))} trong năm: trên 50% số nhiệm vụ không "
+                    f"hoàn thành: {_q(Level.KHTNV)}.",
+                ),
+            )
+        )
+    return caps
+
+
+# --- Điều 11: the levels by score ------------------------------------------------------
+
+
+def _score_text(score: Score) -> str:
+    text = f"{_number_vi(score.total)}/100 điểm"
+    if score.general is not None and score.tasks is not None:
+        text += (
+            f" (tiêu chí chung {_number_vi(score.general)}/30, kết quả thực hiện nhiệm vụ "
+            f"{_number_vi(score.tasks)}/70)"
+        )
+    return text
+
+
+def level_by_score(total: Fraction) -> Level:
+    """Điều 11: the highest level a checked score allows."""
+    if total >= SCORE_HTXSNV:
+        return Level.HTXSNV
+    if total >= SCORE_HTTNV:
+        return Level.HTTNV
+    if total >= SCORE_HTNV:
+        return Level.HTNV
+    return Level.KHTNV
+
+
+_SCORE_BAND = {
+    Level.HTTNV: ("score_under_90", "từ 70 đến dưới 90 điểm", "mức cao nhất là"),
+    Level.HTNV: ("score_under_70", "từ 50 đến dưới 70 điểm", "mức cao nhất là"),
+    Level.KHTNV: ("score_under_50", "dưới 50 điểm", "xếp loại"),
+}
+
+
+def _score_cap(member: MemberFacts) -> list[LevelCap]:
+    if member.score is None:
+        return []
+    allowed = level_by_score(member.score.total)
+    if allowed is Level.HTXSNV:
+        return []
+    code, band, verb = _SCORE_BAND[allowed]
+    return [
+        LevelCap(
+            allowed,
+            Reason(
+                code,
+                LEVELS_SECTION,
+                f"Điểm đánh giá đã thẩm định {_score_text(member.score)}, {band}: "
+                f"{verb} {_q(allowed)}.",
+            ),
+        )
+    ]
+
+
+# --- Điều 11: the levels by the task facts ----------------------------------------------
+
+
+def _tasks_htnv_cap(member: MemberFacts) -> list[LevelCap]:
+    """HTTNV and HTXSNV need 100% of tasks done on time (Điều 11 khoản 1, 2)."""
+    behind = member.tasks_behind_schedule_pct
+    missing: list[str] = []
+    if _not_all_done(member):
+        missing.append(_done_text(member) + " (chưa đủ 100%)")
+    if behind is not None and behind > 0:
+        missing.append(f"{_pct(behind)} nhiệm vụ chậm tiến độ")
+    if not missing:
+        return []
+    facts = "; ".join(missing)
+    below_htnv = _not_all_done(member) or (behind is not None and behind > MAX_BEHIND_PCT_HTNV)
+    if not below_htnv:
+        return [
+            LevelCap(
+                Level.HTNV,
+                Reason(
+                    "tasks_not_all_on_time",
+                    LEVELS_SECTION,
+                    f"{_sentence(facts)}: chưa hoàn thành 100% nhiệm vụ đúng hạn, điều kiện "
+                    f"của {_q(Level.HTTNV)} trở lên; mức cao nhất là {_q(Level.HTNV)} (không "
+                    "quá 20% nhiệm vụ chậm tiến độ).",
+                ),
+            )
+        ]
+    if tasks_mostly_not_completed(member):
+        return []  # khoản 4.2 already forces KHTNV, with its own reason
+    return [
+        LevelCap(
+            Level.HTNV,
+            Reason(
+                "tasks_below_htnv_conditions",
+                LEVELS_SECTION,
+                f"{_sentence(facts)}: chưa đủ điều kiện của {_q(Level.HTNV)} (100% nhiệm "
+                "vụ, không quá 20% chậm tiến độ), nhưng khoản 4.2 chỉ buộc "
+                f"{_q(Level.KHTNV)} khi trên 50% nhiệm vụ không hoàn thành. Các dữ kiện về "
+                f"nhiệm vụ giới hạn ở {_q(Level.HTNV)}; chi bộ cân nhắc khi biểu quyết.",
+            ),
+        )
+    ]
+
+
+def _tasks_httnv_cap(member: MemberFacts) -> list[LevelCap]:
+    """HTXSNV also needs 30% of tasks exceeding requirements and every earlier
+    shortcoming fixed (Điều 11 khoản 1)."""
+    missing: list[str] = []
+    exceeded = member.tasks_exceeded_pct
+    if exceeded is not None and exceeded < MIN_EXCEEDED_PCT:
+        missing.append(f"chỉ {_pct(exceeded)} nhiệm vụ hoàn thành vượt mức (cần ít nhất 30%)")
+    if member.earlier_shortcomings_fixed is False:
+        missing.append("chưa khắc phục hết hạn chế, khuyết điểm đã được chỉ ra")
+    if not missing:
+        return []
+    return [
+        LevelCap(
+            Level.HTTNV,
+            Reason(
+                "tasks_not_excellent",
+                LEVELS_SECTION,
+                f"{_sentence('; '.join(missing))}: chưa đủ điều kiện {_q(Level.HTXSNV)}; "
+                f"mức cao nhất là {_q(Level.HTTNV)}.",
+            ),
+        )
+    ]
+
+
+def member_caps(member: MemberFacts) -> tuple[LevelCap, ...]:
+    return tuple(
+        _forced_khtnv(member)
+        + _score_cap(member)
+        + _tasks_htnv_cap(member)
+        + _tasks_httnv_cap(member)
+    )
+
+
+# --- notes: no level changed -------------------------------------------------------------
+
+# Facts of 21-HD-2019 that are no condition of QĐ 366 / HD 43 as issue 7 states them.
+_FIELDS_NOT_APPLIED = ("civil_servant_level", "criteria", "heads_collective_level")
+
+
+def member_notes(member: MemberFacts) -> tuple[Reason, ...]:
+    notes: list[Reason] = []
+    if member.score is None:
+        notes.append(
+            Reason(
+                "score_missing",
+                LEVELS_SECTION,
+                "Chưa có điểm đánh giá đã thẩm định (thang 100 điểm): mức xếp loại không bị "
+                "giới hạn theo điểm, do chi bộ biểu quyết; cần bổ sung điểm theo Mẫu 2A/2B/2C.",
+            )
+        )
+    if member.sick_leave_months >= SICK_LEAVE_MONTHS_NOTED:
+        notes.append(
+            Reason(
+                "sick_leave_actual_work",
+                LEAVE_SECTION,
+                f"Nghỉ ốm {_number_vi(member.sick_leave_months)} tháng trong năm (từ 03 tháng "
+                "trở lên): đánh giá, xếp loại theo kết quả thực hiện nhiệm vụ trong thời gian "
+                f"công tác thực tế; không bị giới hạn ở {_q(Level.HTNV)}.",
+            )
+        )
+    if member.maternity_leave:
+        notes.append(
+            Reason(
+                "maternity_leave",
+                LEAVE_SECTION,
+                "Nghỉ thai sản: đánh giá, xếp loại theo kết quả thực hiện nhiệm vụ trong thời "
+                f"gian công tác thực tế; không bị giới hạn ở {_q(Level.HTNV)}.",
+            )
+        )
+    given = [name for name in _FIELDS_NOT_APPLIED if getattr(member, name) is not None]
+    if given:
+        notes.append(
+            Reason(
+                "not_applied_in_profile",
+                LEVELS_SECTION,
+                f"Dữ kiện {', '.join(given)} là điều kiện của Hướng dẫn 21-HD/BTCTW, không "
+                "phải của QĐ 366 và HD 43: không áp dụng trong hồ sơ quy tắc này.",
+            )
+        )
+    return tuple(notes)
+
+
+# --- khoản 1.5: the cap on HTXSNV ---------------------------------------------------------
+
+EXCELLENCE_CAP = ExcellenceCapRule(
+    ratio=Fraction(DEFAULT_CAP_PERCENT, 100),  # "không quá 20% số ... HTTNV"
+    small_count=0,  # no "fewer than 5" exception is stated in the 2025 texts
+    small_allowance=0,
+    binding_kinds=frozenset({OrganisationKind.CHI_BO_CO_SO}),  # as in 21-HD-2019
+    section=CAP_SECTION,
+    small_section=CAP_SECTION,
+    grouped=True,  # "trong từng nhóm đối tượng có vị trí, vai trò tương đồng"
+)
+
+_RAISED_CAP = replace(
+    EXCELLENCE_CAP,
+    ratio=Fraction(RAISED_CAP_PERCENT, 100),
+    ratio_note=" (cấp có thẩm quyền cho phép vì có thành tích nổi bật)",
+)
+
+
+def excellence_cap_for(organisation: Organisation) -> ExcellenceCapRule:
+    if organisation.cap_percent == RAISED_CAP_PERCENT:
+        return _RAISED_CAP
+    return EXCELLENCE_CAP
+
+
+# --- the chi bộ's own level (method of 21-HD II.B.1.3, assumed unchanged) ---------------------
+
+_ORG_METHOD_NOTE = Reason(
+    "org_level_method_assumed",
+    LEVELS_SECTION,
+    "Giả định: QĐ 366 chấm điểm tập thể theo thang 100 điểm nhưng kịch bản không có điểm của "
+    "chi bộ; mức cao nhất theo kết quả đảng viên được tính như Hướng dẫn 21-HD/BTCTW mục "
+    "II.B.1.3 (chưa thấy văn bản năm 2025 quy định khác). Mức của chi bộ còn tùy các tiêu chí "
+    "của tập thể và do chi bộ biểu quyết bằng phiếu kín.",
+)
+
+
+def _org_khtnv_reasons(counts: MemberLevelCounts, org: Organisation) -> list[Reason]:
+    reasons: list[Reason] = []
+    if org.disciplined:
+        reasons.append(
+            Reason(
+                "org_disciplined", LEVELS_SECTION, f"Chi bộ bị xử lý kỷ luật: {_q(Level.KHTNV)}."
+            )
+        )
+    if counts.counted and 5 * counts.khtnv > counts.counted:  # more than 20%
+        reasons.append(
+            Reason(
+                "org_khtnv_over_20_percent",
+                LEVELS_SECTION,
+                f"Có {count_of(counts.khtnv, counts.counted)} đảng viên {_q(Level.KHTNV)} "
+                f"(trên 20%): chi bộ {_q(Level.KHTNV)}.",
+            )
+        )
+    return reasons
+
+
+def _org_by_member_shares(counts: MemberLevelCounts, org: Organisation) -> tuple[Level, Reason]:
+    good = count_of(counts.good_or_better, counts.counted)
+    percent = org.cap_percent or DEFAULT_CAP_PERCENT
+    tied_note = (
+        f" (kể cả {counts.tied} đồng chí bằng phiếu tại giới hạn {percent}%, đều từ "
+        f"{_q(Level.HTTNV)} trở lên)"
+        if counts.tied
+        else ""
+    )
+    if counts.khtnv > 0:
+        return Level.HTNV, Reason(
+            "org_not_all_members_htnv",
+            LEVELS_SECTION,
+            f"Có {counts.khtnv} đảng viên {_q(Level.KHTNV)}: chi bộ không có 100% đảng viên "
+            f"{_q(Level.HTNV)} trở lên nên cao nhất là {_q(Level.HTNV)}.",
+        )
+    if 2 * counts.good_or_better < counts.counted:  # at least half needed
+        return Level.HTNV, Reason(
+            "org_good_share_under_50_percent",
+            LEVELS_SECTION,
+            f"Chỉ {good} đảng viên {_q(Level.HTTNV)} trở lên{tied_note} (cần từ 50%): "
+            f"cao nhất là {_q(Level.HTNV)}.",
+        )
+    if 5 * counts.good_or_better < 4 * counts.counted:  # at least four fifths needed
+        return Level.HTTNV, Reason(
+            "org_good_share_under_80_percent",
+            LEVELS_SECTION,
+            f"100% đảng viên {_q(Level.HTNV)} trở lên; {good} {_q(Level.HTTNV)} trở lên"
+            f"{tied_note} (từ 50% nhưng dưới 80%): cao nhất là {_q(Level.HTTNV)}.",
+        )
+    return Level.HTXSNV, Reason(
+        "org_members_allow_htxsnv",
+        LEVELS_SECTION,
+        f"100% đảng viên {_q(Level.HTNV)} trở lên; {good} {_q(Level.HTTNV)} trở lên"
+        f"{tied_note} (từ 80%): kết quả của đảng viên cho phép {_q(Level.HTXSNV)}.",
+    )
+
+
+def organisation_level(counts: MemberLevelCounts, org: Organisation) -> OrganisationResult:
+    provisional = (
+        [
+            Reason(
+                "org_level_provisional",
+                LEVELS_SECTION,
+                f"Còn {counts.pending} đảng viên chưa có kết quả (vắng mặt hoặc chưa xác "
+                "định): mức của chi bộ là tạm tính, xem lại khi các đồng chí này được xếp loại.",
+            )
+        ]
+        if counts.pending
+        else []
+    )
+    khtnv_reasons = _org_khtnv_reasons(counts, org)
+    if khtnv_reasons:
+        return OrganisationResult(Level.KHTNV, (*khtnv_reasons, _ORG_METHOD_NOTE, *provisional))
+    if counts.counted == 0:
+        none_counted = Reason(
+            "org_no_member_classified",
+            LEVELS_SECTION,
+            "Chưa có đảng viên nào được xếp loại: chưa xác định được mức của chi bộ.",
+        )
+        return OrganisationResult(None, (none_counted, *provisional))
+    level, reason = _org_by_member_shares(counts, org)
+    return OrganisationResult(level, (reason, _ORG_METHOD_NOTE, *provisional))
+
+
+PROFILE = Profile(
+    name=NAME,
+    title=(
+        "Quy định số 366-QĐ/TW ngày 30/8/2025 của Bộ Chính trị và Hướng dẫn số "
+        "43-HD/BTCTW ngày 31/10/2025 của Ban Tổ chức Trung ương"
+    ),
+    default_thresholds=Thresholds(Fraction(1, 2), Fraction(1, 2), Fraction(1, 2)),
+    counting_section=COUNTING_SECTION,
+    exclusion_reasons=exclusion_reasons,
+    absence_reason=absence_reason,
+    member_caps=member_caps,
+    member_notes=member_notes,
+    excellence_cap=EXCELLENCE_CAP,
+    organisation_level=organisation_level,
+    excellence_cap_for=excellence_cap_for,
+)

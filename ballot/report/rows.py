@@ -52,26 +52,27 @@ def level_totals(bundle: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def cap_arithmetic_vi(bundle: dict[str, Any]) -> str:
-    """The cap on excellence spelled out with the profile's own numbers
-    (21-HD-2019: 20%, II.B.2.3.a and II.B.6; DESIGN 2.4)."""
+    """The cap on excellence spelled out with the rule the bundle's own profile
+    applies to its organisation (DESIGN 2.4), in the words of `ballot classify`."""
+    from ballot.report.bundle import scenario_from_bundle
     from ballot.rules.profiles import get_profile
-    from ballot.rules.text import percent_vi as exact_percent
+    from ballot.rules.scenario import parse_scenario
+    from ballot.rules.table import cap_arithmetic_lines_vi, cap_group_line_vi, cap_heading_vi
 
     cap = bundle["proposal"]["cap"]
-    rule = get_profile(bundle["profile"]).excellence_cap
-    ratio = exact_percent(rule.ratio)
-    scope = (
-        "áp dụng tại chi bộ cơ sở"
-        if cap["binding"]
-        else "để tham khảo; đảng ủy cơ sở áp dụng trên toàn đảng bộ"
-    )
-    text = (
-        f"[{rule.section}, {rule.small_section}] k = {cap['candidates']} đồng chí đạt "
-        f"“{level_vi('HTXSNV')}”, h = {cap['good']} đạt “{level_vi('HTTNV')}”; tối đa "
-        f"x = {cap['max_excellent']} (số nguyên lớn nhất với x ≤ {ratio} × (h + k − x), làm tròn "
-        f"xuống; nơi có dưới {rule.small_count} đồng chí “{level_vi('HTTNV')}” vẫn được "
-        f"{rule.small_allowance}): {scope}."
-    )
+    organisation = parse_scenario(scenario_from_bundle(bundle)).organisation
+    rule = get_profile(bundle["profile"]).cap_rule(organisation)
+    parts = [
+        cap_heading_vi(rule, upper=False) + ":",
+        "; ".join(cap_arithmetic_lines_vi(
+            rule, cap["candidates"], cap["good"], cap["max_excellent"], cap["binding"]
+        )),
+        *(
+            cap_group_line_vi(g["group"], g["candidates"], g["good"], g["max_excellent"]) + "."
+            for g in cap.get("groups", [])
+        ),
+    ]
+    text = " ".join(parts)
     if cap["tied"]:
         names = {m["id"]: m["name"] for m in bundle["proposal"]["members"]}
         text += " Bằng phiếu tại ngưỡng: " + ", ".join(names.get(i, i) for i in cap["tied"]) + "."

@@ -13,6 +13,7 @@ from fractions import Fraction
 from ballot.rules.levels import LEVEL_NAMES_VI, LEVELS_DESCENDING, Level
 from ballot.rules.model import Denominator, MemberFacts, OrganisationKind, Scenario
 from ballot.rules.profiles import get_profile
+from ballot.rules.profiles.base import ExcellenceCapRule
 from ballot.rules.results import MemberResult, MemberStatus, Proposal, Reason
 from ballot.rules.text import percent_vi
 
@@ -137,19 +138,26 @@ def _totals(proposal: Proposal) -> list[str]:
     return lines
 
 
-def _cap(scenario: Scenario, proposal: Proposal) -> list[str]:
-    cap = proposal.cap
-    rule = get_profile(proposal.profile).cap_rule(scenario.organisation)
-    ratio = percent_vi(rule.ratio)
-    scope = (
-        "áp dụng tại chi bộ (chi bộ cơ sở)"
-        if cap.binding
-        else "để tham khảo; đảng ủy cơ sở áp dụng trên toàn đảng bộ"
-    )
+def cap_heading_vi(rule: ExcellenceCapRule, *, upper: bool = True) -> str:
     sections = (
         f"{rule.section}, {rule.small_section}"
         if rule.has_small_exception and rule.small_section != rule.section
         else rule.section
+    )
+    title = f"Giới hạn {percent_vi(rule.ratio)} đảng viên hoàn thành xuất sắc nhiệm vụ"
+    return f"{title.upper() if upper else title} [{sections}]"
+
+
+def cap_arithmetic_lines_vi(
+    rule: ExcellenceCapRule, candidates: int, good: int, max_excellent: int, binding: bool
+) -> list[str]:
+    """The cap spelled out with the rule's own numbers (DESIGN 2.4), unwrapped:
+    shared by this table, the PDF minutes and the spreadsheet."""
+    ratio = percent_vi(rule.ratio)
+    scope = (
+        "áp dụng tại chi bộ (chi bộ cơ sở)"
+        if binding
+        else "để tham khảo; đảng ủy cơ sở áp dụng trên toàn đảng bộ"
     )
     exception = (
         f"; nơi có dưới {rule.small_count} đồng chí “Hoàn thành tốt nhiệm vụ” "
@@ -158,26 +166,34 @@ def _cap(scenario: Scenario, proposal: Proposal) -> list[str]:
         else "; không có ngoại lệ cho nơi có ít đảng viên"
     )
     within = " trong từng nhóm có vị trí, vai trò tương đồng" if rule.grouped else ""
-    lines = [
-        "",
-        f"GIỚI HẠN {ratio} ĐẢNG VIÊN HOÀN THÀNH XUẤT SẮC NHIỆM VỤ [{sections}]",
-        *([f"  Tỷ lệ {ratio}{rule.ratio_note}"] if rule.ratio_note else []),
-        f"  k = {cap.candidates} đồng chí đạt “Hoàn thành xuất sắc nhiệm vụ”, "
-        f"h = {cap.good} “Hoàn thành tốt nhiệm vụ”",
-        *textwrap.wrap(
-            f"tối đa x = {cap.max_excellent} (số nguyên lớn nhất với x ≤ {ratio} × (h + k − x), "
-            f"làm tròn xuống{within}{exception}): {scope}.",
-            width=WIDTH,
-            initial_indent="  ",
-            subsequent_indent="    ",
-        ),
+    return [
+        *([f"Tỷ lệ {ratio}{rule.ratio_note}"] if rule.ratio_note else []),
+        f"k = {candidates} đồng chí đạt “Hoàn thành xuất sắc nhiệm vụ”, "
+        f"h = {good} “Hoàn thành tốt nhiệm vụ”",
+        f"tối đa x = {max_excellent} (số nguyên lớn nhất với x ≤ {ratio} × (h + k − x), "
+        f"làm tròn xuống{within}{exception}): {scope}.",
     ]
-    for group in cap.groups:
-        label = (
-            "nhóm chung (không ghi nhóm)" if group.group is None else f"nhóm “{_nfc(group.group)}”"
+
+
+def cap_group_line_vi(group: str | None, candidates: int, good: int, max_excellent: int) -> str:
+    label = "nhóm chung (không ghi nhóm)" if group is None else f"nhóm “{_nfc(group)}”"
+    return f"{label}: k = {candidates}, h = {good}, x = {max_excellent}"
+
+
+def _cap(scenario: Scenario, proposal: Proposal) -> list[str]:
+    cap = proposal.cap
+    rule = get_profile(proposal.profile).cap_rule(scenario.organisation)
+    lines = ["", cap_heading_vi(rule)]
+    for line in cap_arithmetic_lines_vi(
+        rule, cap.candidates, cap.good, cap.max_excellent, cap.binding
+    ):
+        lines.extend(
+            textwrap.wrap(line, width=WIDTH, initial_indent="  ", subsequent_indent="    ")
         )
+    for group in cap.groups:
         lines.append(
-            f"    {label}: k = {group.candidates}, h = {group.good}, x = {group.max_excellent}"
+            "    "
+            + cap_group_line_vi(group.group, group.candidates, group.good, group.max_excellent)
         )
     if cap.tied:
         names = {r.id: _nfc(r.name) for r in proposal.members}

@@ -251,3 +251,15 @@ def test_khoan_1_5_the_cap_per_group_is_never_exceeded_on_many_sizes():
                 assert x <= ratio * (h + k - x)
                 assert proposal.totals.htxsnv <= x
                 assert parse_scenario(data).organisation.cap_percent in (None, 25)
+
+
+def test_khoan_1_5_cap_explained_in_minutes_with_the_organisations_own_ratio():
+    """The PDF and spreadsheet reuse this text: 25% where granted, no small exception."""
+    from ballot.rules.table import cap_arithmetic_lines_vi, cap_heading_vi
+
+    raised = rule(25)
+    text = " ".join([cap_heading_vi(raised, upper=False),
+                     *cap_arithmetic_lines_vi(raised, 3, 8, 2, True)])
+    assert "Giới hạn 25% đảng viên hoàn thành xuất sắc nhiệm vụ [QĐ 366 khoản 1.5]" in text
+    assert "x ≤ 25% × (h + k − x)" in text and "tối đa x = 2" in text
+    assert "không có ngoại lệ" in text and "trong từng nhóm" in text

@@ -20,6 +20,7 @@ GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", 
 ROLES = ["Bí thư chi bộ", "Phó Bí thư", "Chi ủy viên", "Trưởng phòng", "Chuyên viên", "Giáo viên"]
 
 DEMO_USERNAME = "chutoa"
+SCORES = [94, 86, 78, 91, 72, 88, 65, 83, 95, 48, 80, 74]
 
 
 def demo_rows(count: int, review_date: dt.date) -> list[dict[str, Any]]:
@@ -37,6 +38,11 @@ def demo_rows(count: int, review_date: dt.date) -> list[dict[str, Any]]:
             "civil_servant_level": "HTTNV" if i == 4 else None,
             "sick_leave_months": 4 if i == 5 else None,
             "disciplined_this_year": i == 9,
+            # Checked scores and task results for the 366-2025 profile (QĐ 366 Điều 11).
+            "score": SCORES[i % len(SCORES)],
+            "tasks_completed_pct": 100 if i % 6 else 90,
+            "tasks_exceeded_pct": 40 if i % 3 == 0 else 10,
+            "earlier_shortcomings_fixed": i % 5 != 2,
         })
     return rows
 

@@ -74,6 +74,8 @@ class Meeting(Base):
     thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict)
     organisation_kind: Mapped[str] = mapped_column(String(24), default="chi_bo_truc_thuoc")
     organisation_disciplined: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 366-2025 khoản 1.5: 25 where the competent level grants it; None: the profile's default.
+    cap_percent: Mapped[int | None] = mapped_column(Integer)
     projector_live: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

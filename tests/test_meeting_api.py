@@ -253,3 +253,44 @@ def test_member_who_took_a_ballot_cannot_be_marked_absent(server, host, meeting)
                        json={"member_id": "m02", "present": False, "absent_with_leave": True})
     assert answer.status_code == 409 and error_code(answer) == "member_has_voted"
     assert next(m for m in host.state(meeting_id)["members"] if m["id"] == "m02")["present"] is True
+
+
+def test_meeting_defaults_to_the_profile_in_force_on_its_date(server, host):
+    """DESIGN 2.7: 21-HD-2019 before 31/10/2025, 366-2025 from that date."""
+    for date, profile in (("2024-12-15", "21-HD-2019"), ("2026-12-15", "366-2025")):
+        state = host.ok("POST", "/api/host/meetings", json={
+            "branch_name": "Chi bộ A", "title": "Họp", "date": date})
+        assert state["meeting"]["profile"] == profile
+
+
+def test_366_meeting_reads_scores_from_the_roster_and_applies_its_25_percent_cap(server, host):
+    """QĐ 366 Điều 11 and khoản 1.5 through the meeting: roster columns to proposal."""
+    created = host.ok("POST", "/api/host/meetings", json={
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15",
+        "profile": "366-2025", "cap_percent": 25, "organisation_kind": "chi_bo_co_so"})
+    meeting_id = created["meeting"]["id"]
+    csv_bytes = ("id,name,status,admitted_on,score_general,score_tasks,tasks_completed_pct,cap_group\n"
+                 "a,Ngô Văn Hải,chinh_thuc,2000-01-01,28,64,100,Chuyên viên\n"
+                 "b,Đỗ Thị Lan,chinh_thuc,2001-01-01,,,100,\n").encode()
+    import io
+
+    host.ok("POST", f"/api/host/meetings/{meeting_id}/roster",
+            data={"file": (io.BytesIO(csv_bytes), "ds.csv")}, content_type="multipart/form-data")
+    members = {m["id"]: m for m in host.state(meeting_id)["members"]}
+    assert members["a"]["facts"]["score"] == {"general": 28, "tasks": 64}
+    assert members["a"]["facts"]["cap_group"] == "Chuyên viên"
+    for key in ("a", "b"):
+        host.ok("POST", f"/api/host/meetings/{meeting_id}/presence",
+                json={"member_id": key, "present": True, "absent_with_leave": False})
+    round_id = host.run_round(meeting_id)
+    host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    proposal = host.ok("GET", f"/api/host/meetings/{meeting_id}/proposal")
+    assert proposal["profile"] == "366-2025" and proposal["cap"]["percent"] == 25
+    reasons = {m["id"]: {r["code"] for r in m["reasons"]} for m in proposal["members"]}
+    assert "score_missing" in reasons["b"]
+
+
+def test_bad_cap_percent_refused(server, host):
+    answer = host.call("POST", "/api/host/meetings", json={
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15", "cap_percent": 30})
+    assert answer.status_code == 400 and error_code(answer) == "bad_cap_percent"

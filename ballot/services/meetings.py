@@ -76,6 +76,7 @@ def create_meeting(session: Session, host: HostAccount, fields: dict[str, Any]) 
             fields.get("organisation_kind", "chi_bo_truc_thuoc"), ORGANISATION_KINDS, "organisation_kind"
         ),
         organisation_disciplined=bool(fields.get("organisation_disciplined", False)),
+        cap_percent=_cap_percent(fields.get("cap_percent")),
         projector_live=bool(fields.get("projector_live", False)),
     )
     session.add(meeting)
@@ -241,6 +242,14 @@ def _profile(value: Any, review_date: dt.date) -> str:
     if value in (None, ""):
         return profile_in_force(review_date)
     return _choice(value, tuple(profile_names()), "profile")
+
+
+def _cap_percent(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if value not in (20, 25) or isinstance(value, bool):
+        raise invalid("bad_cap_percent", "Tỷ lệ giới hạn xuất sắc phải là 20 hoặc 25 (%).")
+    return value
 
 
 def _thresholds(value: Any) -> dict[str, float]:

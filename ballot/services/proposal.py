@@ -43,6 +43,7 @@ def scenario(session: Session, meeting: Meeting) -> dict[str, Any]:
             "name": meeting.branch_name,
             "kind": meeting.organisation_kind,
             "disciplined": meeting.organisation_disciplined,
+            **({"cap_percent": meeting.cap_percent} if meeting.cap_percent else {}),
         },
         "settings": {"denominator": meeting.denominator, **(
             {"thresholds": meeting.thresholds} if meeting.thresholds else {})},

@@ -13,7 +13,12 @@ Columns (first row, in any order; `id`, `name`, `status`, `admitted_on` required
 | exempt, suspended, absent_with_leave, disciplined_this_year, degradation_concluded, maternity_leave | | x / 1 / có / true, or empty |
 | targets_completed_pct, sick_leave_months | | number |
 | civil_servant_level, heads_collective_level | | a level or empty |
-| criteria_tasks, criteria_other | Mẫu 02 | XUAT_SAC, TOT, TRUNG_BINH, KEM or empty |
+| criteria_tasks, criteria_other | Mẫu 02 (21-HD-2019) | XUAT_SAC, TOT, TRUNG_BINH, KEM or empty |
+| score, or score_general + score_tasks | điểm đã thẩm định (366-2025) | 0..100, or 0..30 + 0..70 |
+| tasks_completed_pct, tasks_exceeded_pct, tasks_behind_schedule_pct, tasks_failed_pct | (366-2025) | number 0..100 |
+| earlier_shortcomings_fixed | đã khắc phục hạn chế (366-2025) | có / không, or empty |
+| discipline | hình thức kỷ luật (366-2025) | khien_trach, canh_cao, cach_chuc, khai_tru or empty |
+| cap_group | nhóm vị trí, vai trò tương đồng (366-2025) | text |
 
 A row's errors name the row (as the spreadsheet numbers it) and the column.
 """
@@ -32,7 +37,11 @@ MAX_ROWS = 2000
 FLAG_FIELDS = (
     "exempt", "suspended", "disciplined_this_year", "degradation_concluded", "maternity_leave",
 )
-NUMBER_FIELDS = ("targets_completed_pct", "sick_leave_months")
+NUMBER_FIELDS = (
+    "targets_completed_pct", "sick_leave_months", "tasks_completed_pct", "tasks_exceeded_pct",
+    "tasks_behind_schedule_pct", "tasks_failed_pct",
+)
+TEXT_FACT_FIELDS = ("discipline", "cap_group")
 LEVEL_FACT_FIELDS = ("civil_servant_level", "heads_collective_level")
 CRITERIA_FIELDS = {"criteria_tasks": "tasks", "criteria_other": "other"}
 TRUE_WORDS = {"x", "1", "true", "yes", "có", "co", "c"}
@@ -117,6 +126,11 @@ def validate_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def member_as_row(member: Member) -> dict[str, Any]:
     facts = dict(member.facts or {})
     criteria = facts.pop("criteria", None) or {}
+    score = facts.pop("score", None)
+    if isinstance(score, dict):
+        facts.update({f"score_{key}": value for key, value in score.items()})
+    else:
+        facts["score"] = score
     return {
         "id": member.key, "name": member.name, "role": member.role, "status": member.status,
         "admitted_on": member.admitted_on.isoformat(), "self_level": member.self_level,
@@ -134,6 +148,12 @@ def _member_fields(row: dict[str, Any]) -> dict[str, Any]:
             facts[name] = _number(row, name)
     for name in LEVEL_FACT_FIELDS:
         facts[name] = _level(row, name)
+    for name in TEXT_FACT_FIELDS:
+        facts[name] = _text(row, name).lower() if name == "discipline" else _text(row, name)
+        facts[name] = facts[name] or None
+    if _text(row, "earlier_shortcomings_fixed"):
+        facts["earlier_shortcomings_fixed"] = _flag(row, "earlier_shortcomings_fixed")
+    facts["score"] = _score(row)
     criteria = {key: _text(row, column).upper() for column, key in CRITERIA_FIELDS.items()
                 if _text(row, column)}
     facts["criteria"] = criteria or None
@@ -151,6 +171,16 @@ def _member_fields(row: dict[str, Any]) -> dict[str, Any]:
         "committee_level": _level(row, "committee_level"),
         "facts": facts,
     }
+
+
+def _score(row: dict[str, Any]) -> int | float | dict[str, int | float] | None:
+    if _text(row, "score"):
+        return _number(row, "score")
+    parts = {key: _number(row, f"score_{key}") for key in ("general", "tasks")
+             if _text(row, f"score_{key}")}
+    if parts and len(parts) != 2:
+        raise ValueError("score_general, score_tasks: cần cả hai hoặc bỏ trống cả hai")
+    return parts or None
 
 
 def _text(row: dict[str, Any], name: str) -> str:

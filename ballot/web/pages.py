@@ -31,7 +31,9 @@ def index():
 
 @bp.get("/host")
 def host_console():
-    return render_template("host.html")
+    from ballot.services.proposal import profile_names
+
+    return render_template("host.html", profiles=profile_names())
 
 
 @bp.get("/host/meetings/<meeting_id>/slips")

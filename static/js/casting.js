@@ -1,0 +1,118 @@
+// The phone's half of the ballot protocol (DESIGN.md section 3):
+// build the canonical ballot, blind it, have it signed on the voter's session,
+// unblind (Finalize verifies), store it, then cast it with no cookie after a
+// short random delay, and check the tracking code the server answers.
+
+import { blind, finalize, prepare, randomBytes } from "./blind-rsa.js";
+import { canonicalJson } from "./canonical.js";
+import { b64urlDecode, b64urlEncode, utf8Encode } from "./encoding.js";
+import { trackingCode } from "./tracking.js";
+import { ApiError, NETWORK_MESSAGE, request } from "./api.js";
+import * as store from "./ballot-store.js";
+
+/** Random wait before casting, so the cast does not follow the signing in time. */
+export const MIN_DELAY_MS = 500;
+export const MAX_DELAY_MS = 3000;
+
+/** A failure worth retrying (network, server busy): the ballot stays stored. */
+export class RetryLater extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "RetryLater";
+  }
+}
+
+/** The canonical ballot text: only the questions with a choice; a fresh nonce. */
+export function ballotText(roundId, choices) {
+  const chosen = {};
+  for (const [question, option] of Object.entries(choices)) {
+    if (option) {
+      chosen[question] = option;
+    }
+  }
+  return canonicalJson({ round: roundId, choices: chosen, nonce: b64urlEncode(randomBytes(16)) });
+}
+
+/**
+ * Build, blind, get signed and unblind a ballot for an open round
+ * ({id, public_key}); the signed ballot is in storage when this returns.
+ */
+export async function signBallot(round, choices) {
+  const text = ballotText(round.id, choices);
+  const { prefix, prepared } = prepare(utf8Encode(text));
+  const { blinded, inv } = blind(round.public_key, prepared);
+  const answer = await request("POST", `/api/rounds/${encodeURIComponent(round.id)}/sign`, {
+    body: { blinded: b64urlEncode(blinded) },
+  });
+  const signature = finalize(round.public_key, prepared, b64urlDecode(answer.blind_signature), inv);
+  const entry = {
+    round: round.id,
+    ballot: text,
+    prefix: b64urlEncode(prefix),
+    signature: b64urlEncode(signature),
+  };
+  entry.stored = store.savePending(entry);
+  return entry;
+}
+
+/** The tracking code the server must answer for this signed ballot. */
+export function expectedTrackingCode(entry) {
+  return trackingCode(b64urlDecode(entry.prefix), utf8Encode(entry.ballot),
+    b64urlDecode(entry.signature));
+}
+
+export function castDelay() {
+  const [x] = globalThis.crypto.getRandomValues(new Uint32Array(1));
+  return MIN_DELAY_MS + (x % (MAX_DELAY_MS - MIN_DELAY_MS + 1));
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Cast a stored signed ballot: wait a random moment, POST it with no cookie,
+ * and on 200/201 keep only the receipt. Returns {tracking_code, verified}.
+ * Throws RetryLater (ballot kept) or ApiError (refused for good: ballot dropped).
+ */
+export async function deliver(entry, delay = castDelay()) {
+  await sleep(delay);
+  let response;
+  try {
+    response = await fetch(`/api/rounds/${encodeURIComponent(entry.round)}/ballots`, {
+      method: "POST",
+      credentials: "omit", // the ballot arrives from nobody: no session cookie
+      referrerPolicy: "no-referrer",
+      cache: "no-store",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ ballot: entry.ballot, prefix: entry.prefix, signature: entry.signature }),
+    });
+  } catch {
+    throw new RetryLater(NETWORK_MESSAGE);
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (response.ok && !(data && data.tracking_code)) {
+    throw new RetryLater("Máy chủ trả lời không rõ ràng; sẽ gửi lại.");
+  }
+  if (response.ok) {
+    const receipt = {
+      tracking_code: data.tracking_code,
+      verified: data.tracking_code === expectedTrackingCode(entry),
+    };
+    store.saveReceipt(entry.round, receipt);
+    store.removePending(entry.round);
+    return receipt;
+  }
+  if (response.status >= 500 || response.status === 408 || response.status === 429 || !data) {
+    // Not a refusal of the ballot itself: keep it and try again.
+    throw new RetryLater(`Máy chủ chưa nhận phiếu (mã ${response.status}).`);
+  }
+  // A definite refusal (for example the round closed before the ballot arrived).
+  store.removePending(entry.round);
+  const error = data.error || {};
+  throw new ApiError(response.status, error.code || `http_${response.status}`,
+    error.message || `Máy chủ từ chối phiếu (mã ${response.status}).`);
+}

@@ -1,0 +1,166 @@
+// The host's roster: import from CSV/XLSX, and the members' table with
+// presence, levels, personal codes and who has received a signature.
+// Rows are built once per roster; live updates change only the cells that moved.
+
+import { errorText } from "./api.js";
+import { LEVELS, LEVEL_NAMES, MEMBERSHIP_NAMES, h, replace, setText } from "./ui.js";
+
+const PRESENCE = [
+  ["present", "Có mặt"],
+  ["leave", "Vắng có phép"],
+  ["absent", "Vắng"],
+];
+
+function presenceOf(member) {
+  if (member.present) {
+    return "present";
+  }
+  return member.absent_with_leave ? "leave" : "absent";
+}
+
+/** "HQVTBYVX" -> "HQVT BYVX": easier to read aloud; spaces do not matter when typed. */
+export function spaced(code) {
+  return code.length === 8 ? `${code.slice(0, 4)} ${code.slice(4)}` : code;
+}
+
+function levelSelect(name, label) {
+  return h("select", { name, "aria-label": label },
+    h("option", { value: "", text: "—" }),
+    LEVELS.map((level) => h("option", { value: level, text: level, title: LEVEL_NAMES[level] })));
+}
+
+function setValue(select, value) {
+  if (document.activeElement !== select && select.value !== value) {
+    select.value = value;
+  }
+}
+
+export class MembersTable {
+  /** ctx: {call(method, path, body), meetingId(), flash(text, isError)} */
+  constructor(container, ctx) {
+    this.container = container;
+    this.ctx = ctx;
+    this.key = null;
+    this.rows = new Map();
+    this.chosen = new Set(); // members ticked for a follow-up round
+  }
+
+  update(state) {
+    this.last = state;
+    const key = state.members.map((m) => `${m.id}\u0001${m.name}\u0001${m.status}\u0001${m.personal_code}`).join("\u0002");
+    if (key !== this.key) {
+      this.key = key;
+      this.build(state.members);
+    }
+    const round = state.round;
+    const signed = new Set(round && round.status !== "draft" ? round.signed || [] : []);
+    for (const member of state.members) {
+      this.rows.get(member.id).update(member, signed.has(member.id));
+    }
+  }
+
+  build(members) {
+    this.rows.clear();
+    this.chosen = new Set([...this.chosen].filter((id) => members.some((m) => m.id === id)));
+    if (!members.length) {
+      replace(this.container, h("p", { class: "muted", text: "Chưa có danh sách: hãy nhập tệp CSV hoặc XLSX." }));
+      return;
+    }
+    const body = h("tbody", null, members.map((m, i) => this.row(m, i)));
+    replace(this.container, h("div", { class: "table-wrap" }, h("table", { class: "members" },
+      h("thead", null, h("tr", null,
+        ["#", "Họ và tên", "Đảng viên", "Tự nhận", "Chi ủy đề xuất", "Mã cá nhân", "Điểm danh",
+          "Biểu quyết", "Đã nhận chữ ký", "Vòng bổ sung"].map((t) => h("th", { scope: "col", text: t })))),
+      body)));
+  }
+
+  row(member, index) {
+    const presence = h("select", { name: "presence", "aria-label": `Điểm danh ${member.name}`,
+      onchange: () => this.setPresence(member.id, presence) },
+    PRESENCE.map(([value, label]) => h("option", { value, text: label })));
+    const self = levelSelect("self_level", `Tự nhận của ${member.name}`);
+    const committee = levelSelect("committee_level", `Chi ủy đề xuất cho ${member.name}`);
+    for (const select of [self, committee]) {
+      select.addEventListener("change", () => this.setLevel(member.id, select));
+    }
+    const mayVote = h("td", { class: "center may-vote" });
+    const signed = h("td", { class: "center signed" });
+    const choose = h("input", { type: "checkbox", name: "followup", "aria-label": `Chọn ${member.name} cho vòng bổ sung`,
+      checked: this.chosen.has(member.id),
+      onchange: () => (choose.checked ? this.chosen.add(member.id) : this.chosen.delete(member.id)) });
+    const role = h("small", { class: "muted" });
+    const tr = h("tr", { dataset: { member: member.id } },
+      h("td", { class: "num", text: String(index + 1) }),
+      h("th", { scope: "row" }, h("span", { class: "name", text: member.name }), " ", role),
+      h("td", { text: MEMBERSHIP_NAMES[member.status] || member.status, class: `ms-${member.status}` }),
+      h("td", null, self), h("td", null, committee),
+      h("td", null, h("code", { class: "personal-code", text: spaced(member.personal_code) })),
+      h("td", null, presence), mayVote, signed,
+      h("td", { class: "center" }, choose));
+    this.rows.set(member.id, {
+      update: (m, hasSigned) => {
+        setValue(presence, presenceOf(m));
+        setValue(self, m.self_level || "");
+        setValue(committee, m.committee_level || "");
+        setText(role, m.role || "");
+        setText(mayVote, m.may_vote ? "✓" : "—");
+        setText(signed, hasSigned ? "✓" : "");
+        tr.classList.toggle("is-present", m.present);
+        choose.checked = this.chosen.has(m.id);
+      },
+    });
+    return tr;
+  }
+
+  /** Tick the given members for a follow-up round (e.g. those still undetermined). */
+  choose(ids) {
+    this.chosen = new Set(ids);
+    for (const tr of this.container.querySelectorAll("tr[data-member]")) {
+      tr.querySelector("input[name=followup]").checked = this.chosen.has(tr.dataset.member);
+    }
+  }
+
+  async setPresence(memberId, select) {
+    const value = select.value;
+    try {
+      await this.ctx.call("POST", `/api/host/meetings/${this.ctx.meetingId()}/presence`, {
+        member_id: memberId, present: value === "present", absent_with_leave: value === "leave",
+      });
+      select.blur();
+    } catch (error) {
+      this.ctx.flash(errorText(error), true);
+      this.restore(select);
+    }
+  }
+
+  /** After a refused change nothing new arrives: show the stored value again. */
+  restore(select) {
+    select.blur();
+    if (this.last) {
+      this.update(this.last);
+    }
+  }
+
+  async setLevel(memberId, select) {
+    try {
+      await this.ctx.call("PATCH", `/api/host/meetings/${this.ctx.meetingId()}/members/${encodeURIComponent(memberId)}`,
+        { [select.name]: select.value || null });
+      select.blur();
+    } catch (error) {
+      this.ctx.flash(errorText(error), true);
+      this.restore(select);
+    }
+  }
+}
+
+/** Show a roster refusal with one line per faulty row. */
+export function rosterErrors(el, error) {
+  const message = errorText(error);
+  const cut = message.indexOf(": ");
+  if (error.code !== "bad_roster" || cut < 0) {
+    replace(el, h("p", { text: message }));
+    return;
+  }
+  replace(el, h("p", { text: `${message.slice(0, cut)}:` }),
+    h("ul", null, message.slice(cut + 2).split("; ").map((line) => h("li", { text: line }))));
+}

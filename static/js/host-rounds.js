@@ -1,0 +1,180 @@
+// The host's rounds: create, open, close; turnout; the projector switch; the
+// rounds so far; and the proposal once a member round has closed.
+
+import { errorText } from "./api.js";
+import { TallyBars, legend } from "./bars.js";
+import { capSummary, organisationSummary, resultsTable } from "./results.js";
+import { ROUND_KIND_NAMES, ROUND_STATUS_NAMES, h, replace, setText } from "./ui.js";
+
+const MEMBER_ROUNDS = ["classification", "followup"];
+
+export class RoundsPanel {
+  /** ctx: {call, meetingId, flash, chosenMembers(), chooseMembers(ids)} */
+  constructor(els, ctx) {
+    this.els = els; // {panel, history, live, proposal, proposalCard}
+    this.ctx = ctx;
+    this.panelKey = null;
+    this.bars = null;
+    this.barsRound = null;
+    this.proposalKey = "";
+    this.proposal = null;
+    this.confirming = false;
+    this.turnout = null;
+  }
+
+  update(state) {
+    this.state = state;
+    const round = state.round;
+    const key = round ? `${round.id}:${round.status}:${this.confirming}` : `none:${state.rounds.length}`;
+    if (key !== this.panelKey) {
+      this.panelKey = key;
+      replace(this.els.panel, this.panel(state));
+    }
+    if (this.turnout && round) {
+      setText(this.turnout, `${round.ballots_cast}/${state.voters} đã bỏ phiếu · `
+        + `${round.participants} đã nhận chữ ký`);
+    }
+    this.updateBars();
+    if (this.els.live.checked !== state.meeting.projector_live && document.activeElement !== this.els.live) {
+      this.els.live.checked = state.meeting.projector_live;
+    }
+    this.history(state.rounds);
+    this.maybeFetchProposal(state);
+  }
+
+  /** The host's live distribution, kept current only while its section is open. */
+  updateBars() {
+    const round = this.state.round;
+    const details = this.els.liveBars.parentElement;
+    if (!round || round.status !== "open" || !round.tally || !details || !details.open) {
+      return;
+    }
+    if (this.barsRound !== round.id) {
+      this.bars = new TallyBars(round.questions);
+      this.barsRound = round.id;
+      replace(this.els.liveBars, legend(), this.bars.el);
+    }
+    this.bars.update(round.tally);
+  }
+
+  panel(state) {
+    const round = state.round;
+    this.turnout = null;
+    if (round && round.status === "draft") {
+      return [
+        h("p", null, h("strong", { text: `Vòng ${round.number}: ${ROUND_KIND_NAMES[round.kind]}` }),
+          ` — đã tạo với ${round.questions.length} mục, chưa mở.`),
+        h("button", { type: "button", class: "primary big", id: "open-round", text: "Mở vòng bỏ phiếu",
+          onclick: (e) => this.act(e.target, "POST", `/api/host/rounds/${round.id}/open`) }),
+      ];
+    }
+    if (round && round.status === "open") {
+      this.turnout = h("p", { class: "turnout", id: "host-turnout" });
+      const close = this.confirming
+        ? h("div", { class: "confirm" },
+          h("p", { text: "Kết thúc vòng? Phiếu đến sau sẽ không được nhận; khóa ký của vòng bị hủy." }),
+          h("button", { type: "button", class: "danger", id: "confirm-close", text: "Kết thúc vòng",
+            onclick: (e) => { this.confirming = false; this.act(e.target, "POST", `/api/host/rounds/${round.id}/close`); } }),
+          h("button", { type: "button", class: "secondary", text: "Chưa",
+            onclick: () => { this.confirming = false; this.update(this.state); } }))
+        : h("button", { type: "button", class: "danger big", id: "close-round", text: "Kết thúc vòng bỏ phiếu",
+          onclick: () => { this.confirming = true; this.update(this.state); } });
+      return [
+        h("p", null, h("strong", { text: `Vòng ${round.number}: ${ROUND_KIND_NAMES[round.kind]}` }), " — đang mở."),
+        this.turnout,
+        close,
+        h("details", { class: "live-tally", ontoggle: () => this.updateBars() },
+          h("summary", { text: "Phân bố phiếu hiện tại (chỉ chủ tọa thấy)" }), this.els.liveBars),
+      ];
+    }
+    const id = this.ctx.meetingId();
+    const create = (kind, label, extra = {}) => h("button", { type: "button", class: "primary", dataset: { kind },
+      text: label, onclick: (e) => {
+        const body = { kind, ...extra };
+        if (kind === "followup") {
+          body.member_ids = this.ctx.chosenMembers();
+          if (!body.member_ids.length) {
+            this.ctx.flash("Hãy đánh dấu các đồng chí cần bỏ phiếu bổ sung ở cột “Vòng bổ sung” trong danh sách.", true);
+            return;
+          }
+        }
+        this.act(e.target, "POST", `/api/host/meetings/${id}/rounds`, body);
+      } });
+    return [
+      state.attendance.reached ? null
+        : h("p", { class: "warn", text: "Chưa quá nửa đảng viên chính thức có mặt: cuộc họp chưa đủ điều kiện biểu quyết." }),
+      h("div", { class: "row wrap" },
+        create("classification", "Tạo vòng xếp loại đảng viên"),
+        create("followup", "Tạo vòng bổ sung (đồng chí đã đánh dấu)"),
+        create("organisation", "Tạo vòng xếp loại chi bộ")),
+      h("p", { class: "muted", text: "Vòng xếp loại gồm mọi đảng viên có mặt thuộc diện xếp loại. Tạo xong, kiểm tra rồi bấm “Mở vòng bỏ phiếu”." }),
+    ];
+  }
+
+  async act(button, method, path, body) {
+    button.disabled = true;
+    try {
+      await this.ctx.call(method, path, body);
+      await this.ctx.reload();
+    } catch (error) {
+      this.ctx.flash(errorText(error), true);
+      button.disabled = false;
+    }
+  }
+
+  history(rounds) {
+    const key = JSON.stringify(rounds.map((r) => [r.id, r.status, r.ballots_cast, r.participants]));
+    if (key === this.historyKey) {
+      return;
+    }
+    this.historyKey = key;
+    replace(this.els.history, rounds.length ? h("table", { class: "rounds" },
+      h("thead", null, h("tr", null, ["Vòng", "Loại", "Trạng thái", "Phiếu", "Chữ ký đã cấp"]
+        .map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", null, rounds.map((r) => h("tr", { dataset: { round: r.id } },
+        h("td", { text: String(r.number) }), h("td", { text: ROUND_KIND_NAMES[r.kind] || r.kind }),
+        h("td", { text: ROUND_STATUS_NAMES[r.status] || r.status }),
+        h("td", { class: "num", text: String(r.ballots_cast) }),
+        h("td", { class: "num", text: String(r.participants) }))))) : null);
+  }
+
+  /** After a member round closes: GET the proposal (the rules engine's answer). */
+  async maybeFetchProposal(state) {
+    const closed = state.rounds.filter((r) => MEMBER_ROUNDS.includes(r.kind) && r.status === "closed");
+    const key = closed.map((r) => r.id).join(",") + JSON.stringify(state.organisation_vote)
+      + (closed.length ? JSON.stringify(state.members.map((m) => [m.present, m.absent_with_leave, m.self_level, m.committee_level])) : "");
+    if (key === this.proposalKey) {
+      return;
+    }
+    this.proposalKey = key;
+    if (!closed.length) {
+      this.els.proposalCard.hidden = true;
+      return;
+    }
+    try {
+      const proposal = await this.ctx.call("GET", `/api/host/meetings/${this.ctx.meetingId()}/proposal`);
+      if (key !== this.proposalKey) {
+        return; // a newer request is on its way
+      }
+      this.proposal = proposal;
+      this.renderProposal(proposal, state.organisation_vote);
+    } catch (error) {
+      this.proposalKey = "";
+      this.ctx.flash(errorText(error), true);
+    }
+  }
+
+  renderProposal(proposal, organisationVote) {
+    const open = proposal.members.filter((m) => m.status === "undetermined" || m.status === "tie");
+    replace(this.els.proposal,
+      h("p", { class: "muted", text: "Tính bằng bộ quy tắc từ các vòng đã kết thúc (vòng bổ sung thay kết quả vòng trước cho các đồng chí được bỏ phiếu lại)." }),
+      resultsTable(proposal), capSummary(proposal), organisationSummary(proposal, organisationVote),
+      open.length
+        ? h("p", null, `${open.length} đồng chí chưa xác định hoặc bằng phiếu. `,
+          h("button", { type: "button", class: "secondary", id: "choose-undetermined",
+            text: "Đánh dấu các đồng chí này cho vòng bổ sung",
+            onclick: () => this.ctx.chooseMembers(open.map((m) => m.id)) }))
+        : null);
+    this.els.proposalCard.hidden = false;
+  }
+}

@@ -1,0 +1,595 @@
+// The voter's phone (/j/<meeting_code>): join, wait for a round, fill the
+// ballot, review, cast (casting.js), show the tracking code. Vietnamese, one
+// hand, plain HTTP on the meeting LAN.
+//
+// The page asks GET /api/state for what concerns this voter, and listens to the
+// meeting's public Socket.IO room only to know when to ask again.
+
+import { ApiError, errorText, request } from "./api.js";
+import * as store from "./ballot-store.js";
+import { RetryLater, deliver, signBallot } from "./casting.js";
+import { connectLive, statusBadge } from "./live.js";
+import { $, LEVELS, LEVEL_NAMES, ROUND_KIND_NAMES, h, replace, setText } from "./ui.js";
+
+const page = {
+  code: "",
+  meetingId: null, // this page's meeting, once known
+  voter: null, // the last GET /api/state answer, or null when not checked in
+  notice: "", // shown on the join form (refused check-in, wrong code)
+  joinMode: "code",
+  choices: {},
+  choicesRound: null,
+  step: "form", // form | review | casting
+  castNote: "",
+  delivery: {}, // round id -> {attempt, failed, note, timer}
+  refused: {}, // round id -> message: the server refused the ballot for good
+  socket: null,
+  lastPublicKey: "",
+  viewKey: null,
+};
+
+let root;
+let viewEl;
+
+// --- state --------------------------------------------------------------------------
+
+let refreshing = null;
+let refreshAgain = false;
+
+/** GET /api/state, coalescing overlapping calls, then render. */
+async function refresh() {
+  if (refreshing) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      refreshAgain = false;
+      const before = page.voter;
+      try {
+        const voter = await request("GET", "/api/state");
+        page.voter = (await isThisMeeting(voter)) ? voter : null;
+        page.stateError = "";
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) {
+          if (before && before.me.check_in === "pending") {
+            page.notice = "Chủ tọa chưa chấp nhận yêu cầu tham gia. "
+              + "Hãy nhập mã cá nhân, hoặc chọn lại tên và báo chủ tọa.";
+          }
+          page.voter = null;
+        } else {
+          page.stateError = errorText(error);
+        }
+      }
+    } while (refreshAgain);
+  })();
+  try {
+    await refreshing;
+  } finally {
+    refreshing = null;
+  }
+  if (page.voter) {
+    connect(page.voter.meeting.id);
+  }
+  render();
+}
+
+function connect(meetingId) {
+  if (page.socket) {
+    return;
+  }
+  const badge = statusBadge($("#net"));
+  page.socket = connectLive({
+    meetingId,
+    role: "public",
+    onState: onPublicState,
+    onStatus: (online) => {
+      badge(online);
+      if (online) {
+        flushPending();
+      }
+    },
+  });
+}
+
+/**
+ * A public broadcast: ask for our own state again only if something that
+ * concerns us moved. Turnout changes with every ballot and concerns nobody's
+ * ballot form, so a room of phones does not refetch on each one; attendance
+ * matters only to a phone that may not vote yet (the host may mark it present).
+ */
+function onPublicState(pub) {
+  const round = pub.round || {};
+  const me = page.voter && page.voter.me;
+  const watchAttendance = !me || !me.can_vote;
+  const key = JSON.stringify([round.id, round.status, pub.meeting.state,
+    watchAttendance ? pub.attendance : null]);
+  const waiting = me && me.check_in === "pending";
+  if (key === page.lastPublicKey && !waiting) {
+    return;
+  }
+  const first = page.lastPublicKey === "";
+  page.lastPublicKey = key;
+  // A little jitter spreads a whole room's phones when a round opens.
+  setTimeout(refresh, first ? 0 : Math.floor(Math.random() * 400));
+}
+
+// --- sending stored ballots -----------------------------------------------------------
+
+const inFlight = new Set();
+
+function flushPending() {
+  for (const entry of store.pendingEntries()) {
+    send(entry);
+  }
+}
+
+async function send(entry) {
+  if (inFlight.has(entry.round)) {
+    return;
+  }
+  inFlight.add(entry.round);
+  const d = page.delivery[entry.round] || (page.delivery[entry.round] = { attempt: 0 });
+  clearTimeout(d.timer);
+  d.attempt += 1;
+  d.failed = false;
+  d.note = "Đang gửi phiếu…";
+  render();
+  try {
+    await deliver(entry);
+    delete page.delivery[entry.round];
+  } catch (error) {
+    if (error instanceof RetryLater) {
+      d.failed = true;
+      d.note = error.message;
+      d.timer = setTimeout(() => send(entry), Math.min(2000 * 2 ** (d.attempt - 1), 20000));
+    } else {
+      delete page.delivery[entry.round];
+      page.refused[entry.round] = errorText(error);
+    }
+  } finally {
+    inFlight.delete(entry.round);
+  }
+  render();
+}
+
+// --- rendering --------------------------------------------------------------------------
+
+/** Rebuild the main view only when its key changes (the ballot form keeps its ticks). */
+function view(key, build) {
+  if (page.viewKey === key) {
+    return;
+  }
+  page.viewKey = key;
+  replace(viewEl, build());
+  viewEl.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+function render() {
+  const v = page.voter;
+  setText($("#who"), v ? `${v.me.name} · ${v.meeting.title}` : "");
+  setText($("#state-error"), page.stateError || "");
+  if (!v) {
+    return page.joinMode === "names"
+      ? view("names", namesView)
+      : view(`join:${page.notice}`, joinView);
+  }
+  const { me, round } = v;
+  if (me.check_in === "pending") {
+    return view("pending", pendingView);
+  }
+  if (!round) {
+    return view(`wait:${me.status}`, waitView);
+  }
+  if (me.status === "du_bi") {
+    return view(`observer:${round.id}:${round.status}`, observerView);
+  }
+  const receipt = store.receiptFor(round.id);
+  if (round.status !== "open") {
+    return view(`closed:${round.id}:${receipt ? receipt.tracking_code : ""}:${page.refused[round.id] || ""}`,
+      closedView);
+  }
+  if (receipt) {
+    return view(`done:${round.id}`, doneView);
+  }
+  if (page.step === "casting" && page.choicesRound === round.id) {
+    return view(`casting:${page.castNote}`, castingView);
+  }
+  if (store.pendingFor(round.id)) {
+    const d = page.delivery[round.id] || {};
+    return view(`sending:${round.id}:${d.attempt}:${d.failed}`, sendingView);
+  }
+  if (page.refused[round.id]) {
+    return view(`refused:${round.id}`, refusedView);
+  }
+  if (!me.can_vote) {
+    return view(`novote:${round.id}`, noVoteView);
+  }
+  if (me.has_signature) {
+    return view(`lost:${round.id}`, lostView);
+  }
+  if (page.choicesRound !== round.id) {
+    page.choicesRound = round.id;
+    page.choices = {};
+    page.step = "form";
+  }
+  return page.step === "review"
+    ? view(`review:${round.id}`, reviewView)
+    : view(`form:${round.id}`, formView);
+}
+
+function roundTitle(round) {
+  return `Vòng ${round.number}: ${ROUND_KIND_NAMES[round.kind] || round.kind}`;
+}
+
+// --- joining -------------------------------------------------------------------------
+
+function joinView() {
+  const input = h("input", {
+    id: "personal-code", name: "personal_code", required: true, maxlength: "64",
+    autocomplete: "off", autocapitalize: "characters", spellcheck: "false",
+    value: root.dataset.personalCode || "",
+  });
+  const error = h("p", { class: "error", role: "alert", text: page.notice });
+  const button = h("button", { type: "submit", class: "primary big", text: "Vào cuộc họp" });
+  const form = h("form", { class: "stack", onsubmit: async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    error.textContent = "";
+    try {
+      const answer = await request("POST", "/api/join", {
+        body: { meeting_code: page.code, personal_code: input.value.trim() },
+      });
+      rememberMeeting(answer.meeting.id);
+      page.notice = "";
+      forgetCodeInAddress();
+      await refresh();
+    } catch (err) {
+      error.textContent = errorText(err);
+      button.disabled = false;
+    }
+  } },
+  h("label", { for: "personal-code", text: "Mã cá nhân (in trên phiếu tham gia của đồng chí)" }),
+  input, button);
+  return [
+    h("h1", { text: "Tham gia cuộc họp" }),
+    h("p", null, "Mã cuộc họp: ", h("strong", { class: "code", text: page.code })),
+    form, error,
+    h("p", { class: "muted" }, "Không có mã cá nhân?"),
+    h("button", { type: "button", class: "secondary", id: "choose-name",
+      text: "Chọn tên của tôi (chủ tọa sẽ xác nhận)",
+      onclick: () => { page.joinMode = "names"; render(); } }),
+  ];
+}
+
+function fold(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d")
+    .replace(/Đ/g, "D").toLowerCase();
+}
+
+function namesView() {
+  const list = h("ul", { class: "names" }, h("li", { class: "muted", text: "Đang tải danh sách…" }));
+  const error = h("p", { class: "error", role: "alert" });
+  const search = h("input", { type: "search", id: "name-search", placeholder: "Gõ để tìm tên…",
+    autocomplete: "off", oninput: () => {
+      const q = fold(search.value.trim());
+      for (const li of list.children) {
+        li.hidden = Boolean(q) && !li.dataset.fold.includes(q);
+      }
+    } });
+  request("GET", `/api/meetings/${encodeURIComponent(page.code)}/names`).then((answer) => {
+    rememberMeeting(answer.meeting.id);
+    replace(list, answer.members.map((m) => h("li", { dataset: { fold: fold(m.name) } },
+      h("button", { type: "button", class: "name", text: m.name,
+        onclick: () => confirmName(list, m, error) }))));
+  }, (err) => { error.textContent = errorText(err); });
+  return [
+    h("h1", { text: "Chọn tên của đồng chí" }),
+    h("p", { text: "Sau khi chọn, chờ chủ tọa xác nhận rồi mới được bỏ phiếu." }),
+    h("label", { for: "name-search", text: "Tìm tên" }), search, error, list,
+    h("button", { type: "button", class: "secondary", text: "← Nhập mã cá nhân",
+      onclick: () => { page.joinMode = "code"; render(); } }),
+  ];
+}
+
+function confirmName(list, member, error) {
+  for (const box of list.querySelectorAll(".confirm")) {
+    box.remove();
+  }
+  const li = [...list.children].find((el) => el.dataset.fold === fold(member.name)) || list;
+  const yes = h("button", { type: "button", class: "primary", text: "Đúng, gửi yêu cầu",
+    onclick: async () => {
+      yes.disabled = true;
+      try {
+        await request("POST", "/api/join-by-name",
+          { body: { meeting_code: page.code, member_id: member.id } });
+        page.joinMode = "code";
+        page.notice = "";
+        await refresh();
+      } catch (err) {
+        error.textContent = errorText(err);
+        yes.disabled = false;
+      }
+    } });
+  li.append(h("div", { class: "confirm" },
+    h("p", null, "Đồng chí là ", h("strong", { text: member.name }), "?"), yes));
+}
+
+function rememberMeeting(meetingId) {
+  page.meetingId = meetingId;
+  try {
+    localStorage.setItem(`phieukin:meeting:${page.code}`, meetingId);
+  } catch {
+    // storage unavailable: the check below simply trusts the session
+  }
+}
+
+/** The personal code must not linger in the address bar, history or a Referer. */
+function forgetCodeInAddress() {
+  if (location.search) {
+    history.replaceState(null, "", location.pathname);
+  }
+}
+
+/**
+ * A session cookie from another meeting (an earlier QR code) does not count on
+ * this meeting's page: the voter joins again here.
+ */
+async function isThisMeeting(voter) {
+  if (!page.meetingId) {
+    try {
+      page.meetingId = localStorage.getItem(`phieukin:meeting:${page.code}`);
+    } catch {
+      page.meetingId = null;
+    }
+  }
+  if (!page.meetingId) {
+    try {
+      const answer = await request("GET", `/api/meetings/${encodeURIComponent(page.code)}/names`);
+      rememberMeeting(answer.meeting.id);
+    } catch {
+      return true; // cannot tell: trust the session
+    }
+  }
+  return page.meetingId === voter.meeting.id;
+}
+
+// --- waiting ---------------------------------------------------------------------------
+
+function pendingView() {
+  return [
+    h("h1", { text: "Đang chờ chủ tọa xác nhận" }),
+    h("p", { class: "spinner" }, "Đồng chí đã chọn tên ",
+      h("strong", { text: page.voter.me.name }), ". Khi chủ tọa xác nhận, trang này tự chuyển tiếp."),
+  ];
+}
+
+function probationNote() {
+  return h("p", { class: "note", id: "probation" },
+    "Đồng chí là đảng viên dự bị: được tham dự, thảo luận và được xếp loại, ",
+    h("strong", { text: "nhưng không biểu quyết" }), " (Điều lệ Đảng, Điều 3).");
+}
+
+function waitView() {
+  const { me } = page.voter;
+  return [
+    h("h1", { text: `Xin chào đồng chí ${me.name}` }),
+    h("p", { class: "ok", text: "Đồng chí đã có mặt trong cuộc họp." }),
+    me.status === "du_bi" ? probationNote() : null,
+    h("p", { class: "spinner", id: "waiting", text: "Chờ chủ tọa mở vòng bỏ phiếu…" }),
+  ];
+}
+
+function observerView() {
+  const { round } = page.voter;
+  return [
+    h("h1", { text: roundTitle(round) }),
+    probationNote(),
+    h("p", { text: round.status === "open"
+      ? "Vòng bỏ phiếu đang mở cho các đảng viên chính thức."
+      : "Vòng bỏ phiếu đã kết thúc. Kết quả hiện trên màn hình chiếu." }),
+  ];
+}
+
+function noVoteView() {
+  const { round, me } = page.voter;
+  return [
+    h("h1", { text: roundTitle(round) }),
+    h("p", { class: "note", id: "no-vote" }, "Đồng chí ", h("strong", { text: "không có quyền biểu quyết" }),
+      " trong vòng này: chỉ đảng viên chính thức có mặt mới biểu quyết.",
+      me.check_in !== "approved" ? " Chủ tọa chưa xác nhận đồng chí." : " Nếu đồng chí đang có mặt, hãy báo chủ tọa."),
+  ];
+}
+
+function lostView() {
+  return [
+    h("h1", { text: "Điện thoại này không còn giữ phiếu của đồng chí" }),
+    h("div", { class: "note", id: "lost" },
+      h("p", { text: "Máy chủ đã cấp chữ ký cho đồng chí trong vòng này, nhưng trình duyệt không còn "
+        + "lưu phiếu đã ký (có thể do đã xóa dữ liệu duyệt web, dùng chế độ ẩn danh, hoặc mở bằng "
+        + "trình duyệt hay điện thoại khác)." }),
+      h("p", { text: "Mỗi đảng viên chỉ được cấp một chữ ký cho mỗi vòng, nên không thể bỏ phiếu lại "
+        + "trong vòng này. Nếu phiếu đã gửi đi trước đó, mã theo dõi của nó vẫn có trên màn hình chiếu. "
+        + "Hãy báo chủ tọa." })),
+  ];
+}
+
+function closedView() {
+  const { round } = page.voter;
+  const receipt = store.receiptFor(round.id);
+  return [
+    h("h1", { text: `${roundTitle(round)} đã kết thúc` }),
+    receipt ? trackingBlock(receipt) : null,
+    page.refused[round.id]
+      ? h("p", { class: "error", role: "alert" }, "Máy chủ không nhận phiếu của đồng chí: ", page.refused[round.id])
+      : null,
+    h("p", { text: "Kết quả hiện trên màn hình chiếu. Chờ chủ tọa mở vòng tiếp theo (nếu có)." }),
+  ];
+}
+
+function trackingBlock(receipt) {
+  return h("div", { class: "receipt" },
+    h("p", { text: "Mã theo dõi phiếu của đồng chí:" }),
+    h("p", { class: "tracking", id: "tracking-code", text: receipt.tracking_code }),
+    h("p", { class: "muted", text: "Tìm mã này trong danh sách trên màn hình chiếu khi vòng kết thúc. "
+      + "Mã không cho biết đồng chí đã chọn gì." }),
+    receipt.verified === false
+      ? h("p", { class: "error", text: "Cảnh báo: mã máy chủ trả về khác mã điện thoại tự tính. Hãy báo chủ tọa." })
+      : null);
+}
+
+// --- the ballot ------------------------------------------------------------------------
+
+function formView() {
+  const { round } = page.voter;
+  const total = round.questions.length;
+  const counter = h("span", { id: "chosen-count" });
+  const updateCount = () => {
+    const chosen = round.questions.filter((q) => page.choices[q.id]).length;
+    setText(counter, `Đã chọn ${chosen}/${total}`);
+  };
+  const cards = round.questions.map((q, i) => questionCard(q, i, updateCount));
+  updateCount();
+  return [
+    h("h1", { text: roundTitle(round) }),
+    h("p", { class: "muted", text: "Chọn một mức cho mỗi đồng chí. Có thể để trống: để trống là không biểu quyết cho người đó." }),
+    h("form", { id: "ballot", class: "ballot", onsubmit: (e) => e.preventDefault() }, cards),
+    h("div", { class: "bar-bottom" }, counter,
+      h("button", { type: "button", class: "primary big", id: "to-review", text: "Xem lại phiếu →",
+        onclick: () => { page.step = "review"; render(); } })),
+  ];
+}
+
+function questionCard(q, index, onChange) {
+  const name = `q-${index}`;
+  const option = (value, label, extra) => {
+    const input = h("input", { type: "radio", name, value, checked: (page.choices[q.id] || "") === value,
+      onchange: () => { page.choices[q.id] = value; onChange(); } });
+    return h("label", { class: `choice ${extra}` }, input, label);
+  };
+  const { self, committee } = q.proposals || {};
+  return h("fieldset", { class: "question", dataset: { question: q.id } },
+    h("legend", null, h("span", { class: "num", text: `${index + 1}.` }), " ", q.label),
+    self || committee
+      ? h("p", { class: "proposals" },
+        "Tự nhận: ", h("strong", { text: self || "—" }), " · Chi ủy đề xuất: ", h("strong", { text: committee || "—" }))
+      : null,
+    h("div", { class: "choices" },
+      LEVELS.map((level) => option(level,
+        [h("span", { class: "lv", text: level }), h("span", { class: "lv-name", text: LEVEL_NAMES[level] })],
+        `lvl-${level}`)),
+      option("", h("span", { class: "lv-name", text: "Để trống" }), "blank")));
+}
+
+function reviewView() {
+  const { round } = page.voter;
+  const blanks = round.questions.filter((q) => !page.choices[q.id]).length;
+  const error = h("p", { class: "error", role: "alert" });
+  const cast = h("button", { type: "button", class: "primary big", id: "cast", text: "Bỏ phiếu",
+    onclick: () => castBallot(error) });
+  return [
+    h("h1", { text: "Xem lại phiếu" }),
+    h("ol", { class: "review" }, round.questions.map((q) => {
+      const level = page.choices[q.id];
+      return h("li", { dataset: { question: q.id } }, h("span", { class: "who", text: q.label }),
+        level
+          ? h("span", { class: `pick lvl-${level}`, text: `${level} · ${LEVEL_NAMES[level]}` })
+          : h("span", { class: "pick blank", text: "Để trống" }));
+    })),
+    blanks ? h("p", { class: "note", text: `Còn ${blanks} đồng chí để trống; phiếu vẫn hợp lệ.` }) : null,
+    h("p", { class: "muted", text: "Phiếu được làm mù trước khi gửi: máy chủ ký mà không biết nội dung, "
+      + "và không ai biết phiếu nào của ai. Sau khi bỏ phiếu không sửa được." }),
+    error,
+    h("div", { class: "row" },
+      h("button", { type: "button", class: "secondary big", id: "edit", text: "← Sửa lại",
+        onclick: () => { page.step = "form"; render(); } }),
+      cast),
+  ];
+}
+
+function castingView() {
+  return [
+    h("h1", { text: "Đang bỏ phiếu…" }),
+    h("p", { class: "spinner", id: "cast-note", text: page.castNote }),
+    h("p", { class: "muted", text: "Đừng đóng trang. Nếu mất mạng, phiếu đã ký được giữ trên máy và tự gửi lại." }),
+  ];
+}
+
+function sendingView() {
+  const { round } = page.voter;
+  const d = page.delivery[round.id] || {};
+  return [
+    h("h1", { text: "Phiếu đã được ký, đang gửi" }),
+    page.unstored
+      ? h("p", { class: "error", text: "Không lưu được phiếu vào bộ nhớ máy: đừng đóng hay tải lại trang cho đến khi gửi xong." })
+      : h("p", { text: "Phiếu đã ký được lưu trên điện thoại này cho đến khi máy chủ xác nhận đã nhận." }),
+    d.failed
+      ? h("p", { class: "error", id: "send-retry" }, "Chưa gửi được: ", d.note, " Máy sẽ tự gửi lại.")
+      : h("p", { class: "spinner", id: "sending", text: "Đang gửi phiếu…" }),
+    h("button", { type: "button", class: "secondary", text: "Gửi lại ngay", onclick: flushPending }),
+  ];
+}
+
+function refusedView() {
+  const { round } = page.voter;
+  return [
+    h("h1", { text: "Máy chủ không nhận phiếu" }),
+    h("p", { class: "error", role: "alert", text: page.refused[round.id] }),
+    h("p", { text: "Hãy báo chủ tọa." }),
+  ];
+}
+
+function doneView() {
+  const receipt = store.receiptFor(page.voter.round.id);
+  return [
+    h("h1", { class: "ok", text: "Phiếu của đồng chí đã được ghi nhận ✓" }),
+    trackingBlock(receipt),
+  ];
+}
+
+async function castBallot(errorEl) {
+  const { round } = page.voter;
+  page.step = "casting";
+  page.castNote = "Đang làm mù phiếu và xin chữ ký…";
+  render();
+  try {
+    const entry = await signBallot(round, page.choices);
+    page.choices = {};
+    page.step = "form";
+    page.unstored = !entry.stored;
+    await send(entry);
+  } catch (error) {
+    page.step = "review";
+    page.viewKey = null;
+    render();
+    setText($("#view .error") || errorEl, errorText(error));
+    if (error instanceof ApiError && error.code === "already_signed") {
+      await refresh();
+    }
+  }
+}
+
+// --- start -----------------------------------------------------------------------------
+
+async function boot() {
+  root = $("#phone");
+  viewEl = $("#view");
+  page.code = root.dataset.meetingCode;
+  window.addEventListener("online", () => { flushPending(); refresh(); });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      flushPending();
+      refresh();
+    }
+  });
+  await refresh();
+  if (page.voter) {
+    forgetCodeInAddress();
+  }
+  flushPending(); // any signed ballot not yet acknowledged goes again, on every load
+}
+
+if (globalThis.document) {
+  boot();
+}

@@ -1,0 +1,287 @@
+"""The real pages in headless Chromium (issue 4, "Done when"): a host console,
+the projector and phones run a whole meeting to the proposal over a live server.
+
+Playwright for Python drives Debian's `chromium` (/usr/bin/chromium, installed
+by .ci/run). Where the browser or the Playwright package is missing the test is
+skipped on a developer's machine and FAILS when the CI variable is set, so CI
+can never pass without having run it. Synchronisation is by Playwright's
+auto-waiting assertions only, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from ballot.server import build
+from tests.meeting_kit import HOST_PASSWORD, HOST_USER
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # judged in _require_browser: skip locally, fail in CI
+    expect = sync_playwright = None
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ROSTER = ROOT / "examples" / "roster-sample.csv"
+CHROMIUM = Path("/usr/bin/chromium")
+# Phones reach the server by a LAN-like name, not 127.0.0.1: an http:// origin
+# that is not loopback is not a secure context, so the page runs as on a meeting
+# LAN, without crypto.subtle. The name resolves to loopback inside Chromium only.
+LAN_NAME = "phieukin-lan.test"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1"]
+TRACKING = re.compile(r"^[A-Z2-7]{5}-[A-Z2-7]{5}$")
+SCREENSHOTS = Path(os.environ.get("PHIEUKIN_SCREENSHOTS", "/tmp"))
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True, "locale": "vi-VN"}
+
+
+def _require_browser() -> None:
+    problems = []
+    if sync_playwright is None:
+        problems.append("the Python package playwright is not installed (pip install -e '.[test]')")
+    if not CHROMIUM.exists():
+        problems.append(f"{CHROMIUM} is missing (apt-get install chromium)")
+    if problems:
+        message = "browser tests cannot run: " + "; ".join(problems)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The real app with its Socket.IO channel on a free loopback port."""
+    _require_browser()
+    server = build(tmp_path)
+    server.services.create_host(HOST_USER, HOST_PASSWORD)
+    http = make_server("127.0.0.1", 0, server.app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture
+def browser(live_server):
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        expect.set_options(timeout=20_000)
+        yield chromium
+        chromium.close()
+
+
+def _watch(page, errors: list[str], name: str):
+    page.on("pageerror", lambda exc: errors.append(f"{name}: {exc}"))
+    return page
+
+
+def _get_json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
+    base = live_server
+    errors: list[str] = []
+
+    # --- the host logs in, creates the meeting, imports the roster ------------------------
+    host_context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    host = _watch(host_context.new_page(), errors, "host")
+    host.goto(f"{base}/host")
+    host.fill("#username", HOST_USER)
+    host.fill("#password", HOST_PASSWORD)
+    host.get_by_role("button", name="Đăng nhập").click()
+    expect(host.locator("#create-form")).to_be_visible()
+    host.fill("#f-branch", "Chi bộ Phòng Tổng hợp")
+    host.fill("#f-title", "Hội nghị kiểm điểm, xếp loại chất lượng đảng viên năm 2026")
+    host.fill("#f-date", "2026-12-15")
+    host.select_option("#f-profile", "21-HD-2019")
+    host.select_option("#f-kind", "chi_bo_truc_thuoc")
+    host.get_by_role("button", name="Tạo cuộc họp").click()
+    expect(host.locator("#meeting")).to_be_visible()
+    meeting_id = re.search(r"#m=([0-9a-f]+)$", host.url).group(1)
+
+    bad_roster = tmp_path / "sai.csv"
+    bad_roster.write_text("id,name,status,admitted_on\na,Ngô Văn Hải,đảng viên,2000-01-01\n", encoding="utf-8")
+    host.set_input_files("#roster-file", str(bad_roster))
+    host.get_by_role("button", name="Nhập danh sách").click()
+    expect(host.locator("#roster-error li")).to_contain_text("dòng 2: status")
+
+    host.set_input_files("#roster-file", str(SAMPLE_ROSTER))
+    host.get_by_role("button", name="Nhập danh sách").click()
+    expect(host.locator("#members tr[data-member]")).to_have_count(8)
+    host.reload()  # the meeting (in the address) and the CSRF token survive a reload
+    expect(host.locator("#members tr[data-member]")).to_have_count(8)
+    meeting_code = host.locator("#meeting-code").inner_text()
+    codes = {key: host.locator(f'tr[data-member="{key}"] .personal-code').inner_text().replace(" ", "")
+             for key in ("m01", "m02", "m04")}
+    host.select_option('tr[data-member="m03"] select[name=presence]', "present")
+    expect(host.locator("#present-count")).to_have_text("1/8")
+
+    slips = _watch(host_context.new_page(), errors, "slips")
+    slips.goto(f"{base}/host/meetings/{meeting_id}/slips")
+    expect(slips.locator(".slip")).to_have_count(8)
+    expect(slips.locator('.slip[data-member="m01"] .slip-code')).to_have_text(
+        f"{codes['m01'][:4]} {codes['m01'][4:]}")
+    slips.close()
+
+    # --- the projector shows how to join ------------------------------------------------------
+    projector = _watch(browser.new_context(viewport={"width": 1600, "height": 900}).new_page(),
+                       errors, "projector")
+    projector.goto(f"{base}/projector/{meeting_id}")
+    expect(projector.locator("#meeting-code")).to_have_text(meeting_code)
+    expect(projector.locator("#join-url")).to_have_text(f"{base.split('://')[1]}/j/{meeting_code}")
+    assert projector.locator("#lobby img.qr").evaluate("img => img.complete && img.naturalWidth > 0")
+
+    # --- three phones join with their personal codes (m04 is dự bị) --------------------------
+    lan = base.replace("127.0.0.1", LAN_NAME)
+
+    def phone(key: str):
+        page = _watch(browser.new_context(**PHONE).new_page(), errors, f"phone {key}")
+        page.goto(f"{lan}/j/{meeting_code}?c={codes[key]}")
+        assert page.evaluate("() => [isSecureContext, typeof crypto.subtle]") == [False, "undefined"]
+        expect(page.locator("#personal-code")).to_have_value(codes[key])
+        page.get_by_role("button", name="Vào cuộc họp").click()
+        expect(page.locator("#waiting")).to_be_visible()
+        assert "?c=" not in page.url  # the personal code leaves the address bar
+        return page
+
+    voter1, voter2, probationer = phone("m01"), phone("m02"), phone("m04")
+    expect(probationer.locator("#probation")).to_contain_text("không biểu quyết")
+    expect(host.locator("#present-count")).to_have_text("4/8")
+    expect(projector.locator("#attendance")).to_contain_text("Đã có mặt 4/8")
+
+    # A fourth phone chooses a name instead; the host refuses it.
+    stranger = _watch(browser.new_context(**PHONE).new_page(), errors, "phone by name")
+    stranger.goto(f"{lan}/j/{meeting_code}")
+    stranger.fill("#personal-code", "ZZZZ-ZZZZ")
+    stranger.get_by_role("button", name="Vào cuộc họp").click()
+    expect(stranger.locator("#view .error")).to_have_text("Mã cá nhân không đúng.")
+    stranger.get_by_role("button", name="Chọn tên của tôi (chủ tọa sẽ xác nhận)").click()
+    stranger.fill("#name-search", "bui ngoc")
+    stranger.get_by_role("button", name="Bùi Ngọc Lan").click()
+    stranger.get_by_role("button", name="Đúng, gửi yêu cầu").click()
+    expect(stranger.locator("#view h1")).to_have_text("Đang chờ chủ tọa xác nhận")
+    pending = host.locator("#checkins li", has_text="Bùi Ngọc Lan")
+    pending.get_by_role("button", name="Từ chối").click()
+    expect(stranger.locator("#view .error")).to_contain_text("Chủ tọa chưa chấp nhận")
+    expect(host.locator("#checkins")).to_contain_text("Không có ai đang chờ")
+
+    # --- the host opens a classification round -----------------------------------------------
+    host.get_by_role("button", name="Tạo vòng xếp loại đảng viên").click()
+    host.get_by_role("button", name="Mở vòng bỏ phiếu").click()
+    expect(host.locator("#host-turnout")).to_have_text("0/3 đã bỏ phiếu · 0 đã nhận chữ ký")
+    round_id = host.locator("#rounds-history tr[data-round]").last.get_attribute("data-round")
+    expect(projector.locator("#turnout")).to_have_text("0/3 đã bỏ phiếu")
+
+    for page in (voter1, voter2):
+        expect(page.locator("#ballot fieldset.question")).to_have_count(4)  # m01 to m04 present
+    expect(voter1.locator('fieldset[data-question="m01"] .proposals')).to_have_text(
+        "Tự nhận: HTXSNV · Chi ủy đề xuất: HTTNV")
+    expect(probationer.locator("#probation")).to_be_visible()
+    expect(probationer.locator("#ballot")).to_have_count(0)
+
+    def fill(page, choices: dict[str, str]) -> None:
+        for question, level in choices.items():
+            page.locator(f'fieldset[data-question="{question}"] label.lvl-{level}').click()
+        expect(page.locator("#chosen-count")).to_have_text(f"Đã chọn {len(choices)}/4")
+
+    # Voter 1 ticks three members, leaves m04 blank, reviews and casts.
+    fill(voter1, {"m01": "HTXSNV", "m02": "HTTNV", "m03": "HTNV"})
+    voter1.evaluate("() => window.scrollTo(0, 0)")
+    voter1.screenshot(path=str(SCREENSHOTS / "phieukin-phone-ballot.png"))
+    voter1.locator("#to-review").click()
+    expect(voter1.locator('.review li[data-question="m04"]')).to_contain_text("Để trống")
+    voter1.locator("#cast").click()
+    expect(voter1.locator("#tracking-code")).to_have_text(TRACKING)
+    code1 = voter1.locator("#tracking-code").inner_text()
+
+    # The same member on a phone that does not hold the signed ballot is told so.
+    other = _watch(browser.new_context(**PHONE).new_page(), errors, "m01's other phone")
+    other.goto(f"{lan}/j/{meeting_code}?c={codes['m01']}")
+    other.get_by_role("button", name="Vào cuộc họp").click()
+    expect(other.locator("#lost")).to_contain_text("không thể bỏ phiếu lại")
+    other.context.close()
+
+    # Voter 2 casts; the first delivery reaches the server but its answer is lost,
+    # then the page reloads and the stored ballot goes again, counted once.
+    deliveries: list[tuple[str, int | None]] = []
+    reloaded = threading.Event()
+
+    def lossy(route):
+        sent = route.request.all_headers()
+        assert "cookie" not in sent and "referer" not in sent  # the ballot names nobody
+        # Playwright fetches from outside the browser, where LAN_NAME does not resolve.
+        server_url = route.request.url.replace(LAN_NAME, "127.0.0.1")
+        if not deliveries:
+            answer = route.fetch(url=server_url)  # the server stores the ballot...
+            deliveries.append(("lost", answer.status))
+            route.abort("connectionreset")  # ...and the phone never hears back
+        elif not reloaded.is_set():
+            deliveries.append(("aborted", None))
+            route.abort("internetdisconnected")
+        else:
+            answer = route.fetch(url=server_url)
+            deliveries.append(("resent", answer.status))
+            route.fulfill(response=answer)
+
+    voter2.route("**/api/rounds/*/ballots", lossy)
+    fill(voter2, {"m01": "HTTNV", "m02": "HTTNV", "m03": "HTTNV", "m04": "HTNV"})
+    voter2.locator("#to-review").click()
+    voter2.locator("#cast").click()
+    expect(voter2.locator("#send-retry")).to_contain_text("Chưa gửi được")
+    stored = voter2.evaluate("""() => Object.keys(localStorage)
+        .filter((k) => k.startsWith("phieukin:pending:"))
+        .map((k) => JSON.parse(localStorage.getItem(k)))""")
+    assert [entry["round"] for entry in stored] == [round_id]
+    assert json.loads(stored[0]["ballot"])["choices"]["m04"] == "HTNV"
+    reloaded.set()
+    voter2.reload()
+    expect(voter2.locator("#tracking-code")).to_have_text(TRACKING)
+    code2 = voter2.locator("#tracking-code").inner_text()
+    assert deliveries[0] == ("lost", 201)
+    assert [d for d in deliveries if d[0] == "resent"] == [("resent", 200)]  # idempotent resend
+    assert voter2.evaluate("""() => Object.keys(localStorage)
+        .filter((k) => k.startsWith("phieukin:pending:")).length""") == 0
+
+    board = _get_json(f"{base}/api/rounds/{round_id}/board")
+    assert board["ballots_cast"] == 2
+    assert board["tracking_codes"] == sorted([code1, code2])
+    expect(projector.locator("#turnout")).to_have_text("2/3 đã bỏ phiếu")
+    expect(host.locator("#host-turnout")).to_have_text("2/3 đã bỏ phiếu · 2 đã nhận chữ ký")
+    expect(host.locator('tr[data-member="m01"] td.signed')).to_have_text("✓")
+    expect(host.locator('tr[data-member="m03"] td.signed')).to_have_text("")
+
+    # The host lets the projector show the distribution live.
+    expect(projector.locator("#live")).to_be_hidden()
+    host.locator("#projector-live").check()
+    expect(projector.locator("#live .tally li")).to_have_count(4)
+    expect(projector.locator('#live li[data-question="m02"] .n.lvl-HTTNV')).to_have_text("2")
+
+    # --- the host closes the round ------------------------------------------------------------
+    host.locator("#close-round").click()
+    host.locator("#confirm-close").click()
+    expect(host.locator("#proposal-card")).to_be_visible()
+    expect(host.locator("#proposal table.results tbody tr")).to_have_count(8)
+    expect(host.locator('#proposal tr[data-member="m06"]')).to_contain_text("Vắng mặt")
+    expect(host.locator('#proposal tr[data-member="m07"] .reasons')).to_contain_text("[II.B.")
+
+    expect(projector.locator("#results table.results tbody tr")).to_have_count(8)
+    expect(projector.locator('#results tr[data-member="m02"]')).to_contain_text("Chưa xác định")
+    expect(projector.locator("#codes li")).to_have_text(sorted([code1, code2]))
+    projector.screenshot(path=str(SCREENSHOTS / "phieukin-projector-results.png"), full_page=True)
+
+    expect(voter1.locator("#view h1")).to_contain_text("đã kết thúc")
+    expect(voter1.locator("#tracking-code")).to_have_text(code1)
+    assert _get_json(f"{base}/api/rounds/{round_id}/board")["ballots_cast"] == 2
+    assert errors == []

@@ -23,16 +23,18 @@ def database_url(data_dir: Path) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'phieukin.sqlite3'}"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, writer: bool = True) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        # Let SQLAlchemy, not pysqlite, emit BEGIN, and make it BEGIN IMMEDIATE:
-        # a writer takes the lock up front, so check-then-insert sequences cannot
-        # interleave and fail late with "database is locked".
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # Let SQLAlchemy, not pysqlite, emit BEGIN. A writer's is BEGIN IMMEDIATE:
+        # it takes the lock up front, so check-then-insert sequences cannot
+        # interleave and fail late with "database is locked". A reader's is a
+        # plain BEGIN: in WAL it sees one snapshot and never waits for writers.
+        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -63,6 +65,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_engine = make_engine(url, writer=False) if url.startswith("sqlite") else self.engine
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def migrate(self) -> None:
         migrate(self.engine)
@@ -73,3 +77,9 @@ class Database:
         with self._sessions() as session:
             with session.begin():
                 yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only view of one consistent snapshot; anything written is discarded."""
+        with self._read_sessions() as session:
+            yield session  # closing the session rolls its transaction back

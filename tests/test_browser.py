@@ -284,4 +284,14 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     expect(voter1.locator("#view h1")).to_contain_text("đã kết thúc")
     expect(voter1.locator("#tracking-code")).to_have_text(code1)
     assert _get_json(f"{base}/api/rounds/{round_id}/board")["ballots_cast"] == 2
+
+    # --- the host certifies and downloads the minutes (issue 5) ---------------------------------
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="Chứng thực kết quả").click()
+    expect(host.locator("#certify-card h2")).to_have_text("Đã chứng thực")
+    expect(host.locator("#certify-card .fingerprint strong")).not_to_have_text("…")
+    with host.expect_download() as download_info:
+        host.get_by_role("button", name="Biên bản và danh sách đề xuất (.pdf)").click()
+    pdf_path = download_info.value.path()
+    assert pdf_path is not None and open(pdf_path, "rb").read(5) == b"%PDF-"
     assert errors == []

@@ -69,3 +69,27 @@ export function errorText(error) {
   }
   return `Đã có lỗi: ${(error && error.message) || error}`;
 }
+
+/** Fetch a file the host may download (it needs the CSRF header, so no plain link). */
+export async function downloadFile(path, filename, csrf) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { "X-CSRF-Token": csrf }, cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "network", NETWORK_MESSAGE);
+  }
+  if (!response.ok) {
+    const data = await response.json().catch(() => null);
+    const error = data && data.error;
+    throw new ApiError(response.status, (error && error.code) || `http_${response.status}`,
+      (error && error.message) || `Máy chủ trả lỗi ${response.status}.`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -4,6 +4,7 @@
 
 import { ApiError, errorText, request } from "./api.js";
 import { MembersTable, rosterErrors } from "./host-members.js";
+import { CertifyPanel } from "./host-certify.js";
 import { RoundsPanel } from "./host-rounds.js";
 import { connectLive, statusBadge } from "./live.js";
 import { $, DENOMINATOR_NAMES, ORGANISATION_KIND_NAMES, formatDate, h, loopbackWarning, replace, setText, show } from "./ui.js";
@@ -167,6 +168,7 @@ async function openMeeting(meetingId) {
       panel: $("#round-panel"), history: $("#rounds-history"), live: $("#projector-live"),
       liveBars: h("div", { class: "live-bars" }), proposal: $("#proposal"), proposalCard: $("#proposal-card"),
     }, context);
+    app.certify = new CertifyPanel($("#certify-card"), context);
   }
   try {
     render(await call("GET", `/api/host/meetings/${encodeURIComponent(meetingId)}`));
@@ -193,6 +195,7 @@ async function openMeeting(meetingId) {
 const context = {
   call,
   flash,
+  csrf: () => app.csrf,
   meetingId: () => app.meetingId,
   reload: () => openMeeting(app.meetingId),
   chosenMembers: () => [...app.members.chosen],
@@ -220,6 +223,7 @@ function render(state) {
   renderCheckIns(state.pending_check_ins);
   app.members.update(state);
   app.rounds.update(state);
+  app.certify.update(state);
   const locked = state.rounds.length > 0;
   $("#roster-file").disabled = locked;
   $("#roster-form button").disabled = locked;

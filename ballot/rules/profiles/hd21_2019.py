@@ -289,11 +289,11 @@ def _khtnv_reasons(counts: MemberLevelCounts, org: Organisation) -> list[Reason]
     return reasons
 
 
-def _highest_by_member_shares(counts: MemberLevelCounts) -> tuple[Level, Reason]:
+def _highest_by_member_shares(counts: MemberLevelCounts, cap_percent: int) -> tuple[Level, Reason]:
     """II.B.1.3.a–c from the members' levels, once KHTNV is ruled out."""
     good = count_of(counts.good_or_better, counts.counted)
     tied_note = (
-        f" (kể cả {counts.tied} đồng chí bằng phiếu tại giới hạn 20%, đều từ "
+        f" (kể cả {counts.tied} đồng chí bằng phiếu tại giới hạn {cap_percent}%, đều từ "
         f"{_q(Level.HTTNV)} trở lên)"
         if counts.tied
         else ""
@@ -327,7 +327,7 @@ def _highest_by_member_shares(counts: MemberLevelCounts) -> tuple[Level, Reason]
     )
 
 
-_OTHER_CRITERIA_NOTE = Reason(
+OTHER_CRITERIA_NOTE = Reason(
     "org_other_criteria_not_assessed",
     "II.B.1.3",
     "Đây là mức cao nhất mà kết quả xếp loại đảng viên cho phép; mức của chi bộ còn tùy "
@@ -336,7 +336,11 @@ _OTHER_CRITERIA_NOTE = Reason(
 )
 
 
-def organisation_level(counts: MemberLevelCounts, org: Organisation) -> OrganisationResult:
+def organisation_level(
+    counts: MemberLevelCounts, org: Organisation, *, cap_percent: int = 20
+) -> OrganisationResult:
+    """II.B.1.3: the highest level the members' results allow. `cap_percent` only
+    words the note on members tied at the cap (another profile may set 25)."""
     provisional = (
         [
             Reason(
@@ -359,8 +363,8 @@ def organisation_level(counts: MemberLevelCounts, org: Organisation) -> Organisa
             "Chưa có đảng viên nào được xếp loại: chưa xác định được mức của chi bộ.",
         )
         return OrganisationResult(None, (none_counted, *provisional))
-    level, reason = _highest_by_member_shares(counts)
-    return OrganisationResult(level, (reason, _OTHER_CRITERIA_NOTE, *provisional))
+    level, reason = _highest_by_member_shares(counts, cap_percent)
+    return OrganisationResult(level, (reason, OTHER_CRITERIA_NOTE, *provisional))
 
 
 PROFILE = Profile(

@@ -46,6 +46,7 @@ from ballot.rules.model import (
     Score,
     Thresholds,
 )
+from ballot.rules.profiles import hd21_2019
 from ballot.rules.profiles.base import (
     ExcellenceCapRule,
     LevelCap,
@@ -53,7 +54,6 @@ from ballot.rules.profiles.base import (
     Profile,
 )
 from ballot.rules.results import OrganisationResult, Reason
-from ballot.rules.text import count_of
 
 NAME = "366-2025"
 
@@ -471,89 +471,17 @@ _ORG_METHOD_NOTE = Reason(
 )
 
 
-def _org_khtnv_reasons(counts: MemberLevelCounts, org: Organisation) -> list[Reason]:
-    reasons: list[Reason] = []
-    if org.disciplined:
-        reasons.append(
-            Reason(
-                "org_disciplined", LEVELS_SECTION, f"Chi bộ bị xử lý kỷ luật: {_q(Level.KHTNV)}."
-            )
-        )
-    if counts.counted and 5 * counts.khtnv > counts.counted:  # more than 20%
-        reasons.append(
-            Reason(
-                "org_khtnv_over_20_percent",
-                LEVELS_SECTION,
-                f"Có {count_of(counts.khtnv, counts.counted)} đảng viên {_q(Level.KHTNV)} "
-                f"(trên 20%): chi bộ {_q(Level.KHTNV)}.",
-            )
-        )
-    return reasons
-
-
-def _org_by_member_shares(counts: MemberLevelCounts, org: Organisation) -> tuple[Level, Reason]:
-    good = count_of(counts.good_or_better, counts.counted)
-    percent = org.cap_percent or DEFAULT_CAP_PERCENT
-    tied_note = (
-        f" (kể cả {counts.tied} đồng chí bằng phiếu tại giới hạn {percent}%, đều từ "
-        f"{_q(Level.HTTNV)} trở lên)"
-        if counts.tied
-        else ""
-    )
-    if counts.khtnv > 0:
-        return Level.HTNV, Reason(
-            "org_not_all_members_htnv",
-            LEVELS_SECTION,
-            f"Có {counts.khtnv} đảng viên {_q(Level.KHTNV)}: chi bộ không có 100% đảng viên "
-            f"{_q(Level.HTNV)} trở lên nên cao nhất là {_q(Level.HTNV)}.",
-        )
-    if 2 * counts.good_or_better < counts.counted:  # at least half needed
-        return Level.HTNV, Reason(
-            "org_good_share_under_50_percent",
-            LEVELS_SECTION,
-            f"Chỉ {good} đảng viên {_q(Level.HTTNV)} trở lên{tied_note} (cần từ 50%): "
-            f"cao nhất là {_q(Level.HTNV)}.",
-        )
-    if 5 * counts.good_or_better < 4 * counts.counted:  # at least four fifths needed
-        return Level.HTTNV, Reason(
-            "org_good_share_under_80_percent",
-            LEVELS_SECTION,
-            f"100% đảng viên {_q(Level.HTNV)} trở lên; {good} {_q(Level.HTTNV)} trở lên"
-            f"{tied_note} (từ 50% nhưng dưới 80%): cao nhất là {_q(Level.HTTNV)}.",
-        )
-    return Level.HTXSNV, Reason(
-        "org_members_allow_htxsnv",
-        LEVELS_SECTION,
-        f"100% đảng viên {_q(Level.HTNV)} trở lên; {good} {_q(Level.HTTNV)} trở lên"
-        f"{tied_note} (từ 80%): kết quả của đảng viên cho phép {_q(Level.HTXSNV)}.",
-    )
-
-
 def organisation_level(counts: MemberLevelCounts, org: Organisation) -> OrganisationResult:
-    provisional = (
-        [
-            Reason(
-                "org_level_provisional",
-                LEVELS_SECTION,
-                f"Còn {counts.pending} đảng viên chưa có kết quả (vắng mặt hoặc chưa xác "
-                "định): mức của chi bộ là tạm tính, xem lại khi các đồng chí này được xếp loại.",
-            )
-        ]
-        if counts.pending
-        else []
+    """21-HD II.B.1.3's method, cited as such, with the assumption stated in place of
+    21-HD's note on its Mẫu 01 criteria."""
+    result = hd21_2019.organisation_level(
+        counts, org, cap_percent=org.cap_percent or DEFAULT_CAP_PERCENT
     )
-    khtnv_reasons = _org_khtnv_reasons(counts, org)
-    if khtnv_reasons:
-        return OrganisationResult(Level.KHTNV, (*khtnv_reasons, _ORG_METHOD_NOTE, *provisional))
-    if counts.counted == 0:
-        none_counted = Reason(
-            "org_no_member_classified",
-            LEVELS_SECTION,
-            "Chưa có đảng viên nào được xếp loại: chưa xác định được mức của chi bộ.",
-        )
-        return OrganisationResult(None, (none_counted, *provisional))
-    level, reason = _org_by_member_shares(counts, org)
-    return OrganisationResult(level, (reason, _ORG_METHOD_NOTE, *provisional))
+    kept = [r for r in result.reasons if r.code != hd21_2019.OTHER_CRITERIA_NOTE.code]
+    decided = [r for r in kept if r.code != "org_level_provisional"]
+    provisional = [r for r in kept if r.code == "org_level_provisional"]
+    assumption = [_ORG_METHOD_NOTE] if result.max_level is not None else []
+    return OrganisationResult(result.max_level, (*decided, *assumption, *provisional))
 
 
 PROFILE = Profile(

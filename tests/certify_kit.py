@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ballot.server import Server, build
-from tests.meeting_kit import HOST_PASSWORD, HOST_USER, Host, Phone
+from ballot.server import Server
+from tests.meeting_kit import Host, Phone, new_server, phone_for
 
 # Three full members vote; m04 (dự bị) takes part without voting; m05 is away
 # with leave. m04 is undetermined after the main round (one blank, split votes)
@@ -46,19 +46,6 @@ class CertifiedMeeting:
     @property
     def bundle(self) -> dict[str, Any]:
         return json.loads(self.bundle_bytes)
-
-
-def new_server(data_dir: Path) -> Server:
-    server = build(data_dir, testing=True)
-    server.services.create_host(HOST_USER, HOST_PASSWORD)
-    return server
-
-
-def phone_for(server: Server, meeting: dict[str, Any], key: str) -> Phone:
-    phone = Phone(server.app.test_client(), server.app.test_client(use_cookies=False))
-    code = next(m["personal_code"] for m in meeting["members"] if m["id"] == key)
-    assert phone.join(meeting["meeting"]["code"], code).status_code == 200
-    return phone
 
 
 def run_meeting(server: Server) -> tuple[Host, dict[str, Any], dict[str, Phone]]:

@@ -20,3 +20,20 @@ def isolated_keys_dir(tmp_path_factory, monkeypatch):
     """Servers started by a test (in-process or as a subprocess) keep their
     certification key in a fresh folder, never in the repository's keys/."""
     monkeypatch.setenv("PHIEUKIN_KEYS_DIR", str(tmp_path_factory.mktemp("keys")))
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A meeting server (app, realtime, services) on a fresh data directory with
+    a host account (tests/meeting_kit.HOST_USER)."""
+    from tests.meeting_kit import new_server
+
+    return new_server(tmp_path)
+
+
+@pytest.fixture
+def host(server):
+    """The host, logged in through the API with its CSRF token."""
+    from tests.meeting_kit import Host
+
+    return Host(server.app.test_client())

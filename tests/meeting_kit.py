@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from ballot.crypto import blind_rsa
 from ballot.crypto.canonical import canonical_json
 from ballot.crypto.encoding import b64url_decode, b64url_encode
+from ballot.server import Server, build
 
 HOST_USER, HOST_PASSWORD = "bithu", "mat-khau-dai-1"
 REVIEW_DATE = dt.date(2026, 12, 15)
@@ -53,6 +55,12 @@ class Host:
         })
         self.ok("POST", f"/api/host/meetings/{meeting['meeting']['id']}/roster", json={"members": roster})
         return self.state(meeting["meeting"]["id"])
+
+    def mark_present(self, meeting_id: str, *keys: str) -> dict[str, Any]:
+        for key in keys:
+            self.ok("POST", f"/api/host/meetings/{meeting_id}/presence",
+                    json={"member_id": key, "present": True, "absent_with_leave": False})
+        return self.state(meeting_id)
 
     def state(self, meeting_id: str) -> dict[str, Any]:
         return self.ok("GET", f"/api/host/meetings/{meeting_id}")
@@ -112,3 +120,16 @@ class Phone:
         answer = self.cast()
         assert answer.status_code == 201, answer.get_json()
         return answer.get_json()["tracking_code"]
+
+
+def new_server(data_dir: Path) -> Server:
+    server = build(data_dir, testing=True)
+    server.services.create_host(HOST_USER, HOST_PASSWORD)
+    return server
+
+
+def phone_for(server: Server, meeting: dict[str, Any], key: str) -> Phone:
+    phone = Phone(server.app.test_client(), server.app.test_client(use_cookies=False))
+    code = next(m["personal_code"] for m in meeting["members"] if m["id"] == key)
+    assert phone.join(meeting["meeting"]["code"], code).status_code == 200
+    return phone

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from ballot.models import AuditEvent, Meeting
 from tests.certify_kit import PRESENT, certified_meeting, new_server, phone_for
-from tests.meeting_kit import Host
 
 
 def error_of(answer) -> tuple[int, str]:
@@ -35,16 +34,6 @@ def refusals(server, meeting_id: str) -> list[AuditEvent]:
 def meeting_state(server, meeting_id: str) -> str:
     with server.services.db.session() as s:
         return s.get(Meeting, meeting_id).state
-
-
-@pytest.fixture
-def server(tmp_path):
-    return new_server(tmp_path)
-
-
-@pytest.fixture
-def host(server):
-    return Host(server.app.test_client())
 
 
 # --- refused certifications ------------------------------------------------------------

@@ -8,22 +8,15 @@ import threading
 
 import pytest
 
-from ballot.server import build
-from tests.meeting_kit import HOST_PASSWORD, HOST_USER, Host, Phone
+from tests.meeting_kit import phone_for
 
 
 @pytest.fixture
-def setup(tmp_path):
-    srv = build(tmp_path, testing=True)
-    srv.services.create_host(HOST_USER, HOST_PASSWORD)
-    host = Host(srv.app.test_client())
+def setup(server, host):
     meeting = host.new_meeting()
-    meeting_id = meeting["meeting"]["id"]
-    for key in ("m01", "m02"):
-        host.ok("POST", f"/api/host/meetings/{meeting_id}/presence",
-                json={"member_id": key, "present": True, "absent_with_leave": False})
-    round_id = host.run_round(meeting_id)
-    return srv, meeting, round_id
+    host.mark_present(meeting["meeting"]["id"], "m01", "m02")
+    round_id = host.run_round(meeting["meeting"]["id"])
+    return server, meeting, round_id
 
 
 def _race(*actions):
@@ -42,17 +35,10 @@ def _race(*actions):
     return results
 
 
-def _phone(srv, meeting, key):
-    phone = Phone(srv.app.test_client(), srv.app.test_client(use_cookies=False))
-    code = next(m["personal_code"] for m in meeting["members"] if m["id"] == key)
-    assert phone.join(meeting["meeting"]["code"], code).status_code == 200
-    return phone
-
-
 def test_two_signature_requests_for_one_member_exactly_one_wins(setup):
     srv, meeting, round_id = setup
     # Two phones of the same member (same personal code), racing.
-    a, b = _phone(srv, meeting, "m01"), _phone(srv, meeting, "m01")
+    a, b = phone_for(srv, meeting, "m01"), phone_for(srv, meeting, "m01")
     statuses = _race(lambda: a.prepare_ballot({"m01": "HTTNV"}).status_code,
                      lambda: b.prepare_ballot({"m01": "HTNV"}).status_code)
     assert sorted(statuses) == [200, 409]
@@ -62,7 +48,7 @@ def test_two_signature_requests_for_one_member_exactly_one_wins(setup):
 
 def test_same_signed_ballot_cast_twice_at_once_is_stored_once(setup):
     srv, meeting, round_id = setup
-    phone = _phone(srv, meeting, "m02")
+    phone = phone_for(srv, meeting, "m02")
     assert phone.prepare_ballot({"m02": "HTTNV"}).status_code == 200
     other = srv.app.test_client(use_cookies=False)
     body = {k: v for k, v in phone.signed.items() if k != "round"}

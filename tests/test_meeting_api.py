@@ -6,41 +6,17 @@ import sqlite3
 
 import pytest
 
-from ballot.server import build
-from tests.meeting_kit import HOST_PASSWORD, HOST_USER, Host, Phone
-
-
-@pytest.fixture
-def server(tmp_path):
-    srv = build(tmp_path, testing=True)
-    srv.services.create_host(HOST_USER, HOST_PASSWORD)
-    return srv
-
-
-@pytest.fixture
-def host(server):
-    return Host(server.app.test_client())
+from tests.meeting_kit import HOST_USER, Phone, phone_for
 
 
 @pytest.fixture
 def meeting(host):
     """Five members; m01 to m03 marked present by the host, m04 (dự bị) and m05 absent."""
-    state = host.new_meeting()
-    for key in ("m01", "m02", "m03"):
-        host.ok("POST", f"/api/host/meetings/{state['meeting']['id']}/presence",
-                json={"member_id": key, "present": True, "absent_with_leave": False})
-    return host.state(state["meeting"]["id"])
+    return host.mark_present(host.new_meeting()["meeting"]["id"], "m01", "m02", "m03")
 
 
 def phone(server) -> Phone:
     return Phone(server.app.test_client(), server.app.test_client(use_cookies=False))
-
-
-def joined(server, meeting, key: str) -> Phone:
-    p = phone(server)
-    code = next(m["personal_code"] for m in meeting["members"] if m["id"] == key)
-    assert p.join(meeting["meeting"]["code"], code).status_code == 200
-    return p
 
 
 def error_code(answer) -> str:
@@ -49,7 +25,7 @@ def error_code(answer) -> str:
 
 def test_whole_round_to_proposal(server, host, meeting):
     meeting_id = meeting["meeting"]["id"]
-    phones = {k: joined(server, meeting, k) for k in ("m01", "m02", "m03", "m04")}
+    phones = {k: phone_for(server, meeting, k) for k in ("m01", "m02", "m03", "m04")}
     round_id = host.run_round(meeting_id)
     questions = [q["id"] for q in phones["m01"].state()["round"]["questions"]]
     assert "m05" not in questions  # absent: not on this round (DESIGN 2.1)
@@ -67,7 +43,7 @@ def test_whole_round_to_proposal(server, host, meeting):
 
 
 def test_probationary_member_takes_part_but_cannot_vote(server, host, meeting):
-    p = joined(server, meeting, "m04")
+    p = phone_for(server, meeting, "m04")
     host.run_round(meeting["meeting"]["id"])
     assert p.state()["me"]["can_vote"] is False
     answer = p.prepare_ballot({"m01": "HTTNV"})
@@ -75,7 +51,7 @@ def test_probationary_member_takes_part_but_cannot_vote(server, host, meeting):
 
 
 def test_second_signature_for_same_member_refused(server, host, meeting):
-    p = joined(server, meeting, "m01")
+    p = phone_for(server, meeting, "m01")
     host.run_round(meeting["meeting"]["id"])
     assert p.prepare_ballot({"m01": "HTTNV"}).status_code == 200
     again = p.prepare_ballot({"m01": "KHTNV"})
@@ -84,7 +60,7 @@ def test_second_signature_for_same_member_refused(server, host, meeting):
 
 
 def test_sign_refused_when_round_not_open(server, host, meeting):
-    p = joined(server, meeting, "m01")
+    p = phone_for(server, meeting, "m01")
     round_id = host.run_round(meeting["meeting"]["id"])
     host.ok("POST", f"/api/host/rounds/{round_id}/close")
     answer = p.client.post(f"/api/rounds/{round_id}/sign", json={"blinded": "AAAA"})
@@ -92,7 +68,7 @@ def test_sign_refused_when_round_not_open(server, host, meeting):
 
 
 def test_resending_same_ballot_is_idempotent(server, host, meeting):
-    p = joined(server, meeting, "m01")
+    p = phone_for(server, meeting, "m01")
     round_id = host.run_round(meeting["meeting"]["id"])
     first = p.vote({"m02": "HTTNV"})
     again = p.cast()
@@ -101,7 +77,7 @@ def test_resending_same_ballot_is_idempotent(server, host, meeting):
 
 
 def test_cast_needs_no_cookie_and_stores_no_member(server, host, meeting, tmp_path):
-    p = joined(server, meeting, "m02")
+    p = phone_for(server, meeting, "m02")
     host.run_round(meeting["meeting"]["id"])
     p.vote({"m01": "HTXSNV"})
     columns = {row[1] for row in sqlite3.connect(tmp_path / "phieukin.sqlite3")
@@ -118,7 +94,7 @@ def test_cast_needs_no_cookie_and_stores_no_member(server, host, meeting, tmp_pa
     (lambda b: {k: v for k, v in b.items() if k != "prefix"}, "missing_field"),
 ])
 def test_forged_or_malformed_ballots_refused_and_nothing_stored(server, host, meeting, tamper, code):
-    p = joined(server, meeting, "m01")
+    p = phone_for(server, meeting, "m01")
     round_id = host.run_round(meeting["meeting"]["id"])
     assert p.prepare_ballot({"m02": "HTTNV"}).status_code == 200
     body = {k: v for k, v in p.signed.items() if k != "round"}
@@ -128,7 +104,7 @@ def test_forged_or_malformed_ballots_refused_and_nothing_stored(server, host, me
 
 
 def test_ballot_for_another_round_refused(server, host, meeting):
-    p = joined(server, meeting, "m01")
+    p = phone_for(server, meeting, "m01")
     meeting_id = meeting["meeting"]["id"]
     first = host.run_round(meeting_id)
     p.prepare_ballot({"m02": "HTTNV"})
@@ -140,7 +116,7 @@ def test_ballot_for_another_round_refused(server, host, meeting):
 
 
 def test_ballot_after_close_refused(server, host, meeting):
-    p = joined(server, meeting, "m01")
+    p = phone_for(server, meeting, "m01")
     round_id = host.run_round(meeting["meeting"]["id"])
     p.prepare_ballot({"m02": "HTTNV"})
     host.ok("POST", f"/api/host/rounds/{round_id}/close")
@@ -150,7 +126,7 @@ def test_ballot_after_close_refused(server, host, meeting):
 
 def test_unknown_question_or_option_refused(server, host, meeting):
     for choices, code in (({"m99": "HTTNV"}, "unknown_question"), ({"m02": "GIOI"}, "unknown_option")):
-        p = joined(server, meeting, "m01") if choices.get("m99") else joined(server, meeting, "m02")
+        p = phone_for(server, meeting, "m01") if choices.get("m99") else phone_for(server, meeting, "m02")
         round_id = host.run_round(meeting["meeting"]["id"])
         p.prepare_ballot(choices)
         answer = p.cast()
@@ -246,7 +222,7 @@ def test_round_key_destroyed_at_close(server, host, meeting, tmp_path):
 
 def test_member_who_took_a_ballot_cannot_be_marked_absent(server, host, meeting):
     meeting_id = meeting["meeting"]["id"]
-    p = joined(server, meeting, "m02")
+    p = phone_for(server, meeting, "m02")
     host.run_round(meeting_id)
     p.vote({"m01": "HTTNV"})
     answer = host.call("POST", f"/api/host/meetings/{meeting_id}/presence",
@@ -279,9 +255,7 @@ def test_366_meeting_reads_scores_from_the_roster_and_applies_its_25_percent_cap
     members = {m["id"]: m for m in host.state(meeting_id)["members"]}
     assert members["a"]["facts"]["score"] == {"general": 28, "tasks": 64}
     assert members["a"]["facts"]["cap_group"] == "Chuyên viên"
-    for key in ("a", "b"):
-        host.ok("POST", f"/api/host/meetings/{meeting_id}/presence",
-                json={"member_id": key, "present": True, "absent_with_leave": False})
+    host.mark_present(meeting_id, "a", "b")
     round_id = host.run_round(meeting_id)
     host.ok("POST", f"/api/host/rounds/{round_id}/close")
     proposal = host.ok("GET", f"/api/host/meetings/{meeting_id}/proposal")

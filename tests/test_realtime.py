@@ -7,32 +7,14 @@ import socket
 import threading
 import time
 
-import pytest
 import requests
 import socketio as sio_client
 
-from ballot.server import build
-from tests.meeting_kit import HOST_PASSWORD, HOST_USER, Host, Phone
-
-
-@pytest.fixture
-def server(tmp_path):
-    srv = build(tmp_path, testing=True)
-    srv.services.create_host(HOST_USER, HOST_PASSWORD)
-    return srv
-
-
-@pytest.fixture
-def host(server):
-    return Host(server.app.test_client())
+from tests.meeting_kit import Phone
 
 
 def _present_meeting(host) -> dict:
-    state = host.new_meeting()
-    for key in ("m01", "m02", "m03"):
-        host.ok("POST", f"/api/host/meetings/{state['meeting']['id']}/presence",
-                json={"member_id": key, "present": True, "absent_with_leave": False})
-    return host.state(state["meeting"]["id"])
+    return host.mark_present(host.new_meeting()["meeting"]["id"], "m01", "m02", "m03")
 
 
 def _events(client, name: str) -> list[dict]:

@@ -140,14 +140,11 @@ def member_rounds(bundle: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def latest_member_votes(bundle: dict[str, Any]) -> tuple[dict[str, dict[str, int]], int]:
-    """Each member's votes from the latest round that asked about them (a follow-up
-    round supersedes the main round), as the meeting's proposal takes them."""
-    votes: dict[str, dict[str, int]] = {}
-    ballots = 0
-    for round_ in sorted(member_rounds(bundle), key=lambda r: r["number"]):
-        votes.update(round_["tally"]["votes"])
-        ballots = max(ballots, round_["tally"]["ballots"])
-    return votes, ballots
+    """As the meeting's proposal takes them (ballot.rules.attendance.latest_votes)."""
+    from ballot.rules.attendance import latest_votes
+
+    ordered = sorted(member_rounds(bundle), key=lambda r: r["number"])
+    return latest_votes(r["tally"] for r in ordered)
 
 
 def scenario_member(member: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from ballot.crypto.canonical import parse_canonical
 from ballot.crypto.certify import fingerprint, public_key_from_b64url, public_key_raw
 from ballot.crypto.encoding import b64url_decode
 from ballot.crypto.errors import CryptoError
+from ballot.rules.attendance import attendance, may_vote
 from ballot.report import bundle as fmt
 from ballot.report.canonical import (
     BundleFormatError,
@@ -549,16 +550,6 @@ def check_participation(bundle: dict[str, Any]) -> Outcome:
     )
 
 
-def _may_vote(member: dict[str, Any]) -> bool:
-    """As the rules read it (DESIGN 2.3): full, present, not exempt, not suspended."""
-    return (
-        member.get("status") == "chinh_thuc"
-        and member.get("present", True) is True
-        and not member.get("exempt", False)
-        and not member.get("suspended", False)
-    )
-
-
 def check_participants_eligible(bundle: dict[str, Any]) -> Outcome:
     roster = {m["id"]: m for m in bundle["roster"]}
     problems = Problems()
@@ -570,7 +561,7 @@ def check_participants_eligible(bundle: dict[str, Any]) -> Outcome:
                     f"vòng {round_['number']}: {key} không có trong danh sách",
                     f"round {round_['number']}: {key} is not on the roster",
                 )
-            elif not _may_vote(member):
+            elif not may_vote(member):
                 problems.add(
                     f"vòng {round_['number']}: {member['name']} không phải đảng viên chính "
                     "thức có mặt được biểu quyết",
@@ -583,28 +574,8 @@ def check_participants_eligible(bundle: dict[str, Any]) -> Outcome:
     )
 
 
-def attendance_from_roster(roster: list[dict[str, Any]]) -> dict[str, Any]:
-    """Attendance and quorum as the meeting records them (Điều lệ Đảng: more than
-    half of the full members, those on approved leave, exempt or suspended excused)."""
-
-    def excused(m: dict[str, Any]) -> bool:
-        return bool(m.get("absent_with_leave") or m.get("exempt") or m.get("suspended"))
-
-    full = [m for m in roster if m["status"] == "chinh_thuc" and not excused(m)]
-    present_full = sum(1 for m in full if m.get("present", True))
-    return {
-        "members": len(roster),
-        "present": sum(1 for m in roster if m.get("present", True)),
-        "full_members_expected": len(full),
-        "full_members_present": present_full,
-        "reached": present_full * 2 > len(full),
-        "present_ids": [m["id"] for m in roster if m.get("present", True)],
-        "absent_with_leave_ids": [m["id"] for m in roster if m.get("absent_with_leave")],
-    }
-
-
 def check_attendance(bundle: dict[str, Any]) -> Outcome:
-    expected = attendance_from_roster(bundle["roster"])
+    expected = attendance(bundle["roster"])
     if canonical_bytes(expected) != canonical_bytes(bundle["attendance"]):
         return Outcome(
             False,

@@ -31,7 +31,8 @@ from ballot.models import (
 )
 from ballot.report import bundle as bundle_format
 from ballot.report.canonical import bundle_hash_text, dump_bundle, load_bundle
-from ballot.report.verify import attendance_from_roster, verify_bundle
+from ballot.report.verify import verify_bundle
+from ballot.rules.attendance import attendance
 from ballot.services import audit, proposal, rounds
 from ballot.services.errors import ServiceError, conflict
 from ballot.services.meetings import ensure_editable
@@ -146,7 +147,7 @@ def build_bundle(
         profile=scenario["profile"],
         settings=scenario["settings"],
         roster=roster,
-        attendance=attendance_from_roster(roster),
+        attendance=attendance(roster),
         rounds=[_round_section(session, r) for r in meeting.rounds if r.status == "closed"],
         proposal=proposal.compute(session, meeting),
     )

@@ -186,24 +186,10 @@ def _has_taken_a_ballot(session: Session, member: Member) -> bool:
 
 
 def quorum(meeting: Meeting) -> dict[str, Any]:
-    """Attendance against the full members expected (leave-approved absences excused).
+    """Attendance and quorum (Điều lệ Đảng; ballot.rules.attendance)."""
+    from ballot.rules.attendance import quorum as members_quorum
 
-    Điều lệ Đảng: a chi bộ meeting is valid with more than half of its full
-    members present, those on approved leave not counted."""
-    full = [m for m in meeting.members if m.status == "chinh_thuc" and not _excused(m)]
-    present_full = sum(1 for m in full if m.present)
-    return {
-        "members": len(meeting.members),
-        "present": sum(1 for m in meeting.members if m.present),
-        "full_members_expected": len(full),
-        "full_members_present": present_full,
-        "reached": present_full * 2 > len(full),
-    }
-
-
-def _excused(member: Member) -> bool:
-    facts = member.facts or {}
-    return member.absent_with_leave or facts.get("exempt", False) or facts.get("suspended", False)
+    return members_quorum([roster.member_scenario(m) for m in meeting.members])
 
 
 def require_host(meeting: Meeting, host: HostAccount) -> None:

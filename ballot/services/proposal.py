@@ -12,24 +12,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ballot.models import Meeting, Member, Round
+from ballot.rules import attendance
 from ballot.services import rounds as rounds_service
+from ballot.services.roster import member_scenario
 
 MEMBER_ROUND_KINDS = ("classification", "followup")
-
-
-def member_scenario(member: Member) -> dict[str, Any]:
-    facts = dict(member.facts or {})
-    return {
-        "id": member.key,
-        "name": member.name,
-        "status": member.status,
-        "admitted_on": member.admitted_on.isoformat(),
-        "present": member.present,
-        "absent_with_leave": member.absent_with_leave,
-        "self_level": member.self_level,
-        "committee_level": member.committee_level,
-        **{k: v for k, v in facts.items() if v is not None},
-    }
 
 
 def scenario(session: Session, meeting: Meeting) -> dict[str, Any]:
@@ -53,13 +40,9 @@ def scenario(session: Session, meeting: Meeting) -> dict[str, Any]:
 
 
 def latest_votes(session: Session, meeting: Meeting) -> tuple[dict[str, dict[str, int]], int]:
-    votes: dict[str, dict[str, int]] = {}
-    ballots = 0
-    for round_ in closed_member_rounds(meeting):
-        counted = rounds_service.tally(session, round_)
-        votes.update(counted["votes"])
-        ballots = max(ballots, counted["ballots"])
-    return votes, ballots
+    return attendance.latest_votes(
+        rounds_service.tally(session, r) for r in closed_member_rounds(meeting)
+    )
 
 
 def closed_member_rounds(meeting: Meeting) -> list[Round]:
@@ -98,18 +81,12 @@ def classifiable(meeting: Meeting, member: Member) -> bool:
 
 
 def validate_member_facts(member: dict[str, Any]) -> None:
-    """Raise ValueError naming the field if the rules engine would refuse this member."""
+    """Raise ValueError naming the field if the rules engine would refuse this member
+    (`member`: the fields of a `Member`, not yet stored)."""
     from ballot.rules.scenario import ScenarioError
 
-    data = {
-        "id": member["key"], "name": member["name"], "status": member["status"],
-        "admitted_on": member["admitted_on"].isoformat(), "present": member["present"],
-        "absent_with_leave": member["absent_with_leave"], "self_level": member["self_level"],
-        "committee_level": member["committee_level"],
-        **{k: v for k, v in member["facts"].items() if v is not None},
-    }
     try:
-        _parse_member(data, None)
+        _parse_member(member_scenario(Member(**member)), None)
     except ScenarioError as exc:
         raise ValueError(f"{exc.path.removeprefix('members[0].')}: {exc.message}") from None
 

@@ -123,6 +123,22 @@ def validate_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return members
 
 
+def member_scenario(member: Member) -> dict[str, Any]:
+    """The member in the scenario schema the rules engine reads (issue 2)."""
+    facts = dict(member.facts or {})
+    return {
+        "id": member.key,
+        "name": member.name,
+        "status": member.status,
+        "admitted_on": member.admitted_on.isoformat(),
+        "present": member.present,
+        "absent_with_leave": member.absent_with_leave,
+        "self_level": member.self_level,
+        "committee_level": member.committee_level,
+        **{k: v for k, v in facts.items() if v is not None},
+    }
+
+
 def member_as_row(member: Member) -> dict[str, Any]:
     facts = dict(member.facts or {})
     criteria = facts.pop("criteria", None) or {}

@@ -166,11 +166,11 @@ def get_round(session: Session, round_id: str) -> Round:
 
 
 def may_vote(member: Member) -> bool:
-    """Only full members present vote (DESIGN 2.3; Điều lệ Đảng, Điều 3)."""
-    facts = member.facts or {}
-    # Exempt from party work and activity (II.B.2.1): neither classified nor voting.
-    return (member.status == "chinh_thuc" and member.present
-            and not facts.get("suspended", False) and not facts.get("exempt", False))
+    """Only full members present vote (DESIGN 2.3; ballot.rules.attendance)."""
+    from ballot.rules.attendance import may_vote as scenario_member_may_vote
+    from ballot.services.roster import member_scenario
+
+    return scenario_member_may_vote(member_scenario(member))
 
 
 def sign_blinded(

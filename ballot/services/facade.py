@@ -180,7 +180,7 @@ class Services:
         return data.encode()
 
     def certified_bundle(self, host_id: int, meeting_id: str) -> bytes:
-        with self.db.session() as s:
+        with self.db.read() as s:
             _, meeting = self._host_meeting(s, host_id, meeting_id)
             return certification.certificate_of(s, meeting).bundle_json.encode()
 

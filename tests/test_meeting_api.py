@@ -268,3 +268,15 @@ def test_bad_cap_percent_refused(server, host):
     answer = host.call("POST", "/api/host/meetings", json={
         "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15", "cap_percent": 30})
     assert answer.status_code == 400 and error_code(answer) == "bad_cap_percent"
+
+
+def test_guessing_personal_codes_is_slowed_down(server, meeting, monkeypatch):
+    from ballot.web import api
+
+    monkeypatch.setattr(api, "join_guesses", api.FailureLimiter(max_failures=3, window=60))
+    guesser = phone(server)
+    for _ in range(3):
+        assert guesser.join(meeting["meeting"]["code"], "ZZZZZZZZ").status_code == 401
+    real_code = next(m["personal_code"] for m in meeting["members"] if m["id"] == "m01")
+    blocked = guesser.join(meeting["meeting"]["code"], real_code)
+    assert blocked.status_code == 429 and error_code(blocked) == "too_many_attempts"

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, request, session
 
 from ballot.services.errors import ServiceError
 from ballot.web import json_body, services_of
+from ballot.web.ratelimit import FailureLimiter
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -21,9 +22,18 @@ def _check_in_id() -> str:
     return check_in_id
 
 
+join_guesses = FailureLimiter()
+
+
 @bp.post("/join")
 def join():
-    result = _services().join(json_body(request))
+    join_guesses.check(request.remote_addr or "")
+    try:
+        result = _services().join(json_body(request))
+    except ServiceError as exc:
+        if exc.code in ("bad_personal_code", "not_found"):
+            join_guesses.failed(request.remote_addr or "")
+        raise
     _start_voter_session(result["check_in"]["id"])
     return jsonify({"member": result["member"], "meeting": result["meeting"]})
 

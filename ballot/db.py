@@ -9,6 +9,7 @@ PostgreSQL via DATABASE_URL uses the same models and migrations.
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -17,6 +18,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
+# How long a unit of work waits for its turn behind this server's other writers
+# (a whole room casting at once queues here) before it tries SQLite's lock anyway.
+WRITER_QUEUE_TIMEOUT_S = 60
 
 
 def database_url(data_dir: Path) -> str:
@@ -64,6 +68,13 @@ def migrate(engine: Engine) -> None:
 class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
+        # SQLite has one writer at a time, and a writer that finds the lock taken
+        # polls for it with growing sleeps (up to 100 ms), so under a burst of casts
+        # the lock sits free while waiters sleep, and the unluckiest time out with
+        # "database is locked". This server's own writers queue here instead and
+        # take the lock the moment it is released; other processes still meet the
+        # busy timeout.
+        self._writer_turn = threading.Lock() if url.startswith("sqlite") else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.read_engine = make_engine(url, writer=False) if url.startswith("sqlite") else self.engine
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -74,9 +85,15 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error."""
-        with self._sessions() as session:
-            with session.begin():
-                yield session
+        turn = self._writer_turn
+        queued = turn is not None and turn.acquire(timeout=WRITER_QUEUE_TIMEOUT_S)
+        try:
+            with self._sessions() as session:
+                with session.begin():
+                    yield session
+        finally:
+            if queued:
+                turn.release()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -279,7 +279,7 @@ class Services:
             return {
                 "meeting": {"id": meeting.id, "title": meeting.title,
                             "branch_name": meeting.branch_name, "state": meeting.state},
-                "round": _round_view(round_) if round_ else None,
+                "round": _round_view(s, round_) if round_ else None,
                 "me": {
                     "id": member.key, "name": member.name, "status": member.status,
                     "check_in": check_in.state, "can_vote": can_vote,
@@ -373,15 +373,22 @@ def _current_round(meeting: Meeting) -> Round | None:
     return started[-1] if started else None
 
 
-def _round_view(round_: Round) -> dict[str, Any]:
+def _round_view(session, round_: Round) -> dict[str, Any]:
     from cryptography.hazmat.primitives import serialization
+    from sqlalchemy import select
 
     from ballot.crypto.blind_rsa import public_key_to_json
+    from ballot.models import Question
 
     public_key = serialization.load_pem_public_key(round_.public_key_pem.encode())
-    # The roster in one query, so each q.member below comes from the session rather
-    # than from a query of its own (a thousand of them in a large meeting).
-    _ = round_.meeting.members
+    # Every phone asks for this once per round: one query of plain rows, rather than
+    # a thousand Question and Member objects built for it in a meeting of 1,000.
+    rows = session.execute(
+        select(Question.key, Question.label, Member.key, Member.self_level, Member.committee_level)
+        .outerjoin(Member, Question.member_id == Member.id)
+        .where(Question.round_id == round_.id)
+        .order_by(Question.position)
+    )
     return {
         "id": round_.id,
         "status": round_.status,
@@ -389,16 +396,13 @@ def _round_view(round_: Round) -> dict[str, Any]:
         "number": round_.number,
         "questions": [
             {
-                "id": q.key,
-                "member_id": q.member.key if q.member else None,
-                "label": q.label,
+                "id": key,
+                "member_id": member_key,
+                "label": label,
                 "options": ["HTXSNV", "HTTNV", "HTNV", "KHTNV"],
-                "proposals": {
-                    "self": q.member.self_level if q.member else None,
-                    "committee": q.member.committee_level if q.member else None,
-                },
+                "proposals": {"self": self_level, "committee": committee_level},
             }
-            for q in round_.questions
+            for key, label, member_key, self_level, committee_level in rows
         ],
         "public_key": public_key_to_json(public_key),
     }

@@ -40,8 +40,19 @@ def lan_address() -> str:
         probe.close()
 
 
+LISTEN_BACKLOG = 1024
+
+
 def run(server: Server, host: str, port: int) -> None:
     # Werkzeug's threaded server with simple-websocket gives real WebSocket
     # transport on Linux, macOS and Windows without a compiler or gevent.
+    from werkzeug.serving import BaseWSGIServer
+
+    # Werkzeug answers each request on a new connection (it never keeps one alive)
+    # and lets the kernel queue only 128 of them; when a round opens, every phone
+    # in the room asks for it at once, and with 1,000 phones the queue overflowed
+    # into reset connections (bench/meeting_load.py). The kernel caps this at its
+    # own limit (net.core.somaxconn).
+    BaseWSGIServer.request_queue_size = LISTEN_BACKLOG
     server.socketio.run(server.app, host=host, port=port, allow_unsafe_werkzeug=True,
                         log_output=False, use_reloader=False)

@@ -1,0 +1,1018 @@
+"""A whole meeting voting at once against a real `ballot demo` server (issue 6, DESIGN.md 5).
+
+For each size N the script starts the server as a user does (`ballot demo` on loopback,
+a fresh data directory, the default SQLite storage), then drives N simulated phones
+from worker processes (a thread per phone), each doing what the phone page does:
+
+    POST /api/join (personal code) -> Socket.IO "join" {role: "public"} -> wait for the round
+    -> GET /api/state (questions, round key; 0-0.4 s after the round opens, as phone.js)
+    -> [the member fills in the ballot: signing starts within --arrival-seconds]
+    -> blind -> POST .../sign (cookie) -> finalize
+    -> [0.5-3 s, as casting.js] -> POST .../ballots (no cookie) -> tracking code
+
+Up to 200 phones hold a WebSocket (--realtime); the others do all their HTTP and learn
+that the round opened from their worker's realtime phones. The host (this process)
+logs in with the exported credentials and keeps the console's live channel open
+(role "host"), creates and opens the classification round once every phone has
+joined, closes it once every voter has cast, fetches the proposal and certifies the
+meeting (the bundle column is skipped if POST .../certify answers 404). K projector
+clients (another process) stay connected throughout and time each turnout update
+against the phones' cast acknowledgements.
+
+Beside the server's numbers it measures the FLOOR in the same run: the same crypto and
+database work (ballot.services.facade.Services on a fresh data directory, same SQLite
+durability settings: join, sign, cast) in one process with no web layer, and prints
+server/floor. Every run checks that each ballot was counted once, tracking codes are
+unique and on the board, no 5xx, nothing refused that should pass.
+
+Usage:
+    python bench/meeting_load.py                       # N = 25, 200, 1000
+    python bench/meeting_load.py --sizes 50 --projectors 2 --arrival-seconds 5
+    python bench/meeting_load.py --smoke --json-out /tmp/smoke.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import multiprocessing as mp
+import os
+import platform
+import queue
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LEVELS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
+DEFAULT_SIZES = [25, 200, 1000]
+REALTIME_CAP = 200  # phones holding a WebSocket by default: all up to 200, then 200
+BURST_ABOVE = 200  # default arrival: a 10 s window up to this size, everyone at once above
+# websocket-client checks UTF-8 in pure Python (about 4 ms per 7 kB message); a browser
+# does it natively. Skipped, so the simulated phones cost their machine what phones would.
+WS_OPTIONS = {"skip_utf8_validation": True}
+
+
+# ---------------------------------------------------------------------------------------
+# small helpers
+# ---------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile (as bench/crypto_ops.py); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def summary(values: list[float]) -> dict[str, Any]:
+    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
+            "p99": percentile(values, 99), "max": max(values) if values else None}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proc_status(pid: int) -> dict[str, int]:
+    """VmRSS / VmHWM (peak RSS) in kB from /proc; psutil as a fallback elsewhere."""
+    try:
+        out = {}
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0])
+        return out
+    except OSError:
+        try:
+            import psutil  # type: ignore[import-not-found]
+
+            rss = psutil.Process(pid).memory_info().rss // 1024
+            return {"VmRSS": rss}
+        except Exception:  # memory is informative only
+            return {}
+
+
+def proc_cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+def loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def light_client():
+    """A python-socketio client over WebSocket that costs its process what a phone's
+    browser would: no UTF-8 check in pure Python (WS_OPTIONS), and each message's
+    handler run on the reading thread instead of a new thread per message (the
+    handlers here only record and set events). It reconnects as static/js/live.js
+    does (after 1 s, at most 5 s apart); its "connect" handler joins the room again."""
+    import logging
+
+    import engineio
+    import socketio
+
+    # "packet queue is empty, aborting" and the like when a channel drops: counted instead
+    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
+    logging.getLogger("socketio.client").setLevel(logging.CRITICAL)
+
+    class InlineEngineIO(engineio.Client):
+        def _trigger_event(self, event, *args, **kwargs):
+            if event == "message":
+                kwargs["run_async"] = False
+            return super()._trigger_event(event, *args, **kwargs)
+
+    class LightClient(socketio.Client):
+        def _engineio_client_class(self):
+            return InlineEngineIO
+
+    return LightClient(reconnection=True, reconnection_delay=1, reconnection_delay_max=5,
+                       websocket_extra_options=WS_OPTIONS)
+
+
+# ---------------------------------------------------------------------------------------
+# phones (worker processes, one thread per phone)
+# ---------------------------------------------------------------------------------------
+
+
+def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, stop) -> None:
+    """One worker process: a thread per phone. Reports progress on `out_q`:
+    ("ready", wid), ("joined", idx, ok), ("done", idx, ack_wall | None), ("result", wid, records)."""
+    threading.stack_size(512 * 1024)
+    import requests
+    from cryptography.hazmat.primitives import serialization
+
+    from ballot.crypto import blind_rsa
+    from ballot.crypto.canonical import canonical_json
+    from ballot.crypto.encoding import b64url_decode, b64url_encode
+
+    base = cfg["base_url"]
+    round_open = threading.Event()  # set by any realtime phone of this worker (or the poller)
+    keys: dict[str, Any] = {}
+    keys_lock = threading.Lock()
+    sockets: list[Any] = []
+    records: list[dict[str, Any]] = []
+    out_q.put(("ready", cfg["worker_id"]))
+    go.wait()
+    t0 = cfg["start_wall"]
+
+    def public_key(round_: dict[str, Any]):
+        with keys_lock:
+            if round_["id"] not in keys:
+                keys[round_["id"]] = serialization.load_pem_public_key(
+                    round_["public_key"]["spki_pem"].encode())
+            return keys[round_["id"]]
+
+    def request(rec, step, session, method, path, **kwargs):
+        rec[f"{step}_at"] = time.time()
+        started = time.perf_counter()
+        try:
+            answer = session.request(method, base + path, timeout=cfg["http_timeout"], **kwargs)
+        except requests.RequestException as exc:
+            rec["errors"].append(f"{step}: {type(exc).__name__}: {exc}"[:300])
+            rec["statuses"].append("exc")
+            return None
+        rec[f"{step}_ms"] = (time.perf_counter() - started) * 1000
+        rec["statuses"].append(answer.status_code)
+        return answer
+
+    def run_phone(phone: dict[str, Any]) -> None:
+        rec: dict[str, Any] = {"index": phone["index"], "member_id": phone["id"], "status": phone["status"],
+                               "realtime": phone["realtime"], "errors": [], "statuses": [],
+                               "state_events": 0, "disconnects": 0, "can_vote": None,
+                               "tracking_code": None}
+        records.append(rec)
+        rng = random.Random(cfg["seed"] * 100_003 + phone["index"])
+        ack_wall = None
+        joined = False
+        try:
+            time.sleep(max(0.0, t0 + phone["join_at"] - time.time()))
+            http = requests.Session()
+            answer = request(rec, "join", http, "POST", "/api/join", json={
+                "meeting_code": cfg["meeting_code"], "personal_code": phone["personal_code"]})
+            if answer is None or answer.status_code != 200:
+                if answer is not None:
+                    rec["errors"].append(f"join: {answer.status_code} {answer.text[:200]}")
+                return
+            seen = threading.Event() if phone["realtime"] else round_open
+            if phone["realtime"]:
+                client = light_client()
+
+                @client.on("state")
+                def on_state(data):
+                    rec["state_events"] += 1
+                    round_ = (data or {}).get("round") or {}
+                    if round_.get("status") == "open":
+                        seen.set()
+                        round_open.set()
+
+                @client.on("connect")
+                def on_connect(client=client):  # also after a reconnection: join the room again
+                    client.emit("join", {"meeting_id": cfg["meeting_id"], "role": "public"})
+
+                @client.on("disconnect")
+                def on_disconnect(*_args):
+                    if not stop.is_set():
+                        rec["disconnects"] += 1
+
+                try:
+                    client.connect(base, transports=["websocket"], wait_timeout=cfg["http_timeout"])
+                    sockets.append(client)
+                except Exception as exc:
+                    rec["errors"].append(f"socket: {type(exc).__name__}: {exc}"[:300])
+                    seen = round_open  # fall back to the worker's signal, and say so
+            joined = True
+            out_q.put(("joined", phone["index"], True))
+
+            if not seen.wait(cfg["round_timeout"]):
+                rec["errors"].append("round never seen open")
+                return
+            seen_at = time.monotonic()
+            time.sleep(rng.uniform(0, 0.4))  # the phone page's jitter before it refetches (phone.js)
+            answer = request(rec, "state", http, "GET", "/api/state")
+            if answer is None or answer.status_code != 200:
+                if answer is not None:
+                    rec["errors"].append(f"state: {answer.status_code} {answer.text[:200]}")
+                return
+            state = answer.json()
+            round_ = state["round"]
+            rec["can_vote"] = state["me"]["can_vote"]
+            if round_ is None or round_["status"] != "open":
+                rec["errors"].append("state: no open round")
+                return
+            if not state["me"]["can_vote"]:
+                return  # a probationary member takes part but does not vote
+            # the member fills in the ballot: signing starts `arrival` after the round opened
+            time.sleep(max(0.0, seen_at + phone["arrival"] - time.monotonic()))
+            key = public_key(round_)
+            choices = {q["id"]: rng.choice(LEVELS) for q in round_["questions"] if rng.random() > 0.05}
+            text = canonical_json({"round": round_["id"], "choices": choices,
+                                   "nonce": b64url_encode(secrets.token_bytes(16))})
+            prefix, prepared = blind_rsa.prepare(text)
+            blinded, inv = blind_rsa.blind(key, prepared)
+            answer = request(rec, "sign", http, "POST", f"/api/rounds/{round_['id']}/sign",
+                             json={"blinded": b64url_encode(blinded)})
+            if answer is None or answer.status_code != 200:
+                if answer is not None:
+                    rec["errors"].append(f"sign: {answer.status_code} {answer.text[:200]}")
+                return
+            signature = blind_rsa.finalize(key, prepared, b64url_decode(answer.json()["blind_signature"]), inv)
+            time.sleep(rng.uniform(*cfg["cast_delay"]))  # as casting.js: unlinks the cast from the signing
+            anonymous = requests.Session()  # no cookie: the ballot arrives from nobody
+            answer = request(rec, "cast", anonymous, "POST", f"/api/rounds/{round_['id']}/ballots", json={
+                "ballot": text.decode(), "prefix": b64url_encode(prefix),
+                "signature": b64url_encode(signature)})
+            ack_wall = time.time()
+            if anonymous.cookies:
+                rec["errors"].append("cast: the cookie-less session received a cookie")
+            anonymous.close()
+            if answer is None or answer.status_code != 201:
+                if answer is not None:
+                    rec["errors"].append(f"cast: {answer.status_code} {answer.text[:200]}")
+                ack_wall = None
+                return
+            rec["tracking_code"] = answer.json()["tracking_code"]
+            rec["ack_wall"] = ack_wall
+            http.close()
+        except Exception as exc:  # a phone's failure is a result, not a crash
+            rec["errors"].append(f"phone: {type(exc).__name__}: {exc}"[:300])
+        finally:
+            if not joined:
+                out_q.put(("joined", phone["index"], False))
+            out_q.put(("done", phone["index"], ack_wall))
+
+    def poll_round() -> None:
+        """Only for a worker without a realtime phone: its phones learn of the round here."""
+        import requests as rq
+
+        while not round_open.is_set() and not stop.is_set():
+            try:
+                data = rq.get(f"{base}/api/meetings/{cfg['meeting_id']}/public", timeout=10).json()
+                if (data.get("round") or {}).get("status") == "open":
+                    round_open.set()
+            except Exception:  # the server is busy or restarting: ask again
+                pass
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=run_phone, args=(p,), daemon=True) for p in phones]
+    if not any(p["realtime"] for p in phones):
+        threads.append(threading.Thread(target=poll_round, daemon=True))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stop.wait()
+    disconnect_all(sockets)
+    out_q.put(("result", cfg["worker_id"], records, time.process_time()))
+
+
+def disconnect_all(clients: list[Any]) -> None:
+    """Close every Socket.IO client at once (each close waits for the server's reply)."""
+
+    def close(client: Any) -> None:
+        try:
+            client.disconnect()
+        except Exception:  # already gone
+            pass
+
+    threads = [threading.Thread(target=close, args=(c,), daemon=True) for c in clients]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 10
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+
+
+# ---------------------------------------------------------------------------------------
+# projectors (one process, K Socket.IO clients)
+# ---------------------------------------------------------------------------------------
+
+
+def projector_process(base: str, meeting_id: str, count: int, out_q, stop) -> None:
+    """K read-only projector clients; each "state" event is stamped with wall time."""
+
+    events: list[list[tuple[float, str | None, str | None, int | None]]] = [[] for _ in range(count)]
+    sizes: list[tuple[float, int]] = []  # (when, bytes) of projector 0's updates
+    errors: list[str] = []
+    disconnects: list[float] = []
+    joined = [threading.Event() for _ in range(count)]
+    clients = []
+    for i in range(count):
+        client = light_client()
+
+        def on_state(data, i=i):
+            now = time.time()
+            round_ = (data or {}).get("round") or {}
+            events[i].append((now, round_.get("id"), round_.get("status"), round_.get("ballots_cast")))
+            if i == 0:
+                sizes.append((now, len(json.dumps(data, ensure_ascii=False).encode())))
+            joined[i].set()
+
+        def on_disconnect(*_args):
+            if not stop.is_set():
+                disconnects.append(time.time())
+
+        def on_connect(client=client):
+            client.emit("join", {"meeting_id": meeting_id, "role": "public"})
+
+        client.on("state", on_state)
+        client.on("connect", on_connect)
+        client.on("disconnect", on_disconnect)
+        try:
+            client.connect(base, transports=["websocket"], wait_timeout=30)
+        except Exception as exc:
+            errors.append(f"projector connect: {type(exc).__name__}: {exc}")
+        clients.append(client)
+    for ev in joined:
+        ev.wait(30)
+    out_q.put(("projectors_ready", sum(ev.is_set() for ev in joined)))
+    stop.wait()
+    time.sleep(0.5)  # the last coalesced update after certify
+    disconnect_all(clients)
+    out_q.put(("projectors", events, sizes, errors, time.process_time(), len(disconnects)))
+
+
+# ---------------------------------------------------------------------------------------
+# the host (this process) and one run against the server
+# ---------------------------------------------------------------------------------------
+
+
+class Host:
+    def __init__(self, base: str, credentials: dict[str, str]) -> None:
+        import requests
+
+        self.base = base
+        self.http = requests.Session()
+        self.statuses: list[int] = []
+        answer = self.http.post(f"{base}/api/host/login", json=credentials, timeout=60)
+        answer.raise_for_status()
+        self.http.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+
+    def open_console(self, meeting_id: str) -> None:
+        """The host console page's live channel (role "host", with the login cookie):
+        a real meeting has it open, and the server computes its state per broadcast."""
+        self.console_events: list[tuple[float, int]] = []
+        self.console_errors: list[str] = []
+        self.console_disconnects = 0
+        self.console = light_client()
+        joined_once = threading.Event()
+
+        @self.console.on("connect")
+        def on_connect():  # a reconnection joins again (never a blocking call on this thread)
+            if joined_once.is_set():
+                self.console.emit("join", {"meeting_id": meeting_id, "role": "host"})
+
+        @self.console.on("disconnect")
+        def on_disconnect(*_args):
+            self.console_disconnects += 1
+
+        @self.console.on("host_state")
+        def on_host_state(data):
+            # size of every 10th only: re-encoding each would load this process for nothing
+            size = len(json.dumps(data, ensure_ascii=False)) if len(self.console_events) % 10 == 0 else 0
+            self.console_events.append((time.time(), size))
+
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
+        self.console.connect(self.base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
+        answer = self.console.call("join", {"meeting_id": meeting_id, "role": "host"}, timeout=60)
+        joined_once.set()
+        if not (isinstance(answer, dict) and answer.get("ok")):
+            self.console_errors.append(f"host console join: {answer}")
+
+    def close_console(self) -> None:
+        if getattr(self, "console", None) is not None:
+            disconnects = self.console_disconnects
+            disconnect_all([self.console])
+            self.console_disconnects = disconnects  # the one asked for is not counted
+
+    def call(self, method: str, path: str, **kwargs):
+        started = time.perf_counter()
+        answer = self.http.request(method, self.base + path, timeout=300, **kwargs)
+        self.statuses.append(answer.status_code)
+        return answer, (time.perf_counter() - started) * 1000
+
+
+def start_server(n: int, data_dir: Path, codes_file: Path, log_file: Path) -> tuple[subprocess.Popen, dict]:
+    port = free_port()
+    script = Path(sys.executable).with_name("ballot")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "ballot.cli"]
+    command += ["demo", "--host", "127.0.0.1", "--port", str(port), "--data", str(data_dir),
+                "--members", str(n), "--export-codes", str(codes_file)]
+    log = log_file.open("w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    import requests
+
+    deadline = time.monotonic() + 120
+    while True:  # waiting for a process to start listening: polling is the only signal
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_server(process)
+            raise RuntimeError(f"server did not start:\n{log_file.read_text()[-3000:]}")
+        if codes_file.exists():
+            try:
+                codes = json.loads(codes_file.read_text(encoding="utf-8"))
+                answer = requests.get(f"http://127.0.0.1:{port}/api/meetings/{codes['meeting_id']}/public",
+                                      timeout=2)
+                if answer.status_code == 200:
+                    codes["base_url"] = f"http://127.0.0.1:{port}"
+                    return process, codes
+            except (ValueError, KeyError, requests.RequestException):
+                pass
+        time.sleep(0.1)
+
+
+def start_py_spy(pid: int, directory: Path, n: int) -> subprocess.Popen:
+    """Sample the server from the round's opening to the last cast (py-spy must be installed)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    out = directory / f"server-N{n}-{dt.datetime.now():%H%M%S}.txt"
+    print(f"   py-spy → {out}", flush=True)
+    import shutil
+
+    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    # --gil: only the thread holding the GIL, i.e. where the server's one core goes
+    return subprocess.Popen([exe, "record", "--pid", str(pid), "--rate", "100", "--gil", "--nonblocking",
+                             "--format", "raw", "--output", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # Ctrl-C, as a user stops it
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+def progress(started: float, what: str) -> None:
+    print(f"   {time.monotonic() - started:6.1f} s  {what}", flush=True)
+
+
+def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    data_dir, codes_file = workdir / "server-data", workdir / "codes.json"
+    began = time.monotonic()
+    process, codes = start_server(n, data_dir, codes_file, workdir / "server.log")
+    progress(began, f"server up (pid {process.pid})")
+    base, meeting_id = codes["base_url"], codes["meeting_id"]
+    arrival = args.arrival_seconds if args.arrival_seconds is not None else (
+        10.0 if n <= BURST_ABOVE else 0.0)
+    realtime = min(n, args.realtime if args.realtime is not None else REALTIME_CAP)
+    join_window = args.join_seconds if args.join_seconds is not None else max(10.0, n / 20)
+    rng = random.Random(args.seed + n)
+    result: dict[str, Any] = {
+        "n": n, "host_console_open": args.host_console, "arrival_seconds": arrival, "join_seconds": join_window,
+        "realtime_phones": realtime, "http_only_phones": n - realtime, "projectors": args.projectors,
+        "workers": args.workers, "server_pid": process.pid, "load_start": loadavg(),
+    }
+    out_q = ctx.Queue()
+    go, stop, proj_stop = ctx.Event(), ctx.Event(), ctx.Event()
+    workers: list[Any] = []
+    projector = None
+    try:
+        members = codes["members"]
+        voters_expected = {m["id"] for m in members if m["status"] == "chinh_thuc"}
+        realtime_ids = set(rng.sample(range(n), realtime))
+        phones = [{"index": i, "id": m["id"], "status": m["status"], "personal_code": m["personal_code"],
+                   "realtime": i in realtime_ids, "join_at": rng.uniform(0, join_window),
+                   "arrival": rng.uniform(0, arrival)} for i, m in enumerate(members)]
+        rss: dict[str, Any] = {"start": proc_status(process.pid).get("VmRSS")}
+
+        projector = ctx.Process(target=projector_process,
+                                args=(base, meeting_id, args.projectors, out_q, proj_stop), daemon=True)
+        projector.start()
+        messages: list[tuple] = []
+
+        def wait_for(kind: str, count: int, timeout: float) -> list[tuple]:
+            got = [m for m in messages if m[0] == kind]
+            deadline = time.monotonic() + timeout
+            while len(got) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"waiting for {count} {kind!r}, got {len(got)}")
+                try:
+                    message = out_q.get(timeout=min(left, 1.0))
+                except queue.Empty:
+                    if process.poll() is not None:
+                        raise RuntimeError("the server process exited") from None
+                    continue
+                messages.append(message)
+                if message[0] == kind:
+                    got.append(message)
+            return got
+
+        if args.projectors:
+            ready = wait_for("projectors_ready", 1, 60)[0][1]
+            result["projectors_connected"] = ready
+
+        worker_count = max(1, min(args.workers, n))
+        start_wall = time.time() + 1.0 + 0.5 * worker_count  # time for the workers to import
+        for w in range(worker_count):
+            cfg = {"worker_id": w, "base_url": base, "meeting_id": meeting_id,
+                   "meeting_code": codes["meeting_code"], "start_wall": start_wall,
+                   "cast_delay": args.cast_delay, "seed": args.seed, "http_timeout": 120,
+                   "round_timeout": 600}
+            p = ctx.Process(target=phone_worker, args=(cfg, phones[w::worker_count], out_q, go, stop),
+                            daemon=True)
+            p.start()
+            workers.append(p)
+        wait_for("ready", worker_count, 120)
+        progress(began, f"{worker_count} phone workers and {args.projectors} projectors ready")
+        start_wall = max(start_wall, time.time())  # (only affects a very slow machine)
+        go.set()
+
+        host = Host(base, codes["host"])
+        if args.host_console:
+            host.open_console(meeting_id)
+        joined = wait_for("joined", n, join_window + 120 + n * 0.2)
+        result["joined_ok"] = sum(1 for m in joined if m[2])
+        result["join_phase_s"] = time.time() - start_wall
+        rss["joined"] = proc_status(process.pid).get("VmRSS")
+        progress(began, f"{result['joined_ok']}/{n} phones joined")
+
+        answer, create_ms = host.call("POST", f"/api/host/meetings/{meeting_id}/rounds",
+                                      json={"kind": "classification"})
+        if answer.status_code != 201:
+            raise RuntimeError(f"create round: {answer.status_code} {answer.text[:300]}")
+        round_id = answer.json()["id"]
+        result["questions"] = len(answer.json().get("questions", []))
+        cpu_before = proc_cpu_seconds(process.pid)
+        spy = start_py_spy(process.pid, args.py_spy, n) if args.py_spy else None
+        open_wall = time.time()
+        answer, open_ms = host.call("POST", f"/api/host/rounds/{round_id}/open")
+        if answer.status_code != 200:
+            raise RuntimeError(f"open round: {answer.status_code} {answer.text[:300]}")
+        result.update(round_id=round_id, create_round_ms=create_ms, open_round_ms=open_ms)
+
+        progress(began, "round created and opened")
+        done = wait_for("done", n, arrival + args.cast_delay[1] + 300 + n * 1.0)
+        acks = sorted(m[2] for m in done if m[2] is not None)
+        cpu_after = proc_cpu_seconds(process.pid)
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(60)
+        rss["cast"] = proc_status(process.pid).get("VmRSS")
+        last_ack = acks[-1] if acks else time.time()
+        progress(began, f"{len(acks)} ballots cast")
+
+        answer, close_ms = host.call("POST", f"/api/host/rounds/{round_id}/close")
+        closed_ok = answer.status_code == 200
+        answer, proposal_ms = host.call("GET", f"/api/host/meetings/{meeting_id}/proposal")
+        proposal_wall = time.time()
+        proposal_ok = answer.status_code == 200
+        proposal_members = len(answer.json().get("members", [])) if proposal_ok else None
+        rss["proposal"] = proc_status(process.pid).get("VmRSS")
+        answer, certify_ms = host.call("POST", f"/api/host/meetings/{meeting_id}/certify")
+        certify_wall = time.time()
+        if answer.status_code in (404, 405):  # no certification in this server: skip the column
+            certified: dict[str, Any] = {"available": False, "status": answer.status_code}
+        else:
+            certified = {"available": True, "status": answer.status_code, "ms": certify_ms,
+                         "bytes": len(answer.content), "ok": answer.status_code == 201}
+            if answer.status_code != 201:
+                certified["error"] = answer.text[:300]
+        rss["certified"] = proc_status(process.pid).get("VmRSS")
+        board_answer, _ = host.call("GET", f"/api/rounds/{round_id}/board")
+        board = board_answer.json() if board_answer.status_code == 200 else {}
+
+        progress(began, "closed, proposal" + (", certified" if certified.get("available") else ""))
+        closing = threading.Thread(target=host.close_console)  # each close waits ~3 s for the server:
+        closing.start()                                          # all clients close at once
+        stop.set()
+        proj_stop.set()
+        worker_results = wait_for("result", worker_count, 120)
+        records = [r for m in worker_results for r in m[2]]
+        projectors = wait_for("projectors", 1, 60)[0] if args.projectors else ("projectors", [], [], [], 0.0, 0)
+        closing.join()
+        result["client_cpu_s"] = {"phone_workers": sum(m[3] for m in worker_results),
+                                  "projectors": projectors[4], "host": time.process_time()}
+        status = proc_status(process.pid)
+        rss["peak"] = status.get("VmHWM")
+        result["load_end"] = loadavg()
+        progress(began, "results collected")
+
+        # --- what happened ---------------------------------------------------------------
+        votes = [r for r in records if r.get("tracking_code")]
+        codes_seen = [r["tracking_code"] for r in votes]
+        voters = len(voters_expected)
+        first_sign = open_wall
+        result["voters"] = voters
+        result["ballots_cast"] = len(votes)
+        result["cast_window_s"] = last_ack - first_sign
+        result["ballots_per_s"] = len(votes) / (last_ack - first_sign) if votes else None
+        result["server_cpu_s_voting"] = (cpu_after - cpu_before) if None not in (cpu_before, cpu_after) else None
+        result["latency_ms"] = {step: summary([r[f"{step}_ms"] for r in records if f"{step}_ms" in r])
+                                for step in ("join", "state", "sign", "cast")}
+        result["close_ms"] = close_ms
+        result["proposal_ms"] = proposal_ms
+        result["last_cast_to_proposal_s"] = proposal_wall - last_ack if proposal_ok else None
+        result["certify"] = certified
+        result["last_cast_to_bundle_s"] = (certify_wall - last_ack) if certified.get("ok") else None
+        result["server_rss_kb"] = rss
+        statuses = [s for r in records for s in r["statuses"]] + host.statuses
+        by_status: dict[str, int] = {}
+        for s in statuses:
+            by_status[str(s)] = by_status.get(str(s), 0) + 1
+        result["http_statuses"] = by_status
+        result["phone_state_events"] = sum(r["state_events"] for r in records)
+
+        if args.host_console:
+            in_round = [t for t, _ in host.console_events if open_wall <= t <= last_ack + 1]
+            result["host_console"] = {
+                "host_state_events": len(host.console_events), "events_in_round": len(in_round),
+                "max_per_second": _max_per_window(in_round, 1.0),
+                "payload_bytes_max": max((b for _, b in host.console_events), default=None),
+                "disconnects": host.console_disconnects, "errors": host.console_errors}
+
+        # --- projectors: delay from each cast's acknowledgement to the update showing it ---
+        _, proj_events, payload_sizes, proj_errors, _, proj_disconnects = projectors
+        # A dropped live channel is not a refused request: the phone page reconnects
+        # (so do these clients) and catches up; counted and shown, not failed.
+        result["realtime_disconnects"] = {"phones": sum(r["disconnects"] for r in records),
+                                          "projectors": proj_disconnects}
+        delays: list[float] = []
+        missed = 0
+        per_projector = []
+        for evs in proj_events:
+            evs = sorted(evs)
+            ours = [(t, c) for t, rid, st, c in evs if rid == round_id and c is not None]
+            for k, ack in enumerate(acks, start=1):
+                t = next((t for t, c in ours if c >= k), None)
+                if t is None:
+                    missed += 1
+                else:
+                    delays.append(max(0.0, t - ack) * 1000)
+            in_round = [t for t, rid, st, c in evs if rid == round_id and open_wall <= t <= last_ack + 1]
+            per_projector.append({"state_events": len(evs), "events_in_round": len(in_round),
+                                  "max_per_second": _max_per_window(in_round, 1.0)})
+        result["projector"] = {
+            "delay_ms": summary(delays), "missed": missed, "clients": per_projector,
+            "state_events_per_projector": [p["state_events"] for p in per_projector],
+            "max_broadcasts_per_second": max((p["max_per_second"] for p in per_projector), default=None),
+            "payload_bytes_max": max((b for _, b in payload_sizes), default=None),
+            "payload_bytes_during_round": max((b for t, b in payload_sizes if open_wall <= t <= last_ack),
+                                              default=None),
+            "errors": proj_errors,
+        }
+
+        # --- correctness -------------------------------------------------------------------
+        errors = [f"phone {r['index']} ({r['member_id']}, {r['status']}): {e}" for r in records
+                  for e in r["errors"]]
+        wrong_vote_right = [r["member_id"] for r in records if r["can_vote"] is not None
+                            and r["can_vote"] != (r["member_id"] in voters_expected)]
+        board_codes = board.get("tracking_codes", [])
+        checks = {
+            "all_joined": result["joined_ok"] == n,
+            "voters_cast": len(votes) == voters,
+            "voting_rights_as_expected": not wrong_vote_right,
+            "tracking_codes_unique": len(set(codes_seen)) == len(codes_seen),
+            "board_count_equals_voters": board.get("ballots_cast") == voters,
+            "board_codes_match": sorted(board_codes) == sorted(codes_seen),
+            "no_5xx": not any(s != "exc" and int(s) >= 500 for s in by_status),
+            "no_connection_errors": "exc" not in by_status,
+            "none_refused": not errors,
+            "round_closed": closed_ok,
+            "proposal_ok": proposal_ok and proposal_members == n,
+            "projectors_saw_final_count": bool(args.projectors) and missed == 0
+            if args.projectors else True,
+        }
+        if args.host_console:
+            checks["host_console_updated"] = not host.console_errors and bool(host.console_events)
+        if certified.get("available"):
+            checks["certified"] = bool(certified.get("ok"))
+        result["checks"] = checks
+        result["correct"] = all(checks.values())
+        result["errors"] = errors[:50] + proj_errors[:10]
+        if args.raw:
+            result["phones"] = records
+            result["projector_events"] = proj_events
+        result["error_count"] = len(errors)
+        return result
+    finally:
+        stop.set()
+        proj_stop.set()
+        for p in workers + ([projector] if projector else []):
+            p.join(5)
+            if p.is_alive():
+                p.terminate()
+        stop_server(process)
+
+
+def _max_per_window(times: list[float], window: float) -> int:
+    best, j = 0, 0
+    for i, t in enumerate(times):
+        while times[j] < t - window:
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+# ---------------------------------------------------------------------------------------
+# the floor: the same work through the services layer, no web, one process
+# ---------------------------------------------------------------------------------------
+
+
+def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
+    from cryptography.hazmat.primitives import serialization
+
+    from ballot.crypto import blind_rsa
+    from ballot.crypto.canonical import canonical_json
+    from ballot.crypto.encoding import b64url_decode, b64url_encode
+    from ballot.demo import create_demo
+    from ballot.services.facade import Services
+
+    rng = random.Random(seed + n)
+    services = Services(data_dir=workdir / "floor-data")
+    demo = create_demo(services, n)
+    host_id = services.login(demo["host"]["username"], demo["host"]["password"])
+    meeting_code, meeting_id = demo["meeting_code"], demo["meeting_id"]
+
+    started = time.perf_counter()
+    check_ins = {m["id"]: services.join({"meeting_code": meeting_code,
+                                         "personal_code": m["personal_code"]})["check_in"]["id"]
+                 for m in demo["members"]}
+    join_s = time.perf_counter() - started
+    round_id = services.create_round(host_id, meeting_id, {"kind": "classification"})
+    services.open_round(host_id, round_id)
+    voter_ids = [m["id"] for m in demo["members"] if m["status"] == "chinh_thuc"]
+    state = services.voter_state(check_ins[voter_ids[0]])
+    questions = [q["id"] for q in state["round"]["questions"]]
+    key = serialization.load_pem_public_key(state["round"]["public_key"]["spki_pem"].encode())
+
+    started = time.perf_counter()
+    for v in voter_ids:  # what each phone asks for before it signs (no JSON, no HTTP)
+        services.voter_state(check_ins[v])
+    state_s = time.perf_counter() - started
+
+    prepared_ballots = []  # the phones' work, not timed
+    for _ in voter_ids:
+        choices = {q: rng.choice(LEVELS) for q in questions if rng.random() > 0.05}
+        text = canonical_json({"round": round_id, "choices": choices,
+                               "nonce": b64url_encode(secrets.token_bytes(16))})
+        prefix, prepared = blind_rsa.prepare(text)
+        blinded, inv = blind_rsa.blind(key, prepared)
+        prepared_ballots.append((text, prefix, prepared, blinded, inv))
+
+    started = time.perf_counter()
+    blind_sigs = [services.sign(check_ins[v], round_id, {"blinded": b64url_encode(b[3])})
+                  for v, b in zip(voter_ids, prepared_ballots)]
+    sign_s = time.perf_counter() - started
+    bodies = []
+    for (text, prefix, prepared, _, inv), sig in zip(prepared_ballots, blind_sigs):
+        signature = blind_rsa.finalize(key, prepared, b64url_decode(sig), inv)
+        bodies.append({"ballot": text.decode(), "prefix": b64url_encode(prefix),
+                       "signature": b64url_encode(signature)})
+
+    # crypto alone, for reference: blind_sign + PSS verify with the same key
+    private_key = services.vault.load(round_id)
+    started = time.perf_counter()
+    for (text, prefix, prepared, blinded, inv), body in zip(prepared_ballots, bodies):
+        blind_rsa.blind_sign(private_key, blinded)
+        blind_rsa.verify(key, prepared, b64url_decode(body["signature"]))
+    crypto_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    codes = [services.cast(round_id, body).tracking_code for body in bodies]
+    cast_s = time.perf_counter() - started
+    assert len(set(codes)) == len(voter_ids)
+
+    started = time.perf_counter()
+    services.close_round(host_id, round_id)
+    close_s = time.perf_counter() - started
+    started = time.perf_counter()
+    services.proposal(host_id, meeting_id)
+    proposal_s = time.perf_counter() - started
+    certify_s = None
+    if hasattr(services, "certify"):
+        started = time.perf_counter()
+        services.certify(host_id, meeting_id)
+        certify_s = time.perf_counter() - started
+    services.db.engine.dispose()
+    v = len(voter_ids)
+    return {
+        "voters": v, "join_ms_each": join_s / n * 1000, "sign_ms_each": sign_s / v * 1000,
+        "cast_ms_each": cast_s / v * 1000, "ballots_per_s": v / (sign_s + cast_s),
+        "state_ms_each": state_s / v * 1000, "ballots_per_s_with_state": v / (state_s + sign_s + cast_s),
+        "crypto_only_ballots_per_s": v / crypto_s, "close_ms": close_s * 1000,
+        "proposal_ms": proposal_s * 1000, "certify_ms": certify_s * 1000 if certify_s else None,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# output
+# ---------------------------------------------------------------------------------------
+
+
+def _f(value: Any, digits: int = 0, scale: float = 1.0) -> str:
+    if value is None:
+        return "—"
+    return f"{value * scale:.{digits}f}"
+
+
+def print_tables(runs: list[dict[str, Any]]) -> None:
+    print("\nPer step latency (ms, p50 / p95 / p99), measured in the phone processes:")
+    print("| N | voters | realtime / http-only phones | joins over s | signing over s | join | state | sign | cast |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in runs:
+        lat = r["latency_ms"]
+        cells = [" / ".join(_f(lat[s][p], 0 if (lat[s][p] or 0) >= 10 else 1) for p in ("p50", "p95", "p99"))
+                 for s in ("join", "state", "sign", "cast")]
+        print(f"| {r['n']} | {r['voters']} | {r['realtime_phones']} / {r['http_only_phones']} "
+              f"| {r['join_seconds']:g} | {r['arrival_seconds']:g} | " + " | ".join(cells) + " |")
+    print("\nThroughput, closing, projectors, memory, and the floor (same run):")
+    print("| N | ballots/s | floor b/s | server/floor | last cast→proposal s | last cast→bundle s "
+          "| projector delay p50 / p99 ms | state events per projector (max/s) | server peak RSS MB "
+          "| correct |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in runs:
+        floor = r.get("floor") or {}
+        ratio = (r["ballots_per_s"] / floor["ballots_per_s"]) if r.get("ballots_per_s") and floor else None
+        proj = r["projector"]
+        bundle = _f(r["last_cast_to_bundle_s"], 2) if r["certify"].get("available") else "n/a (404)"
+        events = proj["state_events_per_projector"]
+        print(f"| {r['n']} | {_f(r['ballots_per_s'], 1)} | {_f(floor.get('ballots_per_s'), 1)} "
+              f"| {_f(ratio, 2)} | {_f(r['last_cast_to_proposal_s'], 2)} | {bundle} "
+              f"| {_f(proj['delay_ms']['p50'])} / {_f(proj['delay_ms']['p99'])} "
+              f"| {min(events, default=0)}–{max(events, default=0)} ({_f(proj['max_broadcasts_per_second'])}) "
+              f"| {_f(r['server_rss_kb'].get('peak'), 0, 1 / 1024)} | {'yes' if r['correct'] else 'NO'} |")
+    for r in runs:
+        floor = r.get("floor") or {}
+        print(f"\nN={r['n']}: {r['voters']} voters (full members; probationary members join but do not "
+              f"vote), {r['realtime_phones']} phones on WebSocket, {r['http_only_phones']} HTTP-only "
+              f"(told of the round by their worker's realtime phones), {r['projectors']} projectors.")
+        print(f"  round: {r['questions'] or '?'} questions; create {r['create_round_ms']:.0f} ms, "
+              f"close {r['close_ms']:.0f} ms, proposal {r['proposal_ms']:.0f} ms"
+              + (f", certify {r['certify']['ms']:.0f} ms ({r['certify']['bytes'] / 1024:.0f} KiB)"
+                 if r['certify'].get('available') else ", certify: endpoint absent (404), skipped"))
+        print(f"  voting window {r['cast_window_s']:.2f} s (open → last cast ack); server CPU in it "
+              f"{_f(r['server_cpu_s_voting'], 2)} s; projector update during the round {_f(r['projector']['payload_bytes_during_round'])}"
+              f" bytes; server RSS kB {r['server_rss_kb']}")
+        console = r.get("host_console")
+        if console:
+            print(f"  host console (role host): {console['host_state_events']} host_state events, max "
+                  f"{console['max_per_second']}/s in the round, largest {_f(console['payload_bytes_max'])} bytes")
+        if floor:
+            print(f"  floor (services, no web, one process): sign {floor['sign_ms_each']:.2f} ms, cast "
+                  f"{floor['cast_ms_each']:.2f} ms each → {floor['ballots_per_s']:.1f} ballots/s (with each "
+                  f"phone's state view, {floor['state_ms_each']:.2f} ms: {floor['ballots_per_s_with_state']:.1f}/s, "
+                  f"server/that {_f(r['ballots_per_s'] / floor['ballots_per_s_with_state'], 2)}); crypto alone "
+                  f"{floor['crypto_only_ballots_per_s']:.0f}/s; join {floor['join_ms_each']:.2f} ms; proposal "
+                  f"{floor['proposal_ms']:.0f} ms; certify {_f(floor['certify_ms'])} ms")
+        print(f"  live channels dropped and reconnected (a phone page reconnects by itself): "
+              f"{r['realtime_disconnects']}, host console {(r.get('host_console') or {}).get('disconnects', 0)}")
+        print(f"  CPU used by the simulated clients (s): {r['client_cpu_s']}")
+        print(f"  load average {r['load_start']} → {r['load_end']}; HTTP statuses {r['http_statuses']}")
+        failed = [k for k, ok in r["checks"].items() if not ok]
+        print("  correctness: " + ("all checks passed" if not failed else "FAILED " + ", ".join(failed)))
+        for e in r["errors"][:10]:
+            print(f"    {e}")
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES, help="meeting sizes N")
+    parser.add_argument("--projectors", type=int, default=3, help="projector clients K (default 3)")
+    parser.add_argument("--arrival-seconds", type=float, default=None,
+                        help="phones start signing spread over this window after the round opens "
+                             f"(default 10 s for N <= {BURST_ABOVE}, 0 = all at once above)")
+    parser.add_argument("--join-seconds", type=float, default=None,
+                        help="phones join spread over this window (default N/20 s, at least 10: 20 a second)")
+    parser.add_argument("--cast-delay", type=float, nargs=2, default=[0.5, 3.0], metavar=("MIN", "MAX"),
+                        help="random delay between signature and cast, as static/js/casting.js (default 0.5 3)")
+    parser.add_argument("--realtime", type=int, default=None,
+                        help=f"phones holding a WebSocket (default: all up to {REALTIME_CAP}, then {REALTIME_CAP})")
+    parser.add_argument("--workers", type=int, default=2, help="phone worker processes (default 2)")
+    parser.add_argument("--no-host-console", dest="host_console", action="store_false",
+                        help="do not hold the host console's live channel open (it is, in a real meeting)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor measurement")
+    parser.add_argument("--smoke", action="store_true", help="N=5, one projector, short windows (< 30 s)")
+    parser.add_argument("--json-out", type=Path, help="results file (default bench/results/<timestamp>.json)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data directories")
+    parser.add_argument("--py-spy", type=Path, metavar="DIR",
+                        help="sample the server with py-spy during each round (collapsed stacks in DIR)")
+    parser.add_argument("--raw", action="store_true", help="also write every phone's record to the JSON")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.projectors, args.workers = [5], 1, 1
+        args.join_seconds = 0.5
+        args.cast_delay = [0.1, 0.5]
+        if args.arrival_seconds is None:
+            args.arrival_seconds = 1.0
+
+    info = {**machine(), "load_start": loadavg(), "started": dt.datetime.now().isoformat(timespec="seconds")}
+    for key, value in info.items():
+        print(f"{key}: {value}")
+    runs = []
+    for n in args.sizes:
+        workdir = Path(tempfile.mkdtemp(prefix=f"phieukin-bench-{n}-"))
+        print(f"\n== N = {n} (data in {workdir}) ==", flush=True)
+        try:
+            run = run_server(n, args, workdir)
+            if not args.no_floor:
+                began = time.monotonic()
+                run["floor"] = measure_floor(n, workdir, args.seed)
+                progress(began, "floor measured")
+                run["server_over_floor"] = (run["ballots_per_s"] / run["floor"]["ballots_per_s"]
+                                            if run.get("ballots_per_s") else None)
+            runs.append(run)
+            print(f"   done: {run['ballots_cast']}/{run['voters']} ballots, "
+                  f"{_f(run['ballots_per_s'], 1)} ballots/s, correct={run['correct']}", flush=True)
+        finally:
+            if not args.keep:
+                import shutil
+
+                shutil.rmtree(workdir, ignore_errors=True)
+    info["load_end"] = loadavg()
+    print_tables(runs)
+    print(f"\nload average at start {info['load_start']}, at end {info['load_end']}")
+    out = args.json_out or ROOT / "bench" / "results" / f"meeting_load-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"machine": info, "config": {k: (str(v) if isinstance(v, Path) else v)
+                                                            for k, v in vars(args).items()},
+                               "runs": runs}, indent=2, ensure_ascii=False))
+    print(f"results: {out}")
+    return 0 if all(r["correct"] for r in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""The meeting benchmark's smoke run (issue 6): `bench/meeting_load.py --smoke` starts a
+real `ballot demo` server and drives five phones, a projector and the host through a
+whole round to the certified bundle. Asserts what the run checked (every ballot counted
+once, no 5xx, nothing refused that should pass), never a timing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_smoke_run_counts_every_ballot_once(tmp_path):
+    out = tmp_path / "smoke.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "meeting_load.py"), "--smoke", "--json-out", str(out)],
+        check=False, cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    [result] = json.loads(out.read_text(encoding="utf-8"))["runs"]
+
+    assert result["n"] == 5 and result["voters"] >= 1
+    checks = result["checks"]
+    assert all(checks.values()), {name: ok for name, ok in checks.items() if not ok}
+    for name in ("all_joined", "voters_cast", "voting_rights_as_expected", "tracking_codes_unique",
+                 "board_count_equals_voters", "board_codes_match", "no_5xx", "no_connection_errors",
+                 "none_refused", "proposal_ok"):
+        assert checks[name] is True, name
+    assert result["ballots_cast"] == result["voters"]
+    assert not any(status.isdigit() and int(status) >= 500 for status in result["http_statuses"])
+    assert result["error_count"] == 0, result["errors"]
+    assert result["projector"]["missed"] == 0

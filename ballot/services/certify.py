@@ -30,7 +30,7 @@ from ballot.models import (
     SignatureIssuance,
 )
 from ballot.report import bundle as bundle_format
-from ballot.report.canonical import bundle_hash_text, dump_bundle, load_bundle
+from ballot.report.canonical import dump_bundle, load_bundle
 from ballot.report.verify import verify_bundle
 from ballot.rules.attendance import attendance
 from ballot.services import audit, proposal, rounds
@@ -47,11 +47,11 @@ def certify(
     unsigned = _build_or_refuse(session, meeting, host.username, certified_at)
     signed = bundle_format.sign_bundle(unsigned, signing_key)
     data = dump_bundle(signed)
-    _self_verify(data, signing_key)
+    bundle_hash = _self_verify(data, signing_key)
     certificate = Certificate(
         meeting_id=meeting.id,
         bundle_json=data.decode(),
-        bundle_hash=bundle_hash_text(signed),
+        bundle_hash=bundle_hash,
         signer_fingerprint=signed["signer"]["fingerprint"],
         certified_by=host.username,
         certified_at=certified_at.replace(tzinfo=None),
@@ -115,7 +115,8 @@ def _build_or_refuse(
         ) from None
 
 
-def _self_verify(data: bytes, signing_key: Ed25519PrivateKey) -> None:
+def _self_verify(data: bytes, signing_key: Ed25519PrivateKey) -> str:
+    """The đảng ủy's own checks, before anything is stored; returns the bundle hash."""
     report = verify_bundle(data, expected_key=signing_key.public_key())
     failure = report.first_failure
     if failure is not None:
@@ -123,6 +124,8 @@ def _self_verify(data: bytes, signing_key: Ed25519PrivateKey) -> None:
             "bundle_inconsistent",
             f"Không thể chứng thực: kiểm tra “{failure.title_vi}” không đạt ({failure.detail_vi}).",
         )
+    assert report.bundle_hash is not None  # a bundle that loaded has a hash
+    return report.bundle_hash
 
 
 # --- building the bundle from what is stored -----------------------------------------

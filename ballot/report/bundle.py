@@ -32,6 +32,8 @@ are sorted by tracking code, and no time is finer than a round's (DESIGN 3).
 
 from __future__ import annotations
 
+import functools
+
 from collections import Counter
 from typing import Any, Iterable
 
@@ -123,11 +125,19 @@ def sign_bundle(unsigned: dict[str, Any], private_key: Ed25519PrivateKey) -> dic
 # --- deriving (shared by certification and `ballot verify`) -----------------------
 
 
+@functools.lru_cache(maxsize=8192)
+def parsed_ballot(text: str) -> dict[str, Any]:
+    """A ballot text parsed strictly (canonical or CryptoError), once per text: the
+    contents check and the recount read the same thousand large ballots. Callers
+    must not modify the result."""
+    return parse_canonical(text)
+
+
 def recount(round_: dict[str, Any]) -> dict[str, Any]:
     """The round's tally from its ballot texts; a blank choice is an abstention (DESIGN 2.3)."""
     counts: dict[str, Counter[str]] = {q["id"]: Counter() for q in round_["questions"]}
     for ballot in round_["ballots"]:
-        for question, option in parse_canonical(ballot["text"])["choices"].items():
+        for question, option in parsed_ballot(ballot["text"])["choices"].items():
             counts[question][option] += 1
     return {
         "ballots": len(round_["ballots"]),

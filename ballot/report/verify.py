@@ -20,7 +20,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ballot.crypto import blind_rsa, tracking
-from ballot.crypto.canonical import parse_canonical
 from ballot.crypto.certify import fingerprint, public_key_from_b64url, public_key_raw
 from ballot.crypto.encoding import b64url_decode, hex_groups
 from ballot.crypto.errors import CryptoError
@@ -455,7 +454,7 @@ def _ballot_content_problems(
     text: str, round_id: str, questions: set[str]
 ) -> list[tuple[str, str]]:
     try:
-        ballot = parse_canonical(text)
+        ballot = fmt.parsed_ballot(text)
     except CryptoError:
         return [("không ở dạng JSON chuẩn tắc", "not canonical JSON")]
     if set(ballot) != {"round", "choices", "nonce"} or not isinstance(ballot["choices"], dict):

@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ballot.crypto import blind_rsa  # noqa: E402
+from machine import cpu_model  # noqa: E402  (bench/machine.py, beside this script)
 
 INPUT_POOL = 32  # distinct inputs, cycled, so no run reuses the previous one's data
 
@@ -125,16 +126,8 @@ def bench_key(bits: int, runs: int, slow_runs: int) -> list[Row]:
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     return {
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "python": platform.python_version(),
         "gmpy2": f"{gmpy2.version()} ({gmpy2.mp_version()})",
         "cryptography": f"{cryptography.__version__} ({openssl_backend.openssl_version_text()})",

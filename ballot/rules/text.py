@@ -1,9 +1,29 @@
-"""Vietnamese number formatting for reason messages and the table (decimal comma)."""
+"""Vietnamese formatting for reason messages and the table (decimal comma,
+dd/mm/yyyy dates, level names in quotes), shared by every profile."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+
+from ballot.rules.levels import Level
+
+
+def quoted_level(level: Level) -> str:
+    """A level's Vietnamese name in quotes, as the regulations write it."""
+    return f"“{level.vietnamese}”"
+
+
+def date_vi(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def number_vi(value: Fraction) -> str:
+    """3 → "3"; 3/2 → "1,5" (decimal comma)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):g}".replace(".", ",")
 
 
 def round_fraction(value: Fraction, places: int) -> Decimal:

@@ -26,7 +26,7 @@ from ballot.rules.profiles.base import (
     Profile,
 )
 from ballot.rules.results import OrganisationResult, Reason
-from ballot.rules.text import count_of
+from ballot.rules.text import count_of, date_vi, number_vi, quoted_level
 
 NAME = "21-HD-2019"
 
@@ -36,21 +36,6 @@ MONTHS_BEFORE_CLASSIFIED = 6
 MINIMUM_TARGETS_PCT = Fraction(50)
 # II.B.6: "nghỉ ốm tổng thời gian trong năm từ 03 tháng trở lên" caps at HTNV.
 SICK_LEAVE_MONTHS_CAPPING = Fraction(3)
-
-
-def _q(level: Level) -> str:
-    """A level's Vietnamese name in quotes, as the seed writes it."""
-    return f"“{level.vietnamese}”"
-
-
-def _date_vi(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def _number_vi(value: Fraction) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{float(value):g}".replace(".", ",")
 
 
 # --- II.B.2.1 and II.B.6: who is classified --------------------------------------
@@ -80,9 +65,9 @@ def exclusion_reasons(member: MemberFacts, review_date: date) -> tuple[Reason, .
             Reason(
                 "admitted_under_6_months",
                 "II.B.6",
-                f"Kết nạp ngày {_date_vi(member.admitted_on)}, đến ngày xếp loại "
-                f"{_date_vi(review_date)} chưa đủ 06 tháng (đủ từ ngày "
-                f"{_date_vi(complete_on)}): vẫn kiểm điểm nhưng không xếp loại chất lượng.",
+                f"Kết nạp ngày {date_vi(member.admitted_on)}, đến ngày xếp loại "
+                f"{date_vi(review_date)} chưa đủ 06 tháng (đủ từ ngày "
+                f"{date_vi(complete_on)}): vẫn kiểm điểm nhưng không xếp loại chất lượng.",
             )
         )
     return tuple(reasons)
@@ -115,7 +100,7 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                     "II.B.2.3.d",
                     "Cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, "
                     "đạo đức, lối sống, “tự diễn biến”, “tự chuyển hóa”: "
-                    f"{_q(Level.KHTNV)}.",
+                    f"{quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -126,8 +111,8 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                 Reason(
                     "targets_under_50_percent",
                     "II.B.2.3.d",
-                    f"Chỉ hoàn thành {_number_vi(member.targets_completed_pct)}% chỉ tiêu, "
-                    f"nhiệm vụ được giao trong năm (dưới 50%): {_q(Level.KHTNV)}.",
+                    f"Chỉ hoàn thành {number_vi(member.targets_completed_pct)}% chỉ tiêu, "
+                    f"nhiệm vụ được giao trong năm (dưới 50%): {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -139,7 +124,7 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                     "disciplined_this_year",
                     "II.B.2.3.d",
                     "Bị thi hành kỷ luật trong năm (một vi phạm bị xử lý kỷ luật chỉ tính "
-                    f"một lần khi xếp loại): {_q(Level.KHTNV)}.",
+                    f"một lần khi xếp loại): {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -162,13 +147,13 @@ def _civil_servant_cap(member: MemberFacts) -> list[LevelCap]:
     if rating is Level.KHTNV:
         code = "civil_servant_khtnv"
         message = (
-            f"Là cán bộ, công chức, viên chức xếp loại {_q(Level.KHTNV)}: "
-            f"xếp loại đảng viên {_q(Level.KHTNV)}."
+            f"Là cán bộ, công chức, viên chức xếp loại {quoted_level(Level.KHTNV)}: "
+            f"xếp loại đảng viên {quoted_level(Level.KHTNV)}."
         )
     else:
         code = "civil_servant_cap"
         message = (
-            f"Là cán bộ, công chức, viên chức xếp loại {_q(rating)}: "
+            f"Là cán bộ, công chức, viên chức xếp loại {quoted_level(rating)}: "
             "mức xếp loại đảng viên không cao hơn mức này."
         )
     return [LevelCap(rating, Reason(code, _CIVIL_SERVANT_SECTION[rating], message))]
@@ -183,8 +168,8 @@ def _sick_leave_cap(member: MemberFacts) -> list[LevelCap]:
             Reason(
                 "sick_leave_3_months",
                 "II.B.6",
-                f"Nghỉ ốm tổng cộng {_number_vi(member.sick_leave_months)} tháng trong năm "
-                f"(từ 03 tháng trở lên): không xếp loại từ {_q(Level.HTTNV)} trở lên.",
+                f"Nghỉ ốm tổng cộng {number_vi(member.sick_leave_months)} tháng trong năm "
+                f"(từ 03 tháng trở lên): không xếp loại từ {quoted_level(Level.HTTNV)} trở lên.",
             ),
         )
     ]
@@ -218,7 +203,7 @@ def _criteria_cap(member: MemberFacts) -> list[LevelCap]:
     message = (
         f"Tự đánh giá (Mẫu 02): các tiêu chí về thực hiện nhiệm vụ đạt "
         f"“{member.criteria.tasks.vietnamese}”, các tiêu chí còn lại đạt "
-        f"“{member.criteria.other.vietnamese}”: mức cao nhất đủ tiêu chuẩn là {_q(allowed)}."
+        f"“{member.criteria.other.vietnamese}”: mức cao nhất đủ tiêu chuẩn là {quoted_level(allowed)}."
     )
     return [LevelCap(allowed, Reason("criteria_cap", _CRITERIA_SECTION[allowed], message))]
 
@@ -234,7 +219,7 @@ def _head_of_unit_cap(member: MemberFacts) -> list[LevelCap]:
                 "head_of_unit_cap",
                 "II.B.4",
                 f"Là người đứng đầu; tập thể, cơ quan, đơn vị do đồng chí đứng đầu xếp loại "
-                f"{_q(collective)}: mức xếp loại không được cao hơn mức này.",
+                f"{quoted_level(collective)}: mức xếp loại không được cao hơn mức này.",
             ),
         )
     ]
@@ -274,7 +259,7 @@ def _khtnv_reasons(counts: MemberLevelCounts, org: Organisation) -> list[Reason]
             Reason(
                 "org_disciplined",
                 "II.B.1.3.d",
-                f"Chi bộ bị xử lý kỷ luật: {_q(Level.KHTNV)}.",
+                f"Chi bộ bị xử lý kỷ luật: {quoted_level(Level.KHTNV)}.",
             )
         )
     if counts.counted and 5 * counts.khtnv > counts.counted:  # "trên 20%", strictly
@@ -282,8 +267,8 @@ def _khtnv_reasons(counts: MemberLevelCounts, org: Organisation) -> list[Reason]
             Reason(
                 "org_khtnv_over_20_percent",
                 "II.B.1.3.d",
-                f"Có {count_of(counts.khtnv, counts.counted)} đảng viên {_q(Level.KHTNV)} "
-                f"(trên 20%): chi bộ {_q(Level.KHTNV)}.",
+                f"Có {count_of(counts.khtnv, counts.counted)} đảng viên {quoted_level(Level.KHTNV)} "
+                f"(trên 20%): chi bộ {quoted_level(Level.KHTNV)}.",
             )
         )
     return reasons
@@ -294,7 +279,7 @@ def _highest_by_member_shares(counts: MemberLevelCounts, cap_percent: int) -> tu
     good = count_of(counts.good_or_better, counts.counted)
     tied_note = (
         f" (kể cả {counts.tied} đồng chí bằng phiếu tại giới hạn {cap_percent}%, đều từ "
-        f"{_q(Level.HTTNV)} trở lên)"
+        f"{quoted_level(Level.HTTNV)} trở lên)"
         if counts.tied
         else ""
     )
@@ -302,28 +287,28 @@ def _highest_by_member_shares(counts: MemberLevelCounts, cap_percent: int) -> tu
         return Level.HTNV, Reason(
             "org_not_all_members_htnv",
             "II.B.1.3.b",
-            f"Có {counts.khtnv} đảng viên {_q(Level.KHTNV)}: chi bộ không có 100% đảng viên "
-            f"{_q(Level.HTNV)} trở lên nên cao nhất là {_q(Level.HTNV)}.",
+            f"Có {counts.khtnv} đảng viên {quoted_level(Level.KHTNV)}: chi bộ không có 100% đảng viên "
+            f"{quoted_level(Level.HTNV)} trở lên nên cao nhất là {quoted_level(Level.HTNV)}.",
         )
     if 2 * counts.good_or_better < counts.counted:  # "từ 50%": at least half
         return Level.HTNV, Reason(
             "org_good_share_under_50_percent",
             "II.B.1.3.b",
-            f"Chỉ {good} đảng viên {_q(Level.HTTNV)} trở lên{tied_note} (cần từ 50%): "
-            f"cao nhất là {_q(Level.HTNV)}.",
+            f"Chỉ {good} đảng viên {quoted_level(Level.HTTNV)} trở lên{tied_note} (cần từ 50%): "
+            f"cao nhất là {quoted_level(Level.HTNV)}.",
         )
     if 5 * counts.good_or_better < 4 * counts.counted:  # "từ 80%": at least four fifths
         return Level.HTTNV, Reason(
             "org_good_share_under_80_percent",
             "II.B.1.3.a",
-            f"100% đảng viên {_q(Level.HTNV)} trở lên; {good} {_q(Level.HTTNV)} trở lên"
-            f"{tied_note} (từ 50% nhưng dưới 80%): cao nhất là {_q(Level.HTTNV)}.",
+            f"100% đảng viên {quoted_level(Level.HTNV)} trở lên; {good} {quoted_level(Level.HTTNV)} trở lên"
+            f"{tied_note} (từ 50% nhưng dưới 80%): cao nhất là {quoted_level(Level.HTTNV)}.",
         )
     return Level.HTXSNV, Reason(
         "org_members_allow_htxsnv",
         "II.B.1.3.a",
-        f"100% đảng viên {_q(Level.HTNV)} trở lên; {good} {_q(Level.HTTNV)} trở lên"
-        f"{tied_note} (từ 80%): kết quả của đảng viên cho phép {_q(Level.HTXSNV)}.",
+        f"100% đảng viên {quoted_level(Level.HTNV)} trở lên; {good} {quoted_level(Level.HTTNV)} trở lên"
+        f"{tied_note} (từ 80%): kết quả của đảng viên cho phép {quoted_level(Level.HTXSNV)}.",
     )
 
 

@@ -54,6 +54,7 @@ from ballot.rules.profiles.base import (
     Profile,
 )
 from ballot.rules.results import OrganisationResult, Reason
+from ballot.rules.text import date_vi, number_vi, quoted_level
 
 NAME = "366-2025"
 
@@ -83,22 +84,8 @@ DEFAULT_CAP_PERCENT = 20
 RAISED_CAP_PERCENT = 25
 
 
-def _q(level: Level) -> str:
-    return f"“{level.vietnamese}”"
-
-
-def _date_vi(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def _number_vi(value: Fraction) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{float(value):g}".replace(".", ",")
-
-
 def _pct(value: Fraction) -> str:
-    return f"{_number_vi(value)}%"
+    return f"{number_vi(value)}%"
 
 
 def _sentence(text: str) -> str:
@@ -133,9 +120,9 @@ def exclusion_reasons(member: MemberFacts, review_date: date) -> tuple[Reason, .
             Reason(
                 "admitted_under_6_months",
                 WHO_SECTION,
-                f"Kết nạp ngày {_date_vi(member.admitted_on)}, đến ngày xếp loại "
-                f"{_date_vi(review_date)} chưa đủ 06 tháng (đủ từ ngày "
-                f"{_date_vi(complete_on)}): vẫn kiểm điểm nhưng không xếp loại chất lượng.",
+                f"Kết nạp ngày {date_vi(member.admitted_on)}, đến ngày xếp loại "
+                f"{date_vi(review_date)} chưa đủ 06 tháng (đủ từ ngày "
+                f"{date_vi(complete_on)}): vẫn kiểm điểm nhưng không xếp loại chất lượng.",
             )
         )
     return tuple(reasons)
@@ -212,7 +199,7 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                     "degradation_concluded",
                     FORCED_SECTION,
                     "Cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối "
-                    f"sống, “tự diễn biến”, “tự chuyển hóa”: {_q(Level.KHTNV)}.",
+                    f"sống, “tự diễn biến”, “tự chuyển hóa”: {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -224,7 +211,7 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                     "discipline_reprimand_or_above",
                     FORCED_SECTION,
                     f"Bị kỷ luật hình thức {member.discipline.vietnamese} (từ khiển trách trở "
-                    f"lên): {_q(Level.KHTNV)}. Kịch bản không ghi vi phạm có trong thực thi "
+                    f"lên): {quoted_level(Level.KHTNV)}. Kịch bản không ghi vi phạm có trong thực thi "
                     "nhiệm vụ hay không; mọi hình thức kỷ luật được ghi đều được tính.",
                 ),
             )
@@ -237,7 +224,7 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                     "disciplined_this_year",
                     FORCED_SECTION,
                     "Bị thi hành kỷ luật trong năm (disciplined_this_year; mọi hình thức kỷ luật "
-                    f"đảng đều từ khiển trách trở lên): {_q(Level.KHTNV)}.",
+                    f"đảng đều từ khiển trách trở lên): {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -249,7 +236,7 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                     "tasks_not_completed_over_50_percent",
                     FORCED_SECTION,
                     f"{_sentence(_done_text(member))} trong năm: trên 50% số nhiệm vụ không "
-                    f"hoàn thành: {_q(Level.KHTNV)}.",
+                    f"hoàn thành: {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -260,11 +247,11 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
 
 
 def _score_text(score: Score) -> str:
-    text = f"{_number_vi(score.total)}/100 điểm"
+    text = f"{number_vi(score.total)}/100 điểm"
     if score.general is not None and score.tasks is not None:
         text += (
-            f" (tiêu chí chung {_number_vi(score.general)}/30, kết quả thực hiện nhiệm vụ "
-            f"{_number_vi(score.tasks)}/70)"
+            f" (tiêu chí chung {number_vi(score.general)}/30, kết quả thực hiện nhiệm vụ "
+            f"{number_vi(score.tasks)}/70)"
         )
     return text
 
@@ -301,7 +288,7 @@ def _score_cap(member: MemberFacts) -> list[LevelCap]:
                 code,
                 LEVELS_SECTION,
                 f"Điểm đánh giá đã thẩm định {_score_text(member.score)}, {band}: "
-                f"{verb} {_q(allowed)}.",
+                f"{verb} {quoted_level(allowed)}.",
             ),
         )
     ]
@@ -330,7 +317,7 @@ def _tasks_htnv_cap(member: MemberFacts) -> list[LevelCap]:
                     "tasks_not_all_on_time",
                     LEVELS_SECTION,
                     f"{_sentence(facts)}: chưa hoàn thành 100% nhiệm vụ đúng hạn, điều kiện "
-                    f"của {_q(Level.HTTNV)} trở lên; mức cao nhất là {_q(Level.HTNV)} (không "
+                    f"của {quoted_level(Level.HTTNV)} trở lên; mức cao nhất là {quoted_level(Level.HTNV)} (không "
                     "quá 20% nhiệm vụ chậm tiến độ).",
                 ),
             )
@@ -343,10 +330,10 @@ def _tasks_htnv_cap(member: MemberFacts) -> list[LevelCap]:
             Reason(
                 "tasks_below_htnv_conditions",
                 LEVELS_SECTION,
-                f"{_sentence(facts)}: chưa đủ điều kiện của {_q(Level.HTNV)} (100% nhiệm "
+                f"{_sentence(facts)}: chưa đủ điều kiện của {quoted_level(Level.HTNV)} (100% nhiệm "
                 "vụ, không quá 20% chậm tiến độ), nhưng khoản 4.2 chỉ buộc "
-                f"{_q(Level.KHTNV)} khi trên 50% nhiệm vụ không hoàn thành. Các dữ kiện về "
-                f"nhiệm vụ giới hạn ở {_q(Level.HTNV)}; chi bộ cân nhắc khi biểu quyết.",
+                f"{quoted_level(Level.KHTNV)} khi trên 50% nhiệm vụ không hoàn thành. Các dữ kiện về "
+                f"nhiệm vụ giới hạn ở {quoted_level(Level.HTNV)}; chi bộ cân nhắc khi biểu quyết.",
             ),
         )
     ]
@@ -369,8 +356,8 @@ def _tasks_httnv_cap(member: MemberFacts) -> list[LevelCap]:
             Reason(
                 "tasks_not_excellent",
                 LEVELS_SECTION,
-                f"{_sentence('; '.join(missing))}: chưa đủ điều kiện {_q(Level.HTXSNV)}; "
-                f"mức cao nhất là {_q(Level.HTTNV)}.",
+                f"{_sentence('; '.join(missing))}: chưa đủ điều kiện {quoted_level(Level.HTXSNV)}; "
+                f"mức cao nhất là {quoted_level(Level.HTTNV)}.",
             ),
         )
     ]
@@ -407,9 +394,9 @@ def member_notes(member: MemberFacts) -> tuple[Reason, ...]:
             Reason(
                 "sick_leave_actual_work",
                 LEAVE_SECTION,
-                f"Nghỉ ốm {_number_vi(member.sick_leave_months)} tháng trong năm (từ 03 tháng "
+                f"Nghỉ ốm {number_vi(member.sick_leave_months)} tháng trong năm (từ 03 tháng "
                 "trở lên): đánh giá, xếp loại theo kết quả thực hiện nhiệm vụ trong thời gian "
-                f"công tác thực tế; không bị giới hạn ở {_q(Level.HTNV)}.",
+                f"công tác thực tế; không bị giới hạn ở {quoted_level(Level.HTNV)}.",
             )
         )
     if member.maternity_leave:
@@ -418,7 +405,7 @@ def member_notes(member: MemberFacts) -> tuple[Reason, ...]:
                 "maternity_leave",
                 LEAVE_SECTION,
                 "Nghỉ thai sản: đánh giá, xếp loại theo kết quả thực hiện nhiệm vụ trong thời "
-                f"gian công tác thực tế; không bị giới hạn ở {_q(Level.HTNV)}.",
+                f"gian công tác thực tế; không bị giới hạn ở {quoted_level(Level.HTNV)}.",
             )
         )
     given = [name for name in _FIELDS_NOT_APPLIED if getattr(member, name) is not None]

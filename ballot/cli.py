@@ -112,7 +112,6 @@ def _run_demo(args: argparse.Namespace) -> int:
     base_url = _base_url(args)
     print(f"Tài khoản chủ tọa / host login: {demo['host']['username']} / {demo['host']['password']}")
     print(f"Mã cuộc họp / meeting code: {demo['meeting_code']}")
-    print(f"Trình chiếu / projector: {base_url}/projector/{demo['meeting_id']}")
     if args.export_codes:
         export_codes(Path(args.export_codes), demo, base_url)
         print(f"Mã cá nhân đã ghi vào / personal codes written to {args.export_codes}")
@@ -130,7 +129,11 @@ def _serve(server, args: argparse.Namespace) -> int:
     from ballot.server import run
 
     base_url = _base_url(args)
-    print(f"Bàn chủ tọa / host console: {base_url}/host", flush=True)
+    print(f"Bàn chủ tọa / host console: {base_url}/host")
+    for meeting in server.services.open_meetings()[:5]:
+        print(f"Trình chiếu / projector ({meeting['code']}, {meeting['title']}): "
+              f"{base_url}/projector/{meeting['id']}")
+    print("Dừng máy chủ: Ctrl+C / stop with Ctrl+C", flush=True)
     run(server, args.host, args.port)
     return 0
 

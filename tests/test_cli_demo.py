@@ -51,3 +51,6 @@ def test_demo_starts_a_meeting_a_phone_can_join(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(10)
+    printed = process.stdout.read()
+    assert f"{base}/host" in printed  # what the secretary opens on the laptop
+    assert f"{base}/projector/{codes['meeting_id']}" in printed

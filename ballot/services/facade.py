@@ -75,6 +75,16 @@ class Services:
         with self.db.read() as s:
             return self._host(s, host_id).username
 
+    def open_meetings(self) -> list[dict[str, str]]:
+        """Meetings not yet certified, newest first: what `ballot serve` announces."""
+        from sqlalchemy import select
+
+        with self.db.read() as s:
+            found = s.scalars(
+                select(Meeting).where(Meeting.state == "open").order_by(Meeting.created_at.desc())
+            )
+            return [{"id": m.id, "title": m.title, "code": m.code} for m in found]
+
     def username_exists(self, username: str) -> bool:
         from sqlalchemy import select
 

@@ -280,3 +280,20 @@ def test_guessing_personal_codes_is_slowed_down(server, meeting, monkeypatch):
     real_code = next(m["personal_code"] for m in meeting["members"] if m["id"] == "m01")
     blocked = guesser.join(meeting["meeting"]["code"], real_code)
     assert blocked.status_code == 429 and error_code(blocked) == "too_many_attempts"
+
+
+def test_phone_sees_a_proposal_edited_during_the_round(server, host, meeting):
+    """The ballot form is built once per round, but an edit by the host shows at once."""
+    meeting_id = meeting["meeting"]["id"]
+    p = phone_for(server, meeting, "m01")
+    host.run_round(meeting_id)
+
+    def committee_level_of_m02():
+        questions = p.state()["round"]["questions"]
+        return next(q for q in questions if q["id"] == "m02")["proposals"]["committee"]
+
+    assert committee_level_of_m02() == "HTTNV"
+    answer = host.call("PATCH", f"/api/host/meetings/{meeting_id}/members/m02",
+                       json={"committee_level": "HTXSNV"})
+    assert answer.status_code == 200, answer.get_json()
+    assert committee_level_of_m02() == "HTXSNV"

@@ -60,6 +60,11 @@ class Services:
             self.keys_dir = resolve_keys_directory(None)
         if self.key_passphrase is None:
             self.key_passphrase = passphrase_from_env()
+        # The ballot form of a round, built once per (round, status): every phone asks
+        # for it when the round opens, and in a large meeting building it was most of
+        # the server's work (bench/meeting_load.py). Only editing a member changes it.
+        self._forms: dict[tuple[str, str, int], dict[str, Any]] = {}
+        self._forms_version = 0  # bumped after each member edit commits
 
     # --- host -------------------------------------------------------------------------
 
@@ -108,6 +113,10 @@ class Services:
         with self.db.session() as s:
             host, meeting = self._host_meeting(s, host_id, meeting_id)
             meetings.update_member(s, host, meeting, member_key, changes)
+        # The forms show members' self-proposed and chi ủy levels. A form built from a
+        # snapshot older than this edit was filed under the old version: never read again.
+        self._forms_version += 1
+        self._forms.clear()
         self.notify(meeting_id)
 
     @_refusals_audited("set_presence", who="host")
@@ -281,6 +290,7 @@ class Services:
                     "members": [{"id": m.key, "name": m.name} for m in meeting.members]}
 
     def voter_state(self, check_in_id: str) -> dict[str, Any]:
+        version = self._forms_version  # read before the snapshot (see update_member)
         with self.db.read() as s:
             check_in = checkin.voter(s, check_in_id, require_approved=False)
             member, meeting = check_in.member, check_in.member.meeting
@@ -289,13 +299,20 @@ class Services:
             return {
                 "meeting": {"id": meeting.id, "title": meeting.title,
                             "branch_name": meeting.branch_name, "state": meeting.state},
-                "round": _round_view(s, round_) if round_ else None,
+                "round": self._form(s, round_, version) if round_ else None,
                 "me": {
                     "id": member.key, "name": member.name, "status": member.status,
                     "check_in": check_in.state, "can_vote": can_vote,
                     "has_signature": bool(round_) and rounds.has_signature(s, round_.id, member.id),
                 },
             }
+
+    def _form(self, session, round_: Round, version: int) -> dict[str, Any]:
+        key = (round_.id, round_.status, version)
+        form = self._forms.get(key)
+        if form is None:
+            form = self._forms[key] = _round_view(session, round_)
+        return form
 
     @_refusals_audited("sign", who="voter")
     def sign(self, check_in_id: str, round_id: str, body: Any) -> str:

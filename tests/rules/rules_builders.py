@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ballot.rules import Proposal, classify, parse_scenario
+from ballot.rules import MemberResult, Proposal, Reason, classify, parse_scenario
 
 REVIEW_DATE = "2026-12-15"
 LONG_AGO = "2010-05-19"
@@ -76,3 +76,25 @@ def crowd(count: int, prefix: str = "x", **facts: Any) -> list[dict[str, Any]]:
 
 def uniform_votes(ids: list[str], level: str, count: int) -> dict[str, dict[str, int]]:
     return {member_id: {level: count} for member_id in ids}
+
+
+def classify_one(
+    voted: dict[str, int] | None = None, *, profile: str | None = None, **facts: Any
+) -> MemberResult:
+    """Member "t" with these facts among four ordinary members of a chi bộ trực thuộc
+    (so the cap never lowers anyone); unanimous HTXSNV votes unless given."""
+    data = scenario(
+        [member("t", **facts), *crowd(4)],
+        {"t": voted or votes(htxsnv=5)},
+        kind="chi_bo_truc_thuoc",
+        **({"profile": profile} if profile else {}),
+    )
+    return run(data).member("t")
+
+
+def codes(result: MemberResult) -> list[str]:
+    return [reason.code for reason in result.reasons]
+
+
+def reason(result: MemberResult, code: str) -> Reason:
+    return next(r for r in result.reasons if r.code == code)

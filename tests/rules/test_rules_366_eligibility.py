@@ -4,7 +4,8 @@ guidance that the 2025 texts do not use, and the chi bộ's own level (21-HD met
 from __future__ import annotations
 
 import pytest
-from rules_builders import crowd, member, run, scenario, votes
+from rules_builders import classify_one as classify_member
+from rules_builders import codes, crowd, member, reason, run, scenario, votes
 
 from ballot.rules import Level, MemberStatus
 
@@ -12,19 +13,7 @@ PROFILE = "366-2025"
 
 
 def classify_one(voted=None, **facts):
-    voted = voted or votes(htxsnv=5)
-    data = scenario(
-        [member("t", **facts), *crowd(4)], {"t": voted}, kind="chi_bo_truc_thuoc", profile=PROFILE
-    )
-    return run(data).member("t")
-
-
-def codes(result) -> list[str]:
-    return [reason.code for reason in result.reasons]
-
-
-def reason(result, code):
-    return next(r for r in result.reasons if r.code == code)
+    return classify_member(voted, profile=PROFILE, **facts)
 
 
 # --- Điều 5: not reviewed or not rated -----------------------------------------------------------

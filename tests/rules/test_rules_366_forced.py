@@ -7,7 +7,8 @@ the scenario (issue 7 adds none), so it is not applied; the other cases are.
 from __future__ import annotations
 
 import pytest
-from rules_builders import crowd, member, run, scenario, votes
+from rules_builders import classify_one as classify_member
+from rules_builders import member, reason, scenario, votes
 
 from ballot.rules import Level, MemberStatus, ScenarioError, parse_scenario
 
@@ -16,15 +17,7 @@ FORCED_SECTION = "QĐ 366 khoản 4.2"
 
 
 def classify_one(voted=None, **facts):
-    voted = voted or votes(htxsnv=5)
-    data = scenario(
-        [member("t", **facts), *crowd(4)], {"t": voted}, kind="chi_bo_truc_thuoc", profile=PROFILE
-    )
-    return run(data).member("t")
-
-
-def reason(result, code):
-    return next(r for r in result.reasons if r.code == code)
+    return classify_member(voted, profile=PROFILE, **facts)
 
 
 @pytest.mark.parametrize(

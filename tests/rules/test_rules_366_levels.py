@@ -9,7 +9,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from rules_builders import crowd, member, run, scenario, votes
+from rules_builders import classify_one as classify_member
+from rules_builders import codes, reason, votes
 
 from ballot.rules import Level, MemberStatus
 from ballot.rules.profiles.qd366_2025 import level_by_score
@@ -25,19 +26,7 @@ EXCELLENT_TASKS = {
 
 
 def classify_one(voted=None, **facts):
-    voted = voted or votes(htxsnv=5)
-    data = scenario(
-        [member("t", **facts), *crowd(4)], {"t": voted}, kind="chi_bo_truc_thuoc", profile=PROFILE
-    )
-    return run(data).member("t")
-
-
-def codes(result) -> list[str]:
-    return [reason.code for reason in result.reasons]
-
-
-def reason(result, code):
-    return next(r for r in result.reasons if r.code == code)
+    return classify_member(voted, profile=PROFILE, **facts)
 
 
 # --- the score bands (89,9/90, 69,9/70, 49,9/50) ---------------------------------------------

@@ -7,7 +7,7 @@ only there) cannot be what lowered a level.
 from __future__ import annotations
 
 import pytest
-from rules_builders import crowd, member, run, scenario, votes
+from rules_builders import classify_one, codes, member, reason, scenario, votes
 
 from ballot.rules import Criteria, Grade, Level, MemberStatus
 from ballot.rules.pipeline import apply_member_caps
@@ -15,19 +15,6 @@ from ballot.rules.profiles.hd21_2019 import highest_level_by_criteria, member_ca
 from ballot.rules.scenario import parse_scenario
 
 ALL_EXCELLENT = votes(htxsnv=5)
-
-
-def classify_one(voted=ALL_EXCELLENT, **facts):
-    data = scenario([member("t", **facts), *crowd(4)], {"t": voted}, kind="chi_bo_truc_thuoc")
-    return run(data).member("t")
-
-
-def codes(result) -> list[str]:
-    return [reason.code for reason in result.reasons]
-
-
-def reason(result, code):
-    return next(r for r in result.reasons if r.code == code)
 
 
 # --- II.B.2.3.d: KHTNV whatever the votes ------------------------------------------------

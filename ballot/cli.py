@@ -26,20 +26,37 @@ def _run_classify(args: argparse.Namespace) -> int:
     return run_classify(args.scenario, args.format)
 
 
+DEFAULT_DATA = "instance"
+
+
 def _add_keys(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("keys", help="Khóa chứng thực của chi bộ / certification keys")
     keys_sub = p.add_subparsers(dest="keys_command", required=True)
-    init = keys_sub.add_parser("init", help="tạo cặp khóa Ed25519 / create the key pair")
-    init.add_argument("--dir", default=None, help="thư mục khóa (mặc định: keys/)")
-    show = keys_sub.add_parser("show", help="in khóa công khai / print the public key")
-    show.add_argument("--dir", default=None, help="thư mục khóa (mặc định: keys/)")
+    for name, text in (("init", "tạo cặp khóa Ed25519 / create the key pair"),
+                       ("show", "in khóa công khai / print the public key")):
+        command = keys_sub.add_parser(name, help=text)
+        command.add_argument("--data", default=DEFAULT_DATA,
+                             help="thư mục dữ liệu; khóa nằm trong <data>/keys (mặc định: instance/)")
+        command.add_argument("--dir", default=None, help="thư mục khóa, nếu không phải <data>/keys")
     p.set_defaults(handler=_run_keys)
 
 
 def _run_keys(args: argparse.Namespace) -> int:
-    from ballot.crypto.keys_cli import run_keys
+    from ballot.keys_cli import run_keys
 
-    return run_keys(args.keys_command, args.dir)
+    settings = _settings(args.data, keys_dir=args.dir)
+    return 2 if settings is None else run_keys(args.keys_command, settings)
+
+
+def _settings(data: str, **overrides):
+    """The installation's settings, or None after saying why they cannot be used."""
+    from ballot.config import SettingsError, load_settings
+
+    try:
+        return load_settings(data, **overrides)
+    except SettingsError as exc:
+        print(f"Lỗi thiết lập: {exc}", file=sys.stderr)
+        return None
 
 
 def _add_verify(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +82,7 @@ def _run_verify(args: argparse.Namespace) -> int:
 def _add_server_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="0.0.0.0", help="địa chỉ lắng nghe (mặc định: mọi giao diện LAN)")
     p.add_argument("--port", type=int, default=5000)
-    p.add_argument("--data", default="instance", help="thư mục dữ liệu (mặc định: instance/)")
+    p.add_argument("--data", default=DEFAULT_DATA, help="thư mục dữ liệu (mặc định: instance/)")
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
@@ -84,13 +101,36 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_run_demo)
 
 
-def _run_serve(args: argparse.Namespace) -> int:
-    import os
+def _build(args: argparse.Namespace):
     from pathlib import Path
 
     from ballot.server import build
 
-    server = build(Path(args.data))
+    settings = _settings(args.data)
+    if settings is None:
+        return None
+    server = build(settings, legacy_keys=Path.cwd() / "keys")
+    _print_key(server.key)
+    return server
+
+
+def _print_key(key) -> None:
+    if key.adopted_from is not None:
+        print(f"Đã chuyển khóa chứng thực cũ từ {key.adopted_from} vào {key.directory}; "
+              f"có thể xóa bản cũ sau khi sao lưu.\n"
+              f"Adopted the earlier certification key from {key.adopted_from} into {key.directory}.")
+    elif key.created:
+        print(f"Đã tạo khóa chứng thực mới của chi bộ trong {key.directory}; hãy sao lưu thư mục này.\n"
+              f"Created the chi bộ's certification key in {key.directory}; back it up.")
+    print(f"Dấu vân tay khóa chứng thực / certification key fingerprint: {key.fingerprint}")
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    import os
+
+    server = _build(args)
+    if server is None:
+        return 2
     if args.create_host:
         password = os.environ.get("PHIEUKIN_HOST_PASSWORD", "")
         server.services.create_host(args.create_host, password)
@@ -102,12 +142,13 @@ def _run_demo(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ballot.demo import create_demo, export_codes
-    from ballot.server import build
 
     if not 3 <= args.members <= 2000:
         print("--members phải từ 3 đến 2000 / must be 3..2000", file=sys.stderr)
         return 2
-    server = build(Path(args.data))
+    server = _build(args)
+    if server is None:
+        return 2
     demo = create_demo(server.services, args.members)
     base_url = _base_url(args)
     print(f"Tài khoản chủ tọa / host login: {demo['host']['username']} / {demo['host']['password']}")

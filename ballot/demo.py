@@ -1,5 +1,5 @@
 """A demo chi bộ for `ballot demo`: Vietnamese names, full and probationary
-members, and the facts that exercise the rules (DESIGN.md 2.1, 2.2)."""
+members, and the facts that exercise the rules (docs/rules.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from ballot.services.commands import ImportRoster, NewMeeting
 from ballot.services.facade import Services
+from ballot.vocabulary import OrganisationKind
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
             "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
@@ -61,13 +63,13 @@ def create_demo(services: Services, members: int, today: dt.date | None = None) 
     review_date = today or dt.date.today()
     password = secrets.token_urlsafe(9)
     host_id = services.create_host(_unused_username(services), password)
-    meeting_id = services.create_meeting(host_id, {
-        "branch_name": "Chi bộ Phòng Tổng hợp",
-        "title": f"Hội nghị kiểm điểm, xếp loại chất lượng đảng viên năm {review_date.year}",
-        "date": review_date.isoformat(),
-        "organisation_kind": "chi_bo_truc_thuoc",
-    })
-    services.import_roster(host_id, meeting_id, demo_rows(members, review_date))
+    meeting_id = services.create_meeting(host_id, NewMeeting(
+        branch_name="Chi bộ Phòng Tổng hợp",
+        title=f"Hội nghị kiểm điểm, xếp loại chất lượng đảng viên năm {review_date.year}",
+        date=review_date,
+        organisation_kind=OrganisationKind.CHI_BO_TRUC_THUOC,
+    ))
+    services.import_roster(host_id, meeting_id, ImportRoster(members=demo_rows(members, review_date)))
     state = services.host_state(host_id, meeting_id)
     return {
         "host": {"username": services.username_of(host_id), "password": password},

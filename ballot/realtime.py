@@ -1,4 +1,4 @@
-"""Live state over Socket.IO (DESIGN.md section 4, "Realtime").
+"""Live state over Socket.IO (docs/architecture.md, “Realtime”).
 
 Rooms per meeting: `host:<id>` (the console, with names and live tallies),
 `public:<id>` (projector and phones: turnout, and the distribution only when the
@@ -18,8 +18,10 @@ from typing import Any
 from flask import Flask, request, session
 from flask_socketio import SocketIO, join_room
 
-from ballot.services.errors import ServiceError
+from ballot.services.commands import JoinRoom
+from ballot.services.errors import ServiceError, unauthorised
 from ballot.services.facade import Services
+from ballot.web.validation import parse_value
 
 BROADCAST_INTERVAL = 0.2  # seconds: at most 5 broadcasts a second per meeting
 # A room's next update also waits this many times as long as its last one took to
@@ -160,14 +162,13 @@ def init_realtime(app: Flask, services: Services, async_mode: str | None = None)
     @socketio.on("join")
     def on_join(data: Any):
         """`{"meeting_id", "role": "public" | "host"}`; answers with the state now."""
-        if not isinstance(data, dict) or not isinstance(data.get("meeting_id"), str):
-            return {"error": {"code": "bad_request", "message": "Cần meeting_id."}}
-        meeting_id = data["meeting_id"]
         try:
-            if data.get("role") == "host":
+            command = parse_value(JoinRoom, data if data is not None else {})
+            meeting_id = command.meeting_id
+            if command.role == "host":
                 host_id = session.get("host")
-                if not host_id:
-                    raise ServiceError("not_logged_in", "Cần đăng nhập.", 401)
+                if not isinstance(host_id, int):
+                    raise unauthorised("not_logged_in", "Cần đăng nhập.")
                 state = services.host_state(host_id, meeting_id)
                 join_room(f"host:{meeting_id}:{host_id}")
                 socketio.emit("host_state", state, to=request.sid)
@@ -176,7 +177,8 @@ def init_realtime(app: Flask, services: Services, async_mode: str | None = None)
                 join_room(f"public:{meeting_id}")
                 socketio.emit("state", state, to=request.sid)
         except ServiceError as exc:
-            return {"error": {"code": exc.code, "message": exc.message}}
+            error = {"code": exc.code, "message": exc.message}
+            return {"error": error | ({"field": exc.field} if exc.field else {})}
         return {"ok": True}
 
     return socketio

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask
 from flask_socketio import SocketIO
 
+from ballot.config import Settings
 from ballot.realtime import init_realtime
+from ballot.services.certification_key import KeyState, ensure_key
 from ballot.services.facade import Services
 from ballot.web import create_app
 
@@ -19,13 +20,17 @@ class Server:
     app: Flask
     socketio: SocketIO
     services: Services
+    key: KeyState  # the chi bộ's certification key, made or adopted at start-up if need be
 
 
-def build(data_dir: Path, *, key_bits: int = 2048, testing: bool = False) -> Server:
-    services = Services(data_dir=data_dir, key_bits=key_bits)
+def build(settings: Settings, *, testing: bool = False, legacy_keys=None) -> Server:
+    """The whole server on `settings`; `legacy_keys`: a `./keys` folder of an earlier
+    version to adopt if the data directory has no key yet (ballot.cli passes it)."""
+    key = ensure_key(settings, legacy_keys)
+    services = Services(settings)
     app = create_app(services, testing=testing)
     socketio = init_realtime(app, services)
-    return Server(app, socketio, services)
+    return Server(app, socketio, services, key)
 
 
 def lan_address() -> str:

@@ -782,21 +782,26 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
     from ballot.crypto import blind_rsa
     from ballot.crypto.canonical import canonical_json
     from ballot.crypto.encoding import b64url_decode, b64url_encode
+    from ballot.config import load_settings
     from ballot.demo import create_demo
+    from ballot.services.certification_key import ensure_key
+    from ballot.services.commands import CastBallot, NewRound
     from ballot.services.facade import Services
+    from ballot.vocabulary import RoundKind
 
     rng = random.Random(seed + n)
-    services = Services(data_dir=workdir / "floor-data")
+    settings = load_settings(workdir / "floor-data")
+    ensure_key(settings)
+    services = Services(settings)
     demo = create_demo(services, n)
     host_id = services.login(demo["host"]["username"], demo["host"]["password"])
     meeting_code, meeting_id = demo["meeting_code"], demo["meeting_id"]
 
     started = time.perf_counter()
-    check_ins = {m["id"]: services.join({"meeting_code": meeting_code,
-                                         "personal_code": m["personal_code"]})["check_in"]["id"]
+    check_ins = {m["id"]: services.join(meeting_code, m["personal_code"])["check_in"]["id"]
                  for m in demo["members"]}
     join_s = time.perf_counter() - started
-    round_id = services.create_round(host_id, meeting_id, {"kind": "classification"})
+    round_id = services.create_round(host_id, meeting_id, NewRound(kind=RoundKind.CLASSIFICATION))
     services.open_round(host_id, round_id)
     voter_ids = [m["id"] for m in demo["members"] if m["status"] == "chinh_thuc"]
     state = services.voter_state(check_ins[voter_ids[0]])
@@ -818,12 +823,11 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
         prepared_ballots.append((text, prefix, prepared, blinded, inv))
 
     started = time.perf_counter()
-    blind_sigs = [services.sign(check_ins[v], round_id, {"blinded": b64url_encode(b[3])})
-                  for v, b in zip(voter_ids, prepared_ballots)]
+    blind_sigs = [services.sign(check_ins[v], round_id, b[3]) for v, b in zip(voter_ids, prepared_ballots)]
     sign_s = time.perf_counter() - started
     bodies = []
     for (text, prefix, prepared, _, inv), sig in zip(prepared_ballots, blind_sigs):
-        signature = blind_rsa.finalize(key, prepared, b64url_decode(sig), inv)
+        signature = blind_rsa.finalize(key, prepared, sig, inv)
         bodies.append({"ballot": text.decode(), "prefix": b64url_encode(prefix),
                        "signature": b64url_encode(signature)})
 
@@ -836,7 +840,7 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
     crypto_s = time.perf_counter() - started
 
     started = time.perf_counter()
-    codes = [services.cast(round_id, body).tracking_code for body in bodies]
+    codes = [services.cast(round_id, CastBallot.model_validate(body)).tracking_code for body in bodies]
     cast_s = time.perf_counter() - started
     assert len(set(codes)) == len(voter_ids)
 

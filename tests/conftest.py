@@ -15,13 +15,6 @@ def repo_root() -> Path:
     return ROOT
 
 
-@pytest.fixture(autouse=True)
-def isolated_keys_dir(tmp_path_factory, monkeypatch):
-    """Servers started by a test (in-process or as a subprocess) keep their
-    certification key in a fresh folder, never in the repository's keys/."""
-    monkeypatch.setenv("PHIEUKIN_KEYS_DIR", str(tmp_path_factory.mktemp("keys")))
-
-
 @pytest.fixture
 def server(tmp_path):
     """A meeting server (app, realtime, services) on a fresh data directory with

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from ballot.crypto import blind_rsa
 from ballot.crypto.canonical import canonical_json
 from ballot.crypto.encoding import b64url_decode, b64url_encode
+from ballot.config import load_settings
 from ballot.server import Server, build
 
 HOST_USER, HOST_PASSWORD = "bithu", "mat-khau-dai-1"
@@ -123,7 +124,7 @@ class Phone:
 
 
 def new_server(data_dir: Path) -> Server:
-    server = build(data_dir, testing=True)
+    server = build(load_settings(data_dir), testing=True)
     server.services.create_host(HOST_USER, HOST_PASSWORD)
     return server
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from ballot.config import load_settings
 from ballot.server import build
 from tests.meeting_kit import HOST_PASSWORD, HOST_USER
 
@@ -61,7 +62,7 @@ def _require_browser() -> None:
 def live_server(tmp_path):
     """The real app with its Socket.IO channel on a free loopback port."""
     _require_browser()
-    server = build(tmp_path)
+    server = build(load_settings(tmp_path))
     server.services.create_host(HOST_USER, HOST_PASSWORD)
     http = make_server("127.0.0.1", 0, server.app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)

@@ -33,7 +33,7 @@ def certified(tmp_path_factory) -> CertifiedMeeting:
 @pytest.fixture(scope="module")
 def branch_key(certified):
     """The chi bộ's own private key: a dishonest holder could re-sign a changed bundle."""
-    return KeyStore(certified.server.services.keys_dir).load_private()
+    return KeyStore(certified.server.services.settings.keys_directory).load_private()
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,7 @@ def test_ballot_verify_passes_with_the_branch_fingerprint(certified, tmp_path, b
 def test_ballot_verify_with_key_file_in_english(certified, tmp_path):
     path = tmp_path / "bundle.json"
     path.write_bytes(certified.bundle_bytes)
-    key_file = KeyStore(certified.server.services.keys_dir).public_path
+    key_file = KeyStore(certified.server.services.settings.keys_directory).public_path
     result = run_verify(path, "--key", str(key_file), "--lang", "en")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "✓ The rules re-applied give the bundle's proposal" in result.stdout

@@ -12,7 +12,7 @@ import stat
 import pytest
 from sqlalchemy import select
 
-from ballot.models import AuditEvent, Meeting
+from ballot.store.models import AuditEvent, Meeting
 from tests.certify_kit import PRESENT, certified_meeting, new_server, phone_for
 
 
@@ -199,8 +199,9 @@ def test_host_state_says_certified(certified):
 # --- the key ----------------------------------------------------------------------------
 
 
-def test_signing_key_created_on_first_use_0600(certified):
-    keys_dir = certified.server.services.keys_dir
+def test_signing_key_in_the_data_directory_0600(certified):
+    keys_dir = certified.server.services.settings.keys_directory
+    assert keys_dir == certified.server.services.data_dir / "keys"
     private = keys_dir / "certify_ed25519.pem"
     assert private.exists()
     if os.name == "posix":
@@ -212,11 +213,11 @@ def test_signing_key_created_on_first_use_0600(certified):
 def test_passphrase_protected_key_and_wrong_passphrase(tmp_path, monkeypatch):
     monkeypatch.setenv("PHIEUKIN_KEY_PASSPHRASE", "mật khẩu khóa")
     certified = certified_meeting(tmp_path / "a")
-    pem = (certified.server.services.keys_dir / "certify_ed25519.pem").read_bytes()
+    pem = (certified.server.services.settings.keys_directory / "certify_ed25519.pem").read_bytes()
     assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
     # Another server on the same keys with the wrong passphrase refuses, changing nothing.
     monkeypatch.setenv("PHIEUKIN_KEY_PASSPHRASE", "sai")
-    monkeypatch.setenv("PHIEUKIN_KEYS_DIR", str(certified.server.services.keys_dir))
+    monkeypatch.setenv("PHIEUKIN_KEYS_DIR", str(certified.server.services.settings.keys_directory))
     from tests.certify_kit import run_meeting
 
     other = new_server(tmp_path / "b")

@@ -272,9 +272,25 @@ def test_cli_passphrase_from_environment(tmp_path: Path) -> None:
     assert missing.returncode == 2
 
 
-def test_cli_default_directory_is_keys_in_cwd(tmp_path: Path) -> None:
+def test_cli_default_directory_is_keys_in_the_data_directory(tmp_path: Path) -> None:
     assert _ballot("keys", "init", cwd=tmp_path).returncode == 0
-    assert (tmp_path / "keys" / PRIVATE_KEY_FILE).exists()
+    assert (tmp_path / "instance" / "keys" / PRIVATE_KEY_FILE).exists()
+    data = tmp_path / "elsewhere"
+    assert _ballot("keys", "init", "--data", str(data), cwd=tmp_path).returncode == 0
+    assert (data / "keys" / PRIVATE_KEY_FILE).exists()
+
+
+def test_cli_adopts_a_key_left_in_keys_of_the_working_folder(tmp_path: Path) -> None:
+    """An earlier version kept the key in ./keys: it is copied into the data
+    directory, never replaced by a new one."""
+    old = KeyStore(tmp_path / "keys")
+    old_public = old.init()
+    init = _ballot("keys", "init", "--data", str(tmp_path / "data"), cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    assert "Đã chuyển khóa chứng thực cũ" in init.stdout
+    adopted = KeyStore(tmp_path / "data" / "keys")
+    assert public_key_raw(adopted.public_key()) == public_key_raw(old_public)
+    assert stat.S_IMODE(os.stat(adopted.private_path).st_mode) == 0o600
 
 
 def test_cli_directory_from_environment(tmp_path: Path) -> None:

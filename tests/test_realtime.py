@@ -64,8 +64,10 @@ def test_host_room_requires_login(server, host):
 
 def test_join_with_bad_payload_answers_error(server):
     client = server.socketio.test_client(server.app)
-    assert client.emit("join", "nonsense", callback=True)["error"]["code"] == "bad_request"
+    assert client.emit("join", "nonsense", callback=True)["error"]["code"] == "invalid_field"
     ack = client.emit("join", {"meeting_id": "nope", "role": "public"}, callback=True)
+    assert ack["error"]["code"] == "invalid_field" and ack["error"]["field"] == "meeting_id"
+    ack = client.emit("join", {"meeting_id": "0" * 32, "role": "public"}, callback=True)
     assert ack["error"]["code"] == "not_found"
 
 

@@ -74,6 +74,19 @@ class KeyStore:
         _write_new_file(self.public_path, _public_pem(public_key), PUBLIC_KEY_MODE)
         return public_key
 
+    def adopt(self, other: KeyStore) -> Ed25519PublicKey:
+        """Copy `other`'s key pair here, byte for byte (still encrypted if it was);
+        refuse if either file is already here."""
+        public_key = other.public_key()
+        private_pem, public_pem = _read_key_file(other.private_path), _read_key_file(other.public_path)
+        for path in (self.private_path, self.public_path):
+            if path.exists():
+                raise KeyExists(f"{path} already exists")
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_new_file(self.private_path, private_pem, PRIVATE_KEY_MODE)
+        _write_new_file(self.public_path, public_pem, PUBLIC_KEY_MODE)
+        return public_key
+
     def load_private(self, passphrase: bytes | None = None) -> Ed25519PrivateKey:
         data = _read_key_file(self.private_path)
         encrypted = data.lstrip().startswith(_ENCRYPTED_PEM_HEADER)

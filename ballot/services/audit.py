@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ballot.models import AuditEvent
+from ballot.store.models import AuditEvent
 
 
 def record(session: Session, meeting_id: str | None, actor: str, action: str, **detail: Any) -> None:

@@ -1,11 +1,11 @@
-"""Certification: freeze the meeting and sign its bundle (issue 5; DESIGN section 3,
-"Certification").
+"""Certification: freeze the meeting and sign its bundle (docs/protocol.md,
+“Certification”; the format in docs/bundle.md).
 
 One unit of work checks that the meeting can be certified, builds the bundle
 from what is stored, signs it with the chi bộ's Ed25519 key, verifies the
 signed bundle exactly as the đảng ủy will (a bundle that would fail there is
 never issued), stores it and marks the meeting certified. Every later change
-is refused by `meetings.ensure_editable`.
+is refused by `guards.ensure_editable`.
 """
 
 from __future__ import annotations
@@ -14,28 +14,24 @@ import datetime as dt
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cryptography.hazmat.primitives import serialization
+
+from ballot import __version__
 from ballot.crypto import blind_rsa
 from ballot.crypto.encoding import b64url_encode
-from ballot.models import (
-    Ballot,
-    Certificate,
-    HostAccount,
-    Meeting,
-    Member,
-    Round,
-    SignatureIssuance,
-)
 from ballot.report import bundle as bundle_format
 from ballot.report.canonical import dump_bundle, load_bundle
 from ballot.report.verify import verify_bundle
 from ballot.rules.attendance import attendance
-from ballot.services import audit, proposal, rounds
+from ballot.rules.scenario import ScenarioError
+from ballot.services import audit, ballot_box, proposal
 from ballot.services.errors import ServiceError, conflict
-from ballot.services.meetings import ensure_editable
+from ballot.services.guards import ensure_editable
+from ballot.store.models import Certificate, HostAccount, Meeting, Round
+from ballot.vocabulary import MeetingState, RoundKind, RoundStatus
 
 
 def certify(
@@ -57,7 +53,7 @@ def certify(
         certified_at=certified_at.replace(tzinfo=None),
     )
     session.add(certificate)
-    meeting.state = "certified"
+    meeting.state = MeetingState.CERTIFIED
     try:
         session.flush()
     except IntegrityError:  # a concurrent certification won (one certificate per meeting)
@@ -87,15 +83,16 @@ def stored_bundle(session: Session, meeting: Meeting) -> dict[str, Any]:
 def draft_round_ids(meeting: Meeting) -> list[str]:
     """Rounds created but never opened: no ballot, no participant; left out of the
     bundle, and their keys destroyed once the certification commits."""
-    return [r.id for r in meeting.rounds if r.status == "draft"]
+    return [r.id for r in meeting.rounds if r.status == RoundStatus.DRAFT]
 
 
 def _ensure_rounds_finished(meeting: Meeting) -> None:
-    if any(r.status == "open" for r in meeting.rounds):
+    if any(r.status == RoundStatus.OPEN for r in meeting.rounds):
         raise conflict(
             "rounds_open", "Còn vòng bỏ phiếu đang mở; hãy kết thúc vòng đó trước khi chứng thực."
         )
-    if not any(r.kind == "classification" and r.status == "closed" for r in meeting.rounds):
+    if not any(r.kind == RoundKind.CLASSIFICATION and r.status == RoundStatus.CLOSED
+               for r in meeting.rounds):
         raise conflict(
             "no_closed_round", "Chưa có vòng bỏ phiếu xếp loại nào kết thúc; chưa thể chứng thực."
         )
@@ -104,8 +101,6 @@ def _ensure_rounds_finished(meeting: Meeting) -> None:
 def _build_or_refuse(
     session: Session, meeting: Meeting, certified_by: str, certified_at: dt.datetime
 ) -> dict[str, Any]:
-    from ballot.rules.scenario import ScenarioError
-
     try:
         return build_bundle(session, meeting, certified_by, certified_at)
     except ScenarioError as exc:  # e.g. more ballots than voters now marked present
@@ -151,21 +146,19 @@ def build_bundle(
         settings=scenario["settings"],
         roster=roster,
         attendance=attendance(roster),
-        rounds=[_round_section(session, r) for r in meeting.rounds if r.status == "closed"],
+        rounds=[_round_section(session, r) for r in meeting.rounds if r.status == RoundStatus.CLOSED],
         proposal=proposal.compute(session, meeting),
     )
 
 
 def _round_section(session: Session, round_: Round) -> dict[str, Any]:
-    from cryptography.hazmat.primitives import serialization
-
     public_key = serialization.load_pem_public_key(round_.public_key_pem.encode())
     return bundle_format.round_section(
         round_info={
             "id": round_.id,
             "number": round_.number,
-            "kind": round_.kind,
-            "status": round_.status,
+            "kind": round_.kind.value,
+            "status": round_.status.value,
             "opened_at": _iso(round_.opened_at),
             "closed_at": _iso(round_.closed_at),
             "questions": [
@@ -175,11 +168,7 @@ def _round_section(session: Session, round_: Round) -> dict[str, Any]:
         },
         public_key=blind_rsa.public_key_to_json(public_key),
         public_key_fingerprint=blind_rsa.key_fingerprint(public_key),
-        participants=session.scalars(
-            select(Member.key)
-            .join(SignatureIssuance, SignatureIssuance.member_id == Member.id)
-            .where(SignatureIssuance.round_id == round_.id)
-        ),
+        participants=ballot_box.signed_member_keys(session, round_.id),
         ballots=[
             {
                 "text": b.text,
@@ -187,18 +176,17 @@ def _round_section(session: Session, round_: Round) -> dict[str, Any]:
                 "signature": b64url_encode(b.signature),
                 "tracking_code": b.tracking_code,
             }
-            for b in session.scalars(select(Ballot).where(Ballot.round_id == round_.id))
+            for b in ballot_box.stored_ballots(session, round_.id)
         ],
-        tally=rounds.tally(session, round_),
+        tally=ballot_box.tally(session, round_),
     )
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
-    """Round times to the second, as UTC: a round's time, never a ballot's (DESIGN 3)."""
+    """Round times to the second, as UTC: a round's time, never a ballot's
+    (docs/protocol.md, “What is never stored”)."""
     return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
 
 
 def _generator() -> str:
-    from ballot import __version__
-
     return f"phieukin {__version__}"

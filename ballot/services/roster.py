@@ -1,4 +1,4 @@
-"""The roster: reading CSV/XLSX files and validating member rows.
+"""The roster: rows of a spreadsheet or a JSON import turned into members.
 
 Columns (first row, in any order; `id`, `name`, `status`, `admitted_on` required):
 
@@ -25,15 +25,15 @@ A row's errors name the row (as the spreadsheet numbers it) and the column.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
 
-from ballot.models import Member
+from ballot.services.commands import MAX_ROSTER_ROWS, ROSTER_ID_LENGTH
 from ballot.services.errors import ServiceError
+from ballot.services.scenario import member_fact_error
+from ballot.store.models import Member
+from ballot.vocabulary import LEVEL_CODES, MembershipStatus
 
-MAX_ROWS = 2000
 FLAG_FIELDS = (
     "exempt", "suspended", "disciplined_this_year", "degradation_concluded", "maternity_leave",
 )
@@ -46,8 +46,10 @@ LEVEL_FACT_FIELDS = ("civil_servant_level", "heads_collective_level")
 CRITERIA_FIELDS = {"criteria_tasks": "tasks", "criteria_other": "other"}
 TRUE_WORDS = {"x", "1", "true", "yes", "có", "co", "c"}
 FALSE_WORDS = {"", "0", "false", "no", "không", "khong", "k"}
-STATUS_WORDS = {"chinh_thuc": "chinh_thuc", "chính thức": "chinh_thuc", "du_bi": "du_bi",
-                "dự bị": "du_bi"}
+STATUS_WORDS = {
+    "chinh_thuc": MembershipStatus.FULL, "chính thức": MembershipStatus.FULL,
+    "du_bi": MembershipStatus.PROBATIONARY, "dự bị": MembershipStatus.PROBATIONARY,
+}
 
 
 class RosterError(ServiceError):
@@ -56,51 +58,24 @@ class RosterError(ServiceError):
         self.errors = errors
 
 
-def read_table(filename: str, data: bytes) -> list[dict[str, Any]]:
-    """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file, keyed by header."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
-    if filename.lower().endswith(".csv"):
-        return _read_csv(data)
-    raise ServiceError("bad_file_type", "Chỉ nhận tệp .csv hoặc .xlsx.")
-
-
-def _read_csv(data: bytes) -> list[dict[str, Any]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ServiceError("bad_encoding", "Tệp CSV phải mã hóa UTF-8.") from None
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
-    return _rows(list(csv.reader(io.StringIO(text), dialect)))
-
-
-def _read_xlsx(data: bytes) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        raise ServiceError("bad_file", "Không đọc được tệp XLSX.") from None
-    return _rows([list(row) for row in sheet.iter_rows(values_only=True)])
-
-
-def _rows(table: list[list[Any]]) -> list[dict[str, Any]]:
-    table = [row for row in table if any(cell not in (None, "") for cell in row)]
-    if not table:
+def rows_of(table: list[list[Any]]) -> list[dict[str, Any]]:
+    """Rows of a spreadsheet keyed by its header (the first non-blank row), each
+    with `_row`, its number as the spreadsheet shows it."""
+    numbered = [(number, row) for number, row in enumerate(table, start=1)
+                if any(cell not in (None, "") for cell in row)]
+    if not numbered:
         raise RosterError(["tệp trống"])
-    if len(table) > MAX_ROWS + 1:
-        raise RosterError([f"quá {MAX_ROWS} dòng"])
-    header = [str(cell or "").strip().lower() for cell in table[0]]
+    if len(numbered) > MAX_ROSTER_ROWS + 1:
+        raise RosterError([f"quá {MAX_ROSTER_ROWS} dòng"])
+    header = [str(cell or "").strip().lower() for cell in numbered[0][1]]
     return [
         {"_row": number, **{name: cell for name, cell in zip(header, row) if name}}
-        for number, row in enumerate(table[1:], start=2)
+        for number, row in numbered[1:]
     ]
 
 
-def validate_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def validate_rows(rows: list[dict[str, Any]], review_date: dt.date | None) -> list[dict[str, Any]]:
     """Member fields for every row, or RosterError listing every problem."""
-    from ballot.services.proposal import validate_member_facts
-
     errors: list[str] = []
     members: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -111,7 +86,9 @@ def validate_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if member["key"] in seen:
                 raise ValueError(f"id: trùng mã “{member['key']}”")
             seen.add(member["key"])
-            validate_member_facts(member)
+            problem = member_fact_error(Member(**member), review_date)
+            if problem is not None:
+                raise ValueError(f"{problem[0]}: {problem[1]}")
         except ValueError as exc:
             errors.append(f"{where}: {exc}")
             continue
@@ -123,22 +100,6 @@ def validate_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return members
 
 
-def member_scenario(member: Member) -> dict[str, Any]:
-    """The member in the scenario schema the rules engine reads (issue 2)."""
-    facts = dict(member.facts or {})
-    return {
-        "id": member.key,
-        "name": member.name,
-        "status": member.status,
-        "admitted_on": member.admitted_on.isoformat(),
-        "present": member.present,
-        "absent_with_leave": member.absent_with_leave,
-        "self_level": member.self_level,
-        "committee_level": member.committee_level,
-        **{k: v for k, v in facts.items() if v is not None},
-    }
-
-
 def member_as_row(member: Member) -> dict[str, Any]:
     facts = dict(member.facts or {})
     criteria = facts.pop("criteria", None) or {}
@@ -148,7 +109,7 @@ def member_as_row(member: Member) -> dict[str, Any]:
     else:
         facts["score"] = score
     return {
-        "id": member.key, "name": member.name, "role": member.role, "status": member.status,
+        "id": member.key, "name": member.name, "role": member.role, "status": member.status.value,
         "admitted_on": member.admitted_on.isoformat(), "self_level": member.self_level,
         "committee_level": member.committee_level, "absent_with_leave": member.absent_with_leave,
         "present": member.present,
@@ -176,7 +137,7 @@ def _member_fields(row: dict[str, Any]) -> dict[str, Any]:
     if criteria and len(criteria) != 2:
         raise ValueError("criteria_tasks, criteria_other: cần cả hai hoặc bỏ trống cả hai")
     return {
-        "key": _required(row, "id"),
+        "key": _required(row, "id", ROSTER_ID_LENGTH),
         "name": _required(row, "name"),
         "role": _text(row, "role"),
         "status": _status(row),
@@ -209,16 +170,16 @@ def _text(row: dict[str, Any], name: str) -> str:
     return text.strip()
 
 
-def _required(row: dict[str, Any], name: str) -> str:
+def _required(row: dict[str, Any], name: str, longest: int = 200) -> str:
     value = _text(row, name)
     if not value:
         raise ValueError(f"{name}: bắt buộc, đang trống")
-    if len(value) > 200:
+    if len(value) > longest:
         raise ValueError(f"{name}: quá dài")
     return value
 
 
-def _status(row: dict[str, Any]) -> str:
+def _status(row: dict[str, Any]) -> MembershipStatus:
     value = _required(row, "status").lower()
     if value not in STATUS_WORDS:
         raise ValueError(f"status: “{value}” không phải chinh_thuc hoặc du_bi")
@@ -265,6 +226,6 @@ def _level(row: dict[str, Any], name: str) -> str | None:
     value = _text(row, name).upper()
     if not value:
         return None
-    if value not in ("HTXSNV", "HTTNV", "HTNV", "KHTNV"):
+    if value not in LEVEL_CODES:
         raise ValueError(f"{name}: “{value}” không phải HTXSNV, HTTNV, HTNV hoặc KHTNV")
     return value

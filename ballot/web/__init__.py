@@ -1,5 +1,6 @@
-"""The web layer: Flask app factory. Thin: parse the request, call a service,
-shape the answer. Every error is JSON `{"error": {"code", "message"}}`."""
+"""The web layer: Flask app factory. Thin: parse the request into a typed command
+(ballot.web.validation), call a service, shape the answer. Every error is JSON
+`{"error": {"code", "message"}}`, with `field` when it is about one."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from ballot.services.errors import ServiceError
 from ballot.services.facade import Services
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-PROJECT_ROOT = PACKAGE_ROOT.parent
+# Where a wheel puts the top-level folders (pyproject.toml, “force-include”).
+PACKAGED_ASSETS = PACKAGE_ROOT / "_assets"
 MAX_REQUEST_BYTES = 2 * 1024 * 1024  # a roster spreadsheet fits; nothing else comes close
 
 HTTP_MESSAGES = {
@@ -30,8 +32,8 @@ HTTP_MESSAGES = {
 def create_app(services: Services, *, secret_key: str | None = None, testing: bool = False) -> Flask:
     app = Flask(
         __name__,
-        static_folder=str(_asset_dir("static")),
-        template_folder=str(_asset_dir("templates")),
+        static_folder=str(asset_dir("static")),
+        template_folder=str(asset_dir("templates")),
     )
     app.config.update(
         SECRET_KEY=secret_key or _secret_key(services.data_dir),
@@ -61,14 +63,17 @@ def services_of(app: Flask) -> Services:
     return app.extensions["phieukin"]
 
 
-def error_response(code: str, message: str, status: int):
-    return jsonify({"error": {"code": code, "message": message}}), status
+def error_response(code: str, message: str, status: int, field: str | None = None):
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
+    return jsonify({"error": error}), status
 
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
-        return error_response(exc.code, exc.message, exc.status)
+        return error_response(exc.code, exc.message, exc.status, exc.field)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -79,7 +84,7 @@ def _register_errors(app: Flask) -> None:
 def _quiet_access_log() -> None:
     """Werkzeug's access log joins a client address and a time to each request:
     with the signing request and the casting request side by side, it would
-    link a member to a ballot. Access logging stays off (DESIGN.md section 3)."""
+    link a member to a ballot. Access logging stays off (docs/threat-model.md)."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
@@ -95,16 +100,8 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def _asset_dir(name: str) -> Path:
-    """static/ and templates/ sit at the project root (an editable install)."""
-    return PROJECT_ROOT / name
-
-
-def json_body(request) -> Any:
-    """The request's JSON body, or a clear 4xx: JSON is required on every POST."""
-    if not request.is_json:
-        raise ServiceError("unsupported_media_type", HTTP_MESSAGES[415][1], 415)
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ServiceError("bad_json", "Nội dung không phải JSON hợp lệ.", 400)
-    return body
+def asset_dir(name: str) -> Path:
+    """A folder kept at the repository's top level (static, templates, examples, docs):
+    inside the package when installed from a wheel, beside it in a checkout."""
+    packaged = PACKAGED_ASSETS / name
+    return packaged if packaged.is_dir() else PACKAGE_ROOT.parent / name

@@ -1,12 +1,15 @@
-"""The voters' and the public JSON API (issue 4's contract)."""
+"""The voters' and the public JSON API (docs/protocol.md, “API”)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, session
 
-from ballot.services.errors import ServiceError
-from ballot.web import json_body, services_of
+from ballot.crypto.encoding import b64url_encode
+from ballot.services.commands import CastBallot, Join, JoinByName, SignBlinded
+from ballot.services.errors import ServiceError, unauthorised
+from ballot.web import services_of
 from ballot.web.ratelimit import FailureLimiter
+from ballot.web.validation import parse_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -17,8 +20,8 @@ def _services():
 
 def _check_in_id() -> str:
     check_in_id = session.get("voter")
-    if not check_in_id:
-        raise ServiceError("not_checked_in", "Bạn chưa tham gia cuộc họp.", 401)
+    if not isinstance(check_in_id, str) or not check_in_id:
+        raise unauthorised("not_checked_in", "Đồng chí chưa tham gia cuộc họp.")
     return check_in_id
 
 
@@ -28,8 +31,9 @@ join_guesses = FailureLimiter()
 @bp.post("/join")
 def join():
     join_guesses.check(request.remote_addr or "")
+    command = parse_json(Join, request)
     try:
-        result = _services().join(json_body(request))
+        result = _services().join(command.meeting_code, command.personal_code)
     except ServiceError as exc:
         if exc.code in ("bad_personal_code", "not_found"):
             join_guesses.failed(request.remote_addr or "")
@@ -45,7 +49,8 @@ def names(meeting_code: str):
 
 @bp.post("/join-by-name")
 def join_by_name():
-    result = _services().join_by_name(json_body(request))
+    command = parse_json(JoinByName, request)
+    result = _services().join_by_name(command.meeting_code, command.member_id)
     _start_voter_session(result["check_in"]["id"])
     return jsonify({"member": result["member"], "meeting": result["meeting"],
                     "check_in": {"state": result["check_in"]["state"]}})
@@ -58,14 +63,15 @@ def state():
 
 @bp.post("/rounds/<round_id>/sign")
 def sign(round_id: str):
-    blind_signature = _services().sign(_check_in_id(), round_id, json_body(request))
-    return jsonify({"blind_signature": blind_signature})
+    command = parse_json(SignBlinded, request)
+    blind_signature = _services().sign(_check_in_id(), round_id, command.blinded)
+    return jsonify({"blind_signature": b64url_encode(blind_signature)})
 
 
 @bp.post("/rounds/<round_id>/ballots")
 def cast(round_id: str):
     # Deliberately ignores any cookie: the ballot arrives from nobody.
-    result = _services().cast(round_id, json_body(request))
+    result = _services().cast(round_id, parse_json(CastBallot, request))
     return jsonify({"tracking_code": result.tracking_code}), 201 if result.created else 200
 
 

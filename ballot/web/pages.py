@@ -19,7 +19,8 @@ from flask import (
     url_for,
 )
 
-from ballot.web import PROJECT_ROOT, services_of
+from ballot.services.scenario import profile_names
+from ballot.web import asset_dir, services_of
 
 bp = Blueprint("pages", __name__)
 
@@ -31,8 +32,6 @@ def index():
 
 @bp.get("/host")
 def host_console():
-    from ballot.services.proposal import profile_names
-
     return render_template("host.html", profiles=profile_names())
 
 
@@ -47,7 +46,7 @@ def join_slips(meeting_id: str):
 @bp.get("/host/roster-sample.csv")
 def roster_sample():
     """The sample roster (examples/roster-sample.csv), columns as in services/roster.py."""
-    return send_from_directory(PROJECT_ROOT / "examples", "roster-sample.csv",
+    return send_from_directory(asset_dir("examples"), "roster-sample.csv",
                                mimetype="text/csv", as_attachment=True)
 
 

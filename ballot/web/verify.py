@@ -1,10 +1,11 @@
-"""The đảng ủy's verification page (issue 5): upload a bundle, see every check
+"""The đảng ủy's verification page (docs/bundle.md): upload a bundle, see every check
 and the proposal table. Public and read-only: nothing is stored, no login."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
+from ballot.report.verify import parse_public_key_text, report_to_dict, verify_bundle
 from ballot.services.errors import ServiceError
 
 bp = Blueprint("verify", __name__)
@@ -20,8 +21,6 @@ def verify_page():
 @bp.post("/api/verify")
 def verify_upload():
     """Multipart: `bundle` (the .json file), optional `fingerprint` or `key`."""
-    from ballot.report.verify import parse_public_key_text, report_to_dict, verify_bundle
-
     request.max_content_length = MAX_BUNDLE_BYTES  # larger than the app's default, here only
     upload = request.files.get("bundle")
     if upload is None:

@@ -189,7 +189,7 @@ def test_profile_in_force_refuses_a_non_date():
 
 
 def test_services_profile_in_force_delegates_to_the_engine():
-    from ballot.services.proposal import profile_in_force as services_in_force
+    from ballot.services.scenario import profile_in_force as services_in_force
 
     assert services_in_force(date(2025, 10, 30)) == "21-HD-2019"
     assert services_in_force(date(2026, 12, 15)) == "366-2025"

@@ -1,14 +1,13 @@
-"""Database engine and sessions (DESIGN.md section 4, "Storage").
+"""Database engine and sessions (docs/architecture.md, “Storage”).
 
 SQLite by default, in the data directory, tuned for durability: WAL journal,
 synchronous=FULL (an acknowledged ballot survives a power cut), a busy timeout
 so concurrent writers queue instead of failing, and foreign keys enforced.
-PostgreSQL via DATABASE_URL uses the same models and migrations.
+PostgreSQL (the `database_url` setting) uses the same models and migrations.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +20,6 @@ BUSY_TIMEOUT_MS = 10_000
 # How long a unit of work waits for its turn behind this server's other writers
 # (a whole room casting at once queues here) before it tries SQLite's lock anyway.
 WRITER_QUEUE_TIMEOUT_S = 60
-
-
-def database_url(data_dir: Path) -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'phieukin.sqlite3'}"
 
 
 def make_engine(url: str, *, writer: bool = True) -> Engine:

@@ -1,9 +1,6 @@
-"""`ballot keys init` and `ballot keys show`: the chi bộ's certification key.
-
-Environment:
-  PHIEUKIN_KEYS_DIR         key directory when --dir is not given (default: ./keys)
-  PHIEUKIN_KEY_PASSPHRASE   passphrase protecting the private key (optional)
-"""
+"""`ballot keys init` and `ballot keys show`: the chi bộ's certification key, in
+`<data>/keys/` unless the `keys_dir` setting (PHIEUKIN_KEYS_DIR, --dir) moves it;
+PHIEUKIN_KEY_PASSPHRASE, if set, encrypts the private key (ballot.config)."""
 
 from __future__ import annotations
 
@@ -14,23 +11,24 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from ballot.config import Settings
 from ballot.crypto.certify import KeyStore, fingerprint, public_key_b64url
 from ballot.crypto.errors import CryptoError, KeyExists, KeyMissing, WrongPassphrase
+from ballot.services.certification_key import ensure_key
 
-KEYS_DIR_ENV = "PHIEUKIN_KEYS_DIR"
 PASSPHRASE_ENV = "PHIEUKIN_KEY_PASSPHRASE"
 EXIT_OK = 0
 EXIT_REFUSED = 2
 
 
-def run_keys(command: str, directory: str | None) -> int:
-    store = KeyStore(resolve_directory(directory))
-    passphrase = passphrase_from_env()
+def run_keys(command: str, settings: Settings, legacy_dir: Path | None = None) -> int:
+    store = KeyStore(settings.keys_directory)
+    legacy = legacy_dir if legacy_dir is not None else Path.cwd() / "keys"
     try:
         if command == "init":
-            return _init(store, passphrase)
+            return _init(store, settings, legacy)
         if command == "show":
-            return _show(store, passphrase)
+            return _show(store, settings.key_passphrase, legacy)
     except CryptoError as exc:
         return _refuse(exc.message, exc.detail, _hint(exc))
     except OSError as exc:  # unreadable or unwritable key directory
@@ -38,20 +36,18 @@ def run_keys(command: str, directory: str | None) -> int:
     return _refuse(f"Lệnh không rõ: {command}", f"unknown command {command!r}")
 
 
-def resolve_directory(directory: str | None) -> Path:
-    if directory:
-        return Path(directory)
-    return Path(os.environ.get(KEYS_DIR_ENV) or Path.cwd() / "keys")
-
-
-def passphrase_from_env() -> bytes | None:
-    value = os.environ.get(PASSPHRASE_ENV)
-    # fsencode: the exact bytes of the environment, even if they are not UTF-8.
-    return os.fsencode(value) if value else None
-
-
-def _init(store: KeyStore, passphrase: bytes | None) -> int:
-    public_key = store.init(passphrase)
+def _init(store: KeyStore, settings: Settings, legacy: Path) -> int:
+    if store.exists():
+        raise KeyExists(f"{store.private_path} already exists")
+    state = ensure_key(settings, legacy)
+    if state.adopted_from is not None:
+        print(f"Đã chuyển khóa chứng thực cũ từ {state.adopted_from} vào {store.directory} "
+              f"(không tạo khóa mới).\nAdopted the earlier key from {state.adopted_from} "
+              f"into {store.directory} (no new key made).")
+        _print_public(store.public_key())
+        return EXIT_OK
+    passphrase = settings.key_passphrase
+    public_key = store.public_key()
     print(
         f"Đã tạo khóa chứng thực Ed25519 của chi bộ trong {store.directory}\n"
         f"Created the branch's Ed25519 certification key in {store.directory}"
@@ -70,7 +66,12 @@ def _init(store: KeyStore, passphrase: bytes | None) -> int:
     return EXIT_OK
 
 
-def _show(store: KeyStore, passphrase: bytes | None) -> int:
+def _show(store: KeyStore, passphrase: bytes | None, legacy: Path) -> int:
+    if not store.exists() and KeyStore(legacy).exists():
+        print(f"Chưa có khóa trong {store.directory}, nhưng có khóa cũ trong {legacy}: "
+              f"chạy “ballot keys init” để chuyển nó vào.\n"
+              f"No key in {store.directory}; an earlier one is in {legacy}: "
+              f"run `ballot keys init` to adopt it.", file=sys.stderr)
     public_key = store.check_pair(passphrase)
     print(f"Khóa chứng thực của chi bộ / Branch certification key ({store.directory})")
     _print_public(public_key)

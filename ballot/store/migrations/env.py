@@ -1,10 +1,10 @@
-"""Alembic environment: runs on the connection handed in by ballot.db.migrate,
+"""Alembic environment: runs on the connection handed in by ballot.store.db.migrate,
 or on DATABASE_URL when invoked from the alembic command line."""
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from ballot.models import Base
+from ballot.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,4 +1,4 @@
-"""Storage: SQLAlchemy 2.x typed models (DESIGN.md section 4, "Storage").
+"""Storage: SQLAlchemy 2.x typed models (docs/architecture.md, “Storage”).
 
 Secrecy of the ballot is a property of this schema, not of good behaviour:
 `Ballot` has no member, session, address or timestamp column, and is stored
@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from enum import Enum
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -28,13 +30,30 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import Enum as SQLEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+from ballot.vocabulary import (
+    CheckInState,
+    Denominator,
+    MeetingState,
+    MembershipStatus,
+    OrganisationKind,
+    RoundKind,
+    RoundStatus,
+)
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _stored(enum: type[Enum], length: int) -> SQLEnum:
+    """An enum stored as its value in a plain string column; the CHECK constraints
+    below (from the migrations) hold the allowed values in the database itself."""
+    return SQLEnum(enum, native_enum=False, create_constraint=False, length=length,
+                   values_callable=lambda members: [m.value for m in members],
+                   validate_strings=True)
 
 
 class Base(DeclarativeBase):
@@ -70,14 +89,15 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(String(300))
     review_date: Mapped[dt.date] = mapped_column(Date)
     profile: Mapped[str] = mapped_column(String(32))
-    denominator: Mapped[str] = mapped_column(String(16), default="entitled")
+    denominator: Mapped[Denominator] = mapped_column(_stored(Denominator, 16),
+                                                     default=Denominator.ENTITLED)
     thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    organisation_kind: Mapped[str] = mapped_column(String(24), default="chi_bo_truc_thuoc")
+    organisation_kind: Mapped[OrganisationKind] = mapped_column(_stored(OrganisationKind, 24))
     organisation_disciplined: Mapped[bool] = mapped_column(Boolean, default=False)
     # 366-2025 khoản 1.5: 25 where the competent level grants it; None: the profile's default.
     cap_percent: Mapped[int | None] = mapped_column(Integer)
     projector_live: Mapped[bool] = mapped_column(Boolean, default=False)
-    state: Mapped[str] = mapped_column(String(16), default="open")
+    state: Mapped[MeetingState] = mapped_column(_stored(MeetingState, 16), default=MeetingState.OPEN)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     members: Mapped[list[Member]] = relationship(
@@ -89,7 +109,9 @@ class Meeting(Base):
 
 
 class Member(Base):
-    """A member of the roster with the facts the rules engine reads (DESIGN 2.1, 2.2)."""
+    """A member of the roster with the facts the rules engine reads (docs/rules.md).
+    `key` is the roster id the chi bộ gave (in ballots, bundles and the API as
+    the member's "id"); `id` is the database's own row id, never shown."""
 
     __tablename__ = "member"
     __table_args__ = (
@@ -104,7 +126,7 @@ class Member(Base):
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[MembershipStatus] = mapped_column(_stored(MembershipStatus, 16))
     admitted_on: Mapped[dt.date] = mapped_column(Date)
     personal_code: Mapped[str] = mapped_column(String(16))
     present: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -128,7 +150,7 @@ class CheckIn(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[CheckInState] = mapped_column(_stored(CheckInState, 16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     member: Mapped[Member] = relationship()
@@ -147,8 +169,8 @@ class Round(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(8), default="draft")
+    kind: Mapped[RoundKind] = mapped_column(_stored(RoundKind, 16))
+    status: Mapped[RoundStatus] = mapped_column(_stored(RoundStatus, 8), default=RoundStatus.DRAFT)
     public_key_pem: Mapped[str] = mapped_column(Text)
     opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -218,7 +240,7 @@ class AuditEvent(Base):
 
 
 class Certificate(Base):
-    """The certified bundle of a meeting (DESIGN section 3, "Certification").
+    """The certified bundle of a meeting (docs/protocol.md, “Certification”).
 
     One per meeting (the primary key is the meeting), written in the same
     transaction that freezes the meeting, so a meeting is certified exactly

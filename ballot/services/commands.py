@@ -1,0 +1,217 @@
+"""The typed inputs of the use cases: what each request means once the web edge
+has parsed and checked it (docs/architecture.md, “Validation”).
+
+Every command is strict: no field it does not name, no type coerced ("false" is
+not a boolean, "3" is not a number), every string NFC-normalised and stripped,
+and refused if it holds a control character, a lone surrogate or more than its
+length. The web layer builds these from request bodies (ballot.web.validation)
+and answers any refusal with a 400 naming the field in Vietnamese; the use cases
+receive only these values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+)
+
+from ballot.crypto import blind_rsa
+from ballot.crypto.encoding import b64url_decode
+from ballot.crypto.errors import CryptoError
+from ballot.vocabulary import Denominator, OrganisationKind, RoundKind
+
+MAX_ROSTER_ROWS = 2000
+MAX_ROSTER_COLUMNS = 60
+MAX_CELL_LENGTH = 300
+ROSTER_ID_LENGTH = 32  # Member.key's column
+MAX_BALLOT_BYTES = 64 * 1024
+
+
+def _clean(value: str) -> str:
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise ValueError("có ký tự không hợp lệ")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in value):
+        raise ValueError("có ký tự điều khiển")
+    return unicodedata.normalize("NFC", value)
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value or "\t" in value:
+        raise ValueError("phải nằm trên một dòng")
+    return value
+
+
+def text(max_length: int, *, min_length: int = 1) -> type[str]:
+    """A line of text a person typed: stripped, NFC, at most `max_length` characters."""
+    return Annotated[  # type: ignore[return-value]
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_clean),
+        AfterValidator(_single_line),
+    ]
+
+
+def _base64url(size: int | None):
+    def decode(value: str) -> bytes:
+        try:
+            data = b64url_decode(value)
+        except CryptoError:
+            raise ValueError("không phải base64url hợp lệ") from None
+        if size is not None and len(data) != size:
+            raise ValueError(f"phải dài đúng {size} byte")
+        return data
+
+    return decode
+
+
+def base64url(max_length: int, size: int | None = None) -> type[bytes]:
+    """Bytes sent as unpadded base64url (RFC 4648 §5); `size`: their exact length."""
+    return Annotated[  # type: ignore[return-value]
+        str,
+        StringConstraints(min_length=1, max_length=max_length, pattern=r"^[A-Za-z0-9_-]+$"),
+        AfterValidator(_base64url(size)),
+    ]
+
+
+def _cell(value: object) -> object:
+    """A roster cell as JSON or a spreadsheet holds it (the roster reads its meaning)."""
+    if isinstance(value, str):
+        if len(value) > MAX_CELL_LENGTH:
+            raise ValueError(f"quá dài (tối đa {MAX_CELL_LENGTH} ký tự)")
+        return _single_line(_clean(value)).strip()
+    if value is None or isinstance(value, (bool, int, float, dt.date)):
+        return value
+    raise ValueError("phải là chữ, số, đúng/sai hoặc để trống")
+
+
+RosterId = text(ROSTER_ID_LENGTH)
+Cell = Annotated[object, AfterValidator(_cell)]
+Code = text(64)
+ObjectId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --- the host --------------------------------------------------------------------
+
+
+class Login(Command):
+    username: text(64) = Field(title="Tên đăng nhập")
+    # A password is taken as typed: no stripping, no normalising.
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200),
+                        AfterValidator(_clean)] = Field(title="Mật khẩu")
+
+
+Share = Annotated[float, Field(gt=0, lt=1)]
+
+
+class Thresholds(Command):
+    HTXSNV: Share | None = None
+    HTTNV: Share | None = None
+    HTNV: Share | None = None
+
+
+class NewMeeting(Command):
+    branch_name: text(200) = Field(title="Tên chi bộ")
+    title: text(300) = Field(title="Tiêu đề cuộc họp")
+    date: dt.date = Field(title="Ngày họp")
+    profile: text(32) | None = Field(default=None, title="Bộ quy tắc")
+    denominator: Denominator = Field(default=Denominator.ENTITLED, title="Mẫu số tính tỷ lệ phiếu")
+    thresholds: Thresholds | None = Field(default=None, title="Ngưỡng phiếu")
+    organisation_kind: OrganisationKind = Field(default=OrganisationKind.CHI_BO_TRUC_THUOC,
+                                                title="Loại tổ chức")
+    organisation_disciplined: bool = Field(default=False, title="Chi bộ bị kỷ luật")
+    cap_percent: Literal[20, 25] | None = Field(default=None, title="Tỷ lệ giới hạn xuất sắc")
+    projector_live: bool = Field(default=False, title="Màn chiếu hiện phiếu trực tiếp")
+
+
+class ImportRoster(Command):
+    members: Annotated[
+        list[Annotated[dict[text(60), Cell], Field(max_length=MAX_ROSTER_COLUMNS)]],
+        Field(min_length=1, max_length=MAX_ROSTER_ROWS),
+    ] = Field(title="Danh sách đảng viên")
+
+
+class RosterTable(Command):
+    """A roster spreadsheet as read from an uploaded CSV or XLSX file: its rows
+    of cells, the header among them (ballot.services.roster finds it)."""
+
+    rows: Annotated[
+        list[Annotated[list[Cell], Field(max_length=MAX_ROSTER_COLUMNS)]],
+        Field(max_length=MAX_ROSTER_ROWS + 10),
+    ] = Field(title="Tệp danh sách")
+
+
+class MemberChanges(RootModel[Annotated[dict[text(60), Cell], Field(min_length=1,
+                                                                      max_length=MAX_ROSTER_COLUMNS)]]):
+    """Roster columns to change for one member (the same columns as an import)."""
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+
+class SetPresence(Command):
+    member_id: RosterId = Field(title="Đảng viên")
+    present: bool = Field(title="Có mặt")
+    absent_with_leave: bool = Field(default=False, title="Vắng có phép")
+
+
+class SetProjectorLive(Command):
+    live: bool = Field(title="Màn chiếu hiện phiếu trực tiếp")
+
+
+class DecideCheckIn(Command):
+    approve: bool = Field(title="Đồng ý")
+
+
+class NewRound(Command):
+    kind: RoundKind = Field(title="Loại vòng")
+    member_ids: Annotated[list[RosterId], Field(max_length=MAX_ROSTER_ROWS)] | None = Field(
+        default=None, title="Đảng viên của vòng bổ sung")
+
+
+class Nothing(Command):
+    """A call that takes no body (open or close a round, certify): `{}` or none."""
+
+
+# --- the phones ------------------------------------------------------------------
+
+
+class Join(Command):
+    meeting_code: Code = Field(title="Mã cuộc họp")
+    personal_code: Code = Field(title="Mã cá nhân")
+
+
+class JoinByName(Command):
+    meeting_code: Code = Field(title="Mã cuộc họp")
+    member_id: RosterId = Field(title="Đảng viên")
+
+
+class SignBlinded(Command):
+    blinded: base64url(1400) = Field(title="Phiếu đã làm mù")
+
+
+class CastBallot(Command):
+    # Exactly as signed: the ballot is bytes under a signature, so it is neither
+    # stripped nor normalised here (its canonical form is checked when cast).
+    ballot: Annotated[str, StringConstraints(min_length=1, max_length=MAX_BALLOT_BYTES)] = Field(
+        title="Phiếu")
+    prefix: base64url(64, size=blind_rsa.PREFIX_LEN) = Field(title="Tiền tố ngẫu nhiên")
+    signature: base64url(1400) = Field(title="Chữ ký")
+
+
+class JoinRoom(Command):
+    """The realtime channel's `join` event."""
+
+    meeting_id: ObjectId = Field(title="Cuộc họp")
+    role: Literal["public", "host"] = Field(default="public", title="Vai trò")

@@ -1,0 +1,80 @@
+"""The checks every use case starts with: the caller is who they say, the thing
+they name exists and is theirs, and the meeting may still change. Each either
+returns what it found or raises a ServiceError; none writes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ballot.services.errors import MeetingCertified, forbidden, not_found, unauthorised
+from ballot.store.models import CheckIn, HostAccount, Meeting, Member, Round
+from ballot.vocabulary import CheckInState, MeetingState
+
+
+def ensure_editable(meeting: Meeting) -> None:
+    """Every change to a meeting passes here: a certified meeting is frozen
+    (docs/protocol.md, “Certification”)."""
+    if meeting.state == MeetingState.CERTIFIED:
+        raise MeetingCertified(meeting.id)
+
+
+def host_account(session: Session, host_id: int) -> HostAccount:
+    host = session.get(HostAccount, host_id)
+    if host is None:
+        raise unauthorised("not_logged_in", "Cần đăng nhập.")
+    return host
+
+
+def hosted_meeting(session: Session, host: HostAccount, meeting_id: str) -> Meeting:
+    """The meeting, if this host chairs it; another host's meeting does not exist
+    for them (404, not 403: its id tells them nothing)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.host_id != host.id:
+        raise not_found("cuộc họp")
+    return meeting
+
+
+def host_and_meeting(session: Session, host_id: int, meeting_id: str) -> tuple[HostAccount, Meeting]:
+    host = host_account(session, host_id)
+    return host, hosted_meeting(session, host, meeting_id)
+
+
+def a_round(session: Session, round_id: str) -> Round:
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise not_found("vòng bỏ phiếu")
+    return round_
+
+
+def hosted_round(session: Session, host_id: int, round_id: str) -> tuple[HostAccount, Round]:
+    host = host_account(session, host_id)
+    round_ = a_round(session, round_id)
+    hosted_meeting(session, host, round_.meeting_id)
+    return host, round_
+
+
+def meeting_by_code(session: Session, code: str) -> Meeting:
+    meeting = session.scalar(select(Meeting).where(Meeting.code == code))
+    if meeting is None:
+        raise not_found("cuộc họp với mã này")
+    return meeting
+
+
+def member_by_key(meeting: Meeting, member_key: str) -> Member:
+    """A member by roster id (`Member.key`), never by database id."""
+    for member in meeting.members:
+        if member.key == member_key:
+            return member
+    raise not_found(f"đảng viên có mã “{member_key}”")
+
+
+def checked_in(session: Session, check_in_id: str, *, approved: bool) -> CheckIn:
+    """The phone's check-in (from its session cookie); `approved`: the host has
+    confirmed it (a check-in by name waits for that)."""
+    check_in = session.get(CheckIn, check_in_id)
+    if check_in is None or check_in.state == CheckInState.REFUSED:
+        raise unauthorised("not_checked_in", "Đồng chí chưa tham gia cuộc họp (hoặc đã bị từ chối).")
+    if approved and check_in.state != CheckInState.APPROVED:
+        raise forbidden("check_in_pending", "Chủ tọa chưa xác nhận đồng chí.")
+    return check_in

@@ -1,0 +1,120 @@
+"""The one bridge from the stored meeting to the rules engine (docs/architecture.md,
+“Services”): a member or a meeting in exactly the scenario schema `ballot classify`
+reads, so the proposal the host sees is the one the command line, the bundle and
+`ballot verify` compute from the same facts. Pure functions of ORM objects: the
+tallies they need are passed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ballot.rules import attendance
+from ballot.rules.model import MemberFacts
+from ballot.rules.pipeline import classify
+from ballot.rules.profiles import get_profile
+from ballot.rules.profiles import profile_in_force as _profile_in_force
+from ballot.rules.profiles import profile_names as _profile_names
+from ballot.rules.scenario import ScenarioError, parse_scenario
+from ballot.rules.serialize import proposal_to_dict
+from ballot.store.models import Meeting, Member
+
+
+def member_scenario(member: Member) -> dict[str, Any]:
+    """The member in the scenario schema (docs/rules.md)."""
+    facts = dict(member.facts or {})
+    return {
+        "id": member.key,
+        "name": member.name,
+        "status": member.status.value,
+        "admitted_on": member.admitted_on.isoformat(),
+        "present": member.present,
+        "absent_with_leave": member.absent_with_leave,
+        "self_level": member.self_level,
+        "committee_level": member.committee_level,
+        **{k: v for k, v in facts.items() if v is not None},
+    }
+
+
+def meeting_scenario(meeting: Meeting, tallies: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The meeting as a scenario; `tallies`: its closed member rounds' tallies in
+    round order, each member's votes taken from the latest round that asked about
+    them (docs/rules.md, “Follow-up rounds”)."""
+    votes, ballots = attendance.latest_votes(tallies)
+    return {
+        "profile": meeting.profile,
+        "review_date": meeting.review_date.isoformat(),
+        "organisation": organisation_of(meeting),
+        "settings": {"denominator": meeting.denominator.value, **(
+            {"thresholds": meeting.thresholds} if meeting.thresholds else {})},
+        "members": [member_scenario(m) for m in meeting.members],
+        "tally": {"ballots": ballots, "votes": votes},
+    }
+
+
+def organisation_of(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "name": meeting.branch_name,
+        "kind": meeting.organisation_kind.value,
+        "disciplined": meeting.organisation_disciplined,
+        **({"cap_percent": meeting.cap_percent} if meeting.cap_percent else {}),
+    }
+
+
+def classify_scenario(data: dict[str, Any]) -> dict[str, Any]:
+    """The proposal, in the schema of `ballot classify`."""
+    return proposal_to_dict(classify(parse_scenario(data)))
+
+
+def may_vote(member: Member) -> bool:
+    """Only full members present vote (docs/rules.md, “Who votes”)."""
+    return attendance.may_vote(member_scenario(member))
+
+
+def quorum(meeting: Meeting) -> dict[str, Any]:
+    """Attendance and quorum (Điều lệ Đảng; ballot.rules.attendance)."""
+    return attendance.quorum([member_scenario(m) for m in meeting.members])
+
+
+def classifiable(meeting: Meeting, member: Member) -> bool:
+    """Whether the profile classifies this member at all (II.B.2.1, II.B.6)."""
+    facts = _parsed_member(member_scenario(member), meeting.review_date)
+    return not get_profile(meeting.profile).exclusion_reasons(facts, meeting.review_date)
+
+
+def member_fact_error(member: Member, review_date: dt.date | None) -> tuple[str, str] | None:
+    """(field, message) if the rules engine would refuse this member (not yet
+    stored), else None."""
+    try:
+        _parsed_member(member_scenario(member), review_date)
+    except ScenarioError as exc:
+        return exc.path.removeprefix("members[0]."), exc.message
+    return None
+
+
+def meeting_settings_error(meeting: Meeting) -> tuple[str, str] | None:
+    """(field, message) if the rules engine would refuse this meeting's settings
+    (read with one stand-in member: a scenario needs one)."""
+    stand_in = {"id": "_", "name": "_", "status": "chinh_thuc", "admitted_on": "2000-01-01"}
+    try:
+        parse_scenario(meeting_scenario(meeting, []) | {"members": [stand_in]})
+    except ScenarioError as exc:
+        return exc.path, exc.message
+    return None
+
+
+def _parsed_member(data: dict[str, Any], review_date: dt.date | None) -> MemberFacts:
+    """The rules engine's own reading of one member (a one-member scenario)."""
+    on = (review_date or dt.date.today()).isoformat()
+    parsed = parse_scenario({"review_date": on, "members": [data], "tally": {"ballots": 0, "votes": {}}})
+    return parsed.members[0]
+
+
+def profile_names() -> tuple[str, ...]:
+    return _profile_names()
+
+
+def profile_in_force(on: dt.date) -> str:
+    """The profile a meeting on this date follows by default (docs/rules.md, “Profiles”)."""
+    return _profile_in_force(on)

@@ -1,0 +1,111 @@
+"""Signing and casting (docs/protocol.md, “Signing” and “Casting”).
+
+The server sees a member only when it signs a blinded message, and a ballot only
+when it arrives on a request that names nobody. Signing is the only step that
+knows the member; casting never does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ballot.crypto import blind_rsa, canonical, tracking
+from ballot.crypto.errors import CryptoError
+from ballot.services import ballot_box
+from ballot.services.commands import CastBallot
+from ballot.services.errors import conflict, forbidden, invalid
+from ballot.services.guards import ensure_editable
+from ballot.services.scenario import may_vote
+from ballot.store.keyvault import KeyVault, RoundKeyGone
+from ballot.store.models import Ballot, Member, Question, Round, SignatureIssuance
+from ballot.vocabulary import LEVEL_CODES, RoundStatus
+
+
+def sign_blinded(session: Session, vault: KeyVault, round_: Round, member: Member, blinded: bytes) -> bytes:
+    ensure_editable(round_.meeting)
+    if round_.status != RoundStatus.OPEN:
+        raise conflict("round_not_open", "Vòng bỏ phiếu không đang mở.")
+    if member.meeting_id != round_.meeting_id:
+        raise forbidden("wrong_meeting", "Đồng chí không thuộc cuộc họp của vòng này.")
+    if not may_vote(member):
+        raise forbidden("not_a_voter", "Đồng chí không có quyền biểu quyết trong vòng này "
+                        "(chỉ đảng viên chính thức có mặt).")
+    session.add(SignatureIssuance(round_id=round_.id, member_id=member.id))
+    try:
+        session.flush()
+    except IntegrityError:
+        raise conflict("already_signed", "Đồng chí đã nhận chữ ký cho vòng này rồi.") from None
+    try:
+        # The signature is returned only after the issuance row commits (the
+        # caller's unit of work), so a crash cannot hand out a second one.
+        return blind_rsa.blind_sign(vault.load(round_.id), blinded)
+    except RoundKeyGone:
+        raise conflict("round_key_gone", "Khóa của vòng này đã bị hủy.") from None
+    except CryptoError as exc:
+        raise invalid(exc.code, exc.message, field="blinded") from None
+
+
+@dataclass(frozen=True)
+class CastResult:
+    tracking_code: str
+    created: bool
+
+
+def cast_ballot(session: Session, round_: Round, command: CastBallot) -> CastResult:
+    text, prefix, signature = command.ballot.encode(), command.prefix, command.signature
+    ballot = _parse_ballot(command.ballot, round_)
+    digest = tracking.ballot_digest(prefix, text, signature)
+    existing = session.get(Ballot, digest)
+    if existing is not None and existing.round_id == round_.id:
+        return CastResult(existing.tracking_code, created=False)  # a resend: idempotent
+    ensure_editable(round_.meeting)
+    if round_.status != RoundStatus.OPEN:
+        raise conflict("round_not_open", "Vòng bỏ phiếu đã kết thúc hoặc chưa mở.")
+    public_key = serialization.load_pem_public_key(round_.public_key_pem.encode())
+    try:
+        blind_rsa.verify(public_key, prefix + text, signature)
+    except CryptoError:
+        raise invalid("bad_signature", "Chữ ký của phiếu không hợp lệ cho vòng này.",
+                      field="signature") from None
+    _check_choices(session, ballot, round_)
+    if ballot_box.ballot_count(session, round_.id) >= ballot_box.participation_count(session, round_.id):
+        raise conflict("over_participation", "Số phiếu không thể vượt số người đã nhận chữ ký.")
+    code = tracking.tracking_code(prefix, text, signature)
+    session.add(Ballot(digest=digest, round_id=round_.id, text=command.ballot, prefix=prefix,
+                       signature=signature, tracking_code=code))
+    try:
+        session.flush()
+    except IntegrityError:
+        raise conflict("duplicate_ballot", "Phiếu này đã được ghi nhận.") from None
+    return CastResult(code, created=True)
+
+
+def _parse_ballot(text: str, round_: Round) -> dict[str, Any]:
+    try:
+        ballot = canonical.parse_canonical(text)
+    except CryptoError as exc:
+        raise invalid(exc.code, "Phiếu không ở dạng JSON chuẩn tắc (RFC 8785).", field="ballot") from None
+    if not isinstance(ballot, dict) or set(ballot) != {"round", "choices", "nonce"} \
+            or not isinstance(ballot["choices"], dict) \
+            or not isinstance(ballot["nonce"], str) or not ballot["nonce"]:
+        raise invalid("bad_ballot", "Phiếu phải gồm đúng các trường round, choices, nonce.", field="ballot")
+    if ballot["round"] != round_.id:
+        raise invalid("wrong_round", "Phiếu này thuộc một vòng bỏ phiếu khác.", field="ballot")
+    return ballot
+
+
+def _check_choices(session: Session, ballot: dict[str, Any], round_: Round) -> None:
+    # The keys alone (not a thousand Question objects) on every cast.
+    keys = set(session.scalars(select(Question.key).where(Question.round_id == round_.id)))
+    for question, option in ballot["choices"].items():
+        if question not in keys:
+            raise invalid("unknown_question", f"Phiếu có mục không thuộc vòng này: {question}.",
+                          field="ballot")
+        if option not in LEVEL_CODES:
+            raise invalid("unknown_option", f"Mức xếp loại không hợp lệ: {option}.", field="ballot")

@@ -1,0 +1,50 @@
+"""Where the private keys of open rounds live (docs/protocol.md, “Round keys”):
+one 0600 PEM file per round in a 0700 folder of the data directory, so that a
+restarted server goes on signing, cached in memory while in use, and deleted
+when the round closes, so that no ballot can be signed afterwards."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from ballot.crypto import blind_rsa
+
+
+class RoundKeyGone(LookupError):
+    """The round's private key was destroyed (the round closed) or never made."""
+
+
+class KeyVault:
+    def __init__(self, directory: Path, bits: int = 2048) -> None:
+        self.directory = directory
+        self.bits = bits
+        self._loaded: dict[str, rsa.RSAPrivateKey] = {}
+
+    def path(self, round_id: str) -> Path:
+        return self.directory / f"round-{round_id}.pem"
+
+    def create(self, round_id: str) -> rsa.RSAPublicKey:
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        key = blind_rsa.generate_private_key(self.bits)
+        fd = os.open(self.path(round_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blind_rsa.private_key_to_pem(key))
+            handle.flush()
+            os.fsync(handle.fileno())
+        return key.public_key()
+
+    def load(self, round_id: str) -> rsa.RSAPrivateKey:
+        if round_id not in self._loaded:
+            try:
+                pem = self.path(round_id).read_bytes()
+            except FileNotFoundError:
+                raise RoundKeyGone(round_id) from None
+            self._loaded[round_id] = blind_rsa.private_key_from_pem(pem)
+        return self._loaded[round_id]
+
+    def destroy(self, round_id: str) -> None:
+        self._loaded.pop(round_id, None)
+        self.path(round_id).unlink(missing_ok=True)

@@ -1,0 +1,130 @@
+"""The project's vocabulary in one place: every enumerated value a meeting, a
+ballot, a bundle or a page speaks of, and the Vietnamese a person reads for it.
+
+The rules engine owns the values it reasons with (`Level`, `MembershipStatus`,
+`OrganisationKind`, `Denominator`, and a member's outcome `ResultStatus`, in
+`ballot.rules`); they are re-exported here
+so that this module is the one to read. The meeting's own states are defined
+here. `static/js/vocabulary.js` is generated from this module
+(`python -m ballot.vocabulary > static/js/vocabulary.js`) and a test keeps the
+two equal (docs/architecture.md, “Vocabulary”).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+
+from ballot.rules.levels import LEVEL_NAMES_VI, LEVELS_DESCENDING, Level
+from ballot.rules.model import Denominator, MembershipStatus, OrganisationKind
+from ballot.rules.results import MemberStatus as ResultStatus
+
+__all__ = [
+    "CheckInState", "Denominator", "LEVEL_CODES", "Level", "MeetingState", "MembershipStatus",
+    "OrganisationKind", "ResultStatus", "RoundKind", "RoundStatus", "MEMBER_ROUND_KINDS",
+]
+
+# The four levels' codes, highest first: the order of ballots, tables and the rule.
+LEVEL_CODES: tuple[str, ...] = tuple(level.value for level in LEVELS_DESCENDING)
+
+
+class RoundKind(StrEnum):
+    CLASSIFICATION = "classification"  # every member to classify (II.B.2.5)
+    FOLLOWUP = "followup"  # again, for the members the last rounds left open
+    ORGANISATION = "organisation"  # the chi bộ's own level (II.B.1.5)
+
+
+# Rounds whose questions are members (not the chi bộ itself).
+MEMBER_ROUND_KINDS = (RoundKind.CLASSIFICATION, RoundKind.FOLLOWUP)
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class MeetingState(StrEnum):
+    OPEN = "open"
+    CERTIFIED = "certified"  # frozen: its bundle is signed
+
+
+class CheckInState(StrEnum):
+    PENDING = "pending"  # chose a name; waits for the host
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+# --- what a person reads ---------------------------------------------------------
+
+LEVEL_NAMES: dict[str, str] = {level.value: LEVEL_NAMES_VI[level] for level in LEVELS_DESCENDING}
+
+MEMBERSHIP_NAMES = {MembershipStatus.FULL.value: "Chính thức",
+                    MembershipStatus.PROBATIONARY.value: "Dự bị"}
+
+RESULT_STATUS_NAMES = {
+    ResultStatus.CLASSIFIED: "Đã xếp loại",
+    ResultStatus.NOT_CLASSIFIED: "Không xếp loại",
+    ResultStatus.ABSENT: "Vắng mặt, xếp loại sau",
+    ResultStatus.UNDETERMINED: "Chưa xác định",
+    ResultStatus.TIE: "Bằng phiếu, chi bộ quyết định",
+}
+
+ROUND_KIND_NAMES = {
+    RoundKind.CLASSIFICATION: "Xếp loại đảng viên",
+    RoundKind.FOLLOWUP: "Bỏ phiếu bổ sung",
+    RoundKind.ORGANISATION: "Xếp loại chi bộ",
+}
+
+ROUND_STATUS_NAMES = {
+    RoundStatus.DRAFT: "chưa mở",
+    RoundStatus.OPEN: "đang mở",
+    RoundStatus.CLOSED: "đã kết thúc",
+}
+
+DENOMINATOR_NAMES = {
+    Denominator.ENTITLED.value: "Đảng viên chính thức có quyền biểu quyết",
+    Denominator.PRESENT.value: "Đảng viên chính thức có mặt",
+    Denominator.BALLOTS.value: "Số phiếu thu về",
+}
+
+ORGANISATION_KIND_NAMES = {
+    OrganisationKind.CHI_BO_TRUC_THUOC.value: "Chi bộ trực thuộc đảng ủy cơ sở",
+    OrganisationKind.CHI_BO_CO_SO.value: "Chi bộ cơ sở",
+}
+
+
+def javascript_module() -> str:
+    """The browser's copy of this vocabulary, as `static/js/vocabulary.js`."""
+    exports = {
+        "LEVELS": list(LEVEL_CODES),
+        "LEVEL_NAMES": LEVEL_NAMES,
+        "MEMBERSHIP_NAMES": MEMBERSHIP_NAMES,
+        "RESULT_STATUS_NAMES": _plain(RESULT_STATUS_NAMES),
+        "ROUND_KINDS": {kind.name: kind.value for kind in RoundKind},
+        "ROUND_KIND_NAMES": _plain(ROUND_KIND_NAMES),
+        "ROUND_STATUSES": {status.name: status.value for status in RoundStatus},
+        "ROUND_STATUS_NAMES": _plain(ROUND_STATUS_NAMES),
+        "MEETING_STATES": {state.name: state.value for state in MeetingState},
+        "CHECK_IN_STATES": {state.name: state.value for state in CheckInState},
+        "DENOMINATOR_NAMES": DENOMINATOR_NAMES,
+        "ORGANISATION_KIND_NAMES": ORGANISATION_KIND_NAMES,
+    }
+    lines = [
+        "// Generated from ballot/vocabulary.py by `python -m ballot.vocabulary`; do not edit.",
+        "// A test (tests/test_vocabulary.py) fails when the two differ.",
+        "",
+    ]
+    for name, value in exports.items():
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        lines.append(f"export const {name} = Object.freeze({text});")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _plain(names: dict) -> dict[str, str]:
+    return {key.value: value for key, value in names.items()}
+
+
+if __name__ == "__main__":
+    print(javascript_module(), end="")

@@ -131,7 +131,7 @@ def _check(settings: Settings) -> None:
     if settings.key_bits not in (2048, 3072, 4096):
         raise SettingsError("Thiết lập “key_bits” phải là 2048, 3072 hoặc 4096.")
     try:
-        settings.zone
+        ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(f"Múi giờ “{settings.timezone}” không có.") from None
     url = settings.public_url

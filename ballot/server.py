@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from flask_socketio import SocketIO
+from werkzeug.serving import BaseWSGIServer
 
 from ballot.config import Settings
 from ballot.realtime import init_realtime
@@ -51,7 +52,6 @@ LISTEN_BACKLOG = 1024
 def run(server: Server, host: str, port: int) -> None:
     # Werkzeug's threaded server with simple-websocket gives real WebSocket
     # transport on Linux, macOS and Windows without a compiler or gevent.
-    from werkzeug.serving import BaseWSGIServer
 
     # Werkzeug answers each request on a new connection (it never keeps one alive)
     # and lets the kernel queue only 128 of them; when a round opens, every phone

@@ -22,6 +22,7 @@ from ballot.rules.results import MemberStatus as ResultStatus
 __all__ = [
     "CheckInState", "Denominator", "LEVEL_CODES", "Level", "MeetingState", "MembershipStatus",
     "OrganisationKind", "ResultStatus", "RoundKind", "RoundStatus", "MEMBER_ROUND_KINDS",
+    "ORGANISATION_QUESTION",
 ]
 
 # The four levels' codes, highest first: the order of ballots, tables and the rule.
@@ -36,6 +37,8 @@ class RoundKind(StrEnum):
 
 # Rounds whose questions are members (not the chi bộ itself).
 MEMBER_ROUND_KINDS = (RoundKind.CLASSIFICATION, RoundKind.FOLLOWUP)
+# The one question of a round on the chi bộ's own level, as ballots and bundles name it.
+ORGANISATION_QUESTION = "chi_bo"
 
 
 class RoundStatus(StrEnum):

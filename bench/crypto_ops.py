@@ -34,8 +34,9 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ballot.crypto import blind_rsa  # noqa: E402
 from machine import cpu_model  # noqa: E402  (bench/machine.py, beside this script)
+
+from ballot.crypto import blind_rsa  # noqa: E402
 
 INPUT_POOL = 32  # distinct inputs, cycled, so no run reuses the previous one's data
 
@@ -82,7 +83,7 @@ def bench_key(bits: int, runs: int, slow_runs: int) -> list[Row]:
     blind_sigs = [blind_rsa.blind_sign(private_key, b) for b, _ in blinded]
     signatures = [
         blind_rsa.finalize(public_key, msg, sig, inv)
-        for msg, sig, (_, inv) in zip(prepared, blind_sigs, blinded)
+        for msg, sig, (_, inv) in zip(prepared, blind_sigs, blinded, strict=True)
     ]
     blinded_ints = [int.from_bytes(b, "big") for b, _ in blinded]
 

@@ -779,10 +779,10 @@ def _max_per_window(times: list[float], window: float) -> int:
 def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
     from cryptography.hazmat.primitives import serialization
 
+    from ballot.config import load_settings
     from ballot.crypto import blind_rsa
     from ballot.crypto.canonical import canonical_json
     from ballot.crypto.encoding import b64url_decode, b64url_encode
-    from ballot.config import load_settings
     from ballot.demo import create_demo
     from ballot.services.certification_key import ensure_key
     from ballot.services.commands import CastBallot, NewRound
@@ -823,10 +823,10 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
         prepared_ballots.append((text, prefix, prepared, blinded, inv))
 
     started = time.perf_counter()
-    blind_sigs = [services.sign(check_ins[v], round_id, b[3]) for v, b in zip(voter_ids, prepared_ballots)]
+    blind_sigs = [services.sign(check_ins[v], round_id, b[3]) for v, b in zip(voter_ids, prepared_ballots, strict=True)]
     sign_s = time.perf_counter() - started
     bodies = []
-    for (text, prefix, prepared, _, inv), sig in zip(prepared_ballots, blind_sigs):
+    for (text, prefix, prepared, _, inv), sig in zip(prepared_ballots, blind_sigs, strict=True):
         signature = blind_rsa.finalize(key, prepared, sig, inv)
         bodies.append({"ballot": text.decode(), "prefix": b64url_encode(prefix),
                        "signature": b64url_encode(signature)})
@@ -834,7 +834,7 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
     # crypto alone, for reference: blind_sign + PSS verify with the same key
     private_key = services.vault.load(round_id)
     started = time.perf_counter()
-    for (text, prefix, prepared, blinded, inv), body in zip(prepared_ballots, bodies):
+    for (_, _, prepared, blinded, _), body in zip(prepared_ballots, bodies, strict=True):
         blind_rsa.blind_sign(private_key, blinded)
         blind_rsa.verify(key, prepared, b64url_decode(body["signature"]))
     crypto_s = time.perf_counter() - started
@@ -913,7 +913,8 @@ def print_tables(runs: list[dict[str, Any]]) -> None:
               + (f", certify {r['certify']['ms']:.0f} ms ({r['certify']['bytes'] / 1024:.0f} KiB)"
                  if r['certify'].get('available') else ", certify: endpoint absent (404), skipped"))
         print(f"  voting window {r['cast_window_s']:.2f} s (open → last cast ack); server CPU in it "
-              f"{_f(r['server_cpu_s_voting'], 2)} s; projector update during the round {_f(r['projector']['payload_bytes_during_round'])}"
+              f"{_f(r['server_cpu_s_voting'], 2)} s; projector update during the round "
+              f"{_f(r['projector']['payload_bytes_during_round'])}"
               f" bytes; server RSS kB {r['server_rss_kb']}")
         console = r.get("host_console")
         if console:

@@ -61,7 +61,7 @@ def run_meeting(server: Server) -> tuple[Host, dict[str, Any], dict[str, Phone]]
     phones = {key: phone_for(server, meeting, key) for key in PRESENT}
     for kind, body, ballots in ROUNDS:
         round_id = host.run_round(meeting_id, kind, **body)
-        for key, choices in zip(VOTERS, ballots):
+        for key, choices in zip(VOTERS, ballots, strict=True):
             phones[key].vote(choices)
         host.ok("POST", f"/api/host/rounds/{round_id}/close")
     return host, host.state(meeting_id), phones

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
+from ballot.config import load_settings
 from ballot.crypto import blind_rsa
 from ballot.crypto.canonical import canonical_json
 from ballot.crypto.encoding import b64url_decode, b64url_encode
-from ballot.config import load_settings
 from ballot.server import Server, build
 
 HOST_USER, HOST_PASSWORD = "bithu", "mat-khau-dai-1"

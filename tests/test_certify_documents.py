@@ -101,7 +101,7 @@ def test_xlsx_has_one_row_per_member(certified):
     header = rows.index(next(r for r in rows if r and r[0] == "STT"))
     members = rows[header + 1 :]
     assert [r[2] for r in members] == list(NAMES)
-    by_name = {r[2]: dict(zip(rows[header], r)) for r in members}
+    by_name = {r[2]: dict(zip(rows[header], r, strict=False)) for r in members}
     assert by_name["Nguyễn Văn An"]["Đề xuất"] == "HTXSNV"
     assert by_name["Nguyễn Văn An"]["Phiếu HTXSNV"] == 2
     assert by_name["Hoàng Minh Đạt"]["Tình trạng"] == "Vắng mặt, xếp loại sau"

@@ -1,43 +1,22 @@
 """`ballot demo` as a user starts it: a real server process, its exported codes,
-and a phone that joins with one of them."""
+a phone that joins with one of them, and the chi bộ's key kept in the data
+directory whatever folder the demo is started from."""
 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
+import re
 
 import requests
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.server_process import running
 
 
 def test_demo_starts_a_meeting_a_phone_can_join(tmp_path):
-    port, codes_file = _free_port(), tmp_path / "codes.json"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ballot.cli", "demo", "--host", "127.0.0.1", "--port", str(port),
-         "--data", str(tmp_path / "data"), "--members", "7", "--export-codes", str(codes_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:  # polling for the port to open: a process start, not an event
-            try:
-                requests.get(f"{base}/host", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
-                time.sleep(0.1)
+    codes_file = tmp_path / "codes.json"
+    with running(["demo", "--data", str(tmp_path / "data"), "--members", "7",
+                  "--export-codes", str(codes_file)]) as server:
+        base = server.base
         codes = json.loads(codes_file.read_text(encoding="utf-8"))
         assert codes["base_url"] == base and len(codes["members"]) == 7
         assert {m["status"] for m in codes["members"]} == {"chinh_thuc", "du_bi"}
@@ -48,9 +27,41 @@ def test_demo_starts_a_meeting_a_phone_can_join(tmp_path):
         assert joined.json()["member"]["name"] == member["name"]
         login = requests.post(f"{base}/api/host/login", json=codes["host"])
         assert login.status_code == 200 and login.json()["csrf_token"]
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(10)
-    printed = process.stdout.read()
-    assert f"{base}/host" in printed  # what the secretary opens on the laptop
-    assert f"{base}/projector/{codes['meeting_id']}" in printed
+    assert f"{base}/host" in server.output  # what the secretary opens on the laptop
+    assert f"{base}/projector/{codes['meeting_id']}" in server.output
+
+
+def _certified_signer(base: str, codes: dict) -> str:
+    """Run the smallest meeting that certifies (one member present, a round with no
+    ballot) and return the bundle's signer fingerprint."""
+    host = requests.Session()
+    csrf = host.post(f"{base}/api/host/login", json=codes["host"]).json()["csrf_token"]
+    headers = {"X-CSRF-Token": csrf}
+    member = next(m for m in codes["members"] if m["status"] == "chinh_thuc")
+    assert requests.post(f"{base}/api/join", json={"meeting_code": codes["meeting_code"],
+                                                   "personal_code": member["personal_code"]}).ok
+    meeting = codes["meeting_id"]
+    round_ = host.post(f"{base}/api/host/meetings/{meeting}/rounds", headers=headers,
+                       json={"kind": "classification"}).json()
+    for step in ("open", "close"):
+        assert host.post(f"{base}/api/host/rounds/{round_['id']}/{step}", headers=headers).ok
+    bundle = host.post(f"{base}/api/host/meetings/{meeting}/certify", headers=headers)
+    assert bundle.status_code == 201, bundle.text
+    return bundle.json()["signer"]["fingerprint"]
+
+
+def test_same_data_directory_same_signer_from_any_folder(tmp_path):
+    """The certification key lives in the data directory: two demos started from
+    two folders on the same --data sign with one key, printed at start-up."""
+    data = tmp_path / "data"
+    signers, printed = [], []
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        codes_file = tmp_path / folder / "codes.json"
+        with running(["demo", "--data", str(data), "--export-codes", str(codes_file)],
+                     cwd=tmp_path / folder) as server:
+            signers.append(_certified_signer(server.base, json.loads(codes_file.read_text("utf-8"))))
+        printed.append(re.search(r"fingerprint: ([0-9A-F ]+)", server.output).group(1).strip())
+        assert not (tmp_path / folder / "keys").exists()
+    assert signers[0] == signers[1] == printed[0] == printed[1]
+    assert (data / "keys" / "certify_ed25519.pem").exists()

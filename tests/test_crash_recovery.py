@@ -69,7 +69,7 @@ def test_acknowledged_ballots_survive_a_kill_and_voting_goes_on(tmp_path: Path):
         codes = json.loads(codes_file.read_text(encoding="utf-8"))
         voters = [m for m in codes["members"] if m["status"] == "chinh_thuc"][:3]
         phones = [Phone(HttpClient(base), HttpClient(base, cookies=False)) for _ in voters]
-        for phone, member in zip(phones, voters):
+        for phone, member in zip(phones, voters, strict=True):
             assert phone.join(codes["meeting_code"], member["personal_code"]).status_code == 200
         host = HttpClient(base)
         csrf = host.post("/api/host/login", json=codes["host"]).json()["csrf_token"]

@@ -33,7 +33,6 @@ are sorted by tracking code, and no time is finer than a round's (DESIGN 3).
 from __future__ import annotations
 
 import functools
-
 from collections import Counter
 from typing import Any, Iterable
 
@@ -43,12 +42,17 @@ from ballot.crypto.canonical import parse_canonical
 from ballot.crypto.certify import fingerprint, public_key_b64url
 from ballot.crypto.encoding import b64url_encode
 from ballot.report.canonical import SIGNATURE_FIELD, bundle_digest
+from ballot.rules import counting
+from ballot.rules.attendance import latest_votes
+from ballot.rules.levels import Level
+from ballot.rules.model import Votes
+from ballot.rules.pipeline import classify
+from ballot.rules.scenario import parse_scenario
+from ballot.rules.serialize import proposal_to_dict, reason_to_dict
+from ballot.vocabulary import LEVEL_CODES as LEVELS
+from ballot.vocabulary import MEMBER_ROUND_KINDS, ORGANISATION_QUESTION, RoundKind
 
 FORMAT = "phieukin-bundle/1"
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
-MEMBER_ROUND_KINDS = ("classification", "followup")
-ORGANISATION_ROUND_KIND = "organisation"
-ORGANISATION_QUESTION = "chi_bo"
 # Roster fields for people, not for the rules: dropped when the scenario is rebuilt.
 ROSTER_DISPLAY_FIELDS = ("role",)
 # The section the chi bộ's vote on its own level comes from.
@@ -151,8 +155,6 @@ def member_rounds(bundle: dict[str, Any]) -> list[dict[str, Any]]:
 
 def latest_member_votes(bundle: dict[str, Any]) -> tuple[dict[str, dict[str, int]], int]:
     """As the meeting's proposal takes them (ballot.rules.attendance.latest_votes)."""
-    from ballot.rules.attendance import latest_votes
-
     ordered = sorted(member_rounds(bundle), key=lambda r: r["number"])
     return latest_votes(r["tally"] for r in ordered)
 
@@ -176,10 +178,6 @@ def scenario_from_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
 
 def classify_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
     """The rules re-applied, with the bundle's own profile (DESIGN 2.7)."""
-    from ballot.rules.pipeline import classify
-    from ballot.rules.scenario import parse_scenario
-    from ballot.rules.serialize import proposal_to_dict
-
     return proposal_to_dict(classify(parse_scenario(scenario_from_bundle(bundle))))
 
 
@@ -187,7 +185,7 @@ def organisation_vote(bundle: dict[str, Any]) -> dict[str, Any] | None:
     """The chi bộ's own level from its latest organisation round (II.B.1.5), counted
     with the meeting's thresholds and denominator, and no higher than the members'
     results allow (II.B.1.3, the proposal's `organisation.max_level`)."""
-    rounds = [r for r in bundle["rounds"] if r["kind"] == ORGANISATION_ROUND_KIND]
+    rounds = [r for r in bundle["rounds"] if r["kind"] == RoundKind.ORGANISATION]
     if not rounds:
         return None
     latest = max(rounds, key=lambda r: r["number"])
@@ -218,12 +216,6 @@ def organisation_vote(bundle: dict[str, Any]) -> dict[str, Any] | None:
 def _count_organisation_votes(
     bundle: dict[str, Any], votes: dict[str, int], ballots: int
 ) -> tuple[str | None, list[dict[str, str]]]:
-    from ballot.rules import counting
-    from ballot.rules.levels import Level
-    from ballot.rules.model import Votes
-    from ballot.rules.scenario import parse_scenario
-    from ballot.rules.serialize import reason_to_dict
-
     data = {**scenario_from_bundle(bundle), "tally": {"ballots": ballots, "votes": {}}}
     scenario = parse_scenario(data)
     base = counting.denominator(scenario)

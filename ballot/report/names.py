@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from fractions import Fraction
 from typing import Any
 
 from ballot.rules.levels import LEVEL_NAMES_VI as _LEVEL_NAMES
+from ballot.rules.text import percent_vi as exact_percent
 
 LEVEL_NAMES_VI: dict[str, str] = {level.value: name for level, name in _LEVEL_NAMES.items()}
 STATUS_VI = {
@@ -62,9 +64,7 @@ def percent_vi(part: int, whole: int) -> str:
     """12 of 23 → "52,17%"; nothing to divide by → "—"."""
     if whole == 0:
         return "—"
-    from fractions import Fraction
 
-    from ballot.rules.text import percent_vi as exact_percent
 
     return exact_percent(Fraction(part, whole))
 

@@ -31,6 +31,9 @@ from ballot.report.names import (
     share_vi,
 )
 from ballot.report.rows import cap_arithmetic_vi, level_totals, proposal_rows, round_rows
+from ballot.rules.levels import Level
+from ballot.rules.profiles import get_profile
+from ballot.rules.text import percent_vi as exact_percent
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSerif"
@@ -134,8 +137,6 @@ def _date_line(bundle: dict[str, Any]) -> str:
 
 
 def _general_information(pdf: _MinutesPdf, bundle: dict[str, Any]) -> None:
-    from ballot.rules.profiles import get_profile
-
     profile = get_profile(bundle["profile"])
     proposal = bundle["proposal"]
     denominator = bundle["settings"]["denominator"]
@@ -156,10 +157,6 @@ def _general_information(pdf: _MinutesPdf, bundle: dict[str, Any]) -> None:
 
 
 def _thresholds_text(bundle: dict[str, Any]) -> str:
-    from ballot.rules.levels import Level
-    from ballot.rules.profiles import get_profile
-    from ballot.rules.text import percent_vi as exact_percent
-
     defaults = get_profile(bundle["profile"]).default_thresholds
     given = bundle["settings"].get("thresholds", {})
     parts = []

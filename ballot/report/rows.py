@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from ballot.report import bundle as fmt
-from ballot.report.names import MEMBERSHIP_VI, level_vi, outcome_vi, percent_vi
+from ballot.report.bundle import scenario_from_bundle
+from ballot.report.names import MEMBERSHIP_VI, ROUND_KIND_VI, level_vi, outcome_vi, percent_vi
+from ballot.rules.profiles import get_profile
+from ballot.rules.scenario import parse_scenario
+from ballot.rules.table import cap_arithmetic_lines_vi, cap_group_line_vi, cap_heading_vi
 
 
 def proposal_rows(bundle: dict[str, Any]) -> list[dict[str, Any]]:
@@ -54,11 +58,6 @@ def level_totals(bundle: dict[str, Any]) -> list[dict[str, Any]]:
 def cap_arithmetic_vi(bundle: dict[str, Any]) -> str:
     """The cap on excellence spelled out with the rule the bundle's own profile
     applies to its organisation (DESIGN 2.4), in the words of `ballot classify`."""
-    from ballot.report.bundle import scenario_from_bundle
-    from ballot.rules.profiles import get_profile
-    from ballot.rules.scenario import parse_scenario
-    from ballot.rules.table import cap_arithmetic_lines_vi, cap_group_line_vi, cap_heading_vi
-
     cap = bundle["proposal"]["cap"]
     organisation = parse_scenario(scenario_from_bundle(bundle)).organisation
     rule = get_profile(bundle["profile"]).cap_rule(organisation)
@@ -81,8 +80,6 @@ def cap_arithmetic_vi(bundle: dict[str, Any]) -> str:
 
 def round_rows(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     """Ballots issued (signatures) and cast per round, for the minutes."""
-    from ballot.report.names import ROUND_KIND_VI
-
     return [
         {
             "number": r["number"],

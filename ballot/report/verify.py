@@ -23,7 +23,6 @@ from ballot.crypto import blind_rsa, tracking
 from ballot.crypto.certify import fingerprint, public_key_from_b64url, public_key_raw
 from ballot.crypto.encoding import b64url_decode, hex_groups
 from ballot.crypto.errors import CryptoError
-from ballot.rules.attendance import attendance, may_vote
 from ballot.report import bundle as fmt
 from ballot.report.canonical import (
     BundleFormatError,
@@ -31,6 +30,7 @@ from ballot.report.canonical import (
     canonical_bytes,
     load_bundle,
 )
+from ballot.rules.attendance import attendance, may_vote
 
 PASS, FAIL, MANUAL = "pass", "fail", "manual"
 MAX_LISTED = 5  # problems named per check; the rest are counted

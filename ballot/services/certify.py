@@ -13,11 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-
-from cryptography.hazmat.primitives import serialization
 
 from ballot import __version__
 from ballot.crypto import blind_rsa

@@ -17,9 +17,19 @@ from ballot.report.canonical import load_bundle
 from ballot.report.names import document_filename
 from ballot.report.pdf import minutes_pdf
 from ballot.report.xlsx import proposal_xlsx
-from ballot.services import certification_key, checkin, guards, hosts, meetings, proposal, roster
+from ballot.services import (
+    certification_key,
+    checkin,
+    guards,
+    hosts,
+    meetings,
+    proposal,
+    roster,
+    rounds,
+    views,
+    voting,
+)
 from ballot.services import certify as certification
-from ballot.services import rounds, views, voting
 from ballot.services.codes import normalise_code
 from ballot.services.commands import (
     CastBallot,

@@ -73,7 +73,7 @@ def import_roster(
     meeting.members.clear()
     session.flush()
     codes = _unique_codes(len(members))
-    for position, (member, code) in enumerate(zip(members, codes)):
+    for position, (member, code) in enumerate(zip(members, codes, strict=True)):
         meeting.members.append(Member(position=position, personal_code=code, **member))
     session.flush()
     audit.record(session, meeting.id, host.username, "roster_imported", members=len(members))

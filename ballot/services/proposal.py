@@ -7,10 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ballot.services import ballot_box
-from ballot.services.rounds import ORGANISATION_QUESTION
 from ballot.services.scenario import classify_scenario, meeting_scenario
 from ballot.store.models import Meeting, Round
-from ballot.vocabulary import MEMBER_ROUND_KINDS, RoundKind, RoundStatus
+from ballot.vocabulary import MEMBER_ROUND_KINDS, ORGANISATION_QUESTION, RoundKind, RoundStatus
 
 
 def scenario(session: Session, meeting: Meeting) -> dict[str, Any]:

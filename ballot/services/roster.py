@@ -10,7 +10,8 @@ Columns (first row, in any order; `id`, `name`, `status`, `admitted_on` required
 | admitted_on | ngày vào Đảng | YYYY-MM-DD or DD/MM/YYYY |
 | role | chức vụ | text |
 | self_level, committee_level | tự nhận / chi ủy đề xuất | HTXSNV, HTTNV, HTNV, KHTNV or empty |
-| exempt, suspended, absent_with_leave, disciplined_this_year, degradation_concluded, maternity_leave | | x / 1 / có / true, or empty |
+| exempt, suspended, absent_with_leave, disciplined_this_year, degradation_concluded,
+  maternity_leave | | x / 1 / có / true, or empty |
 | targets_completed_pct, sick_leave_months | | number |
 | civil_servant_level, heads_collective_level | | a level or empty |
 | criteria_tasks, criteria_other | Mẫu 02 (21-HD-2019) | XUAT_SAC, TOT, TRUNG_BINH, KEM or empty |
@@ -69,7 +70,7 @@ def rows_of(table: list[list[Any]]) -> list[dict[str, Any]]:
         raise RosterError([f"quá {MAX_ROSTER_ROWS} dòng"])
     header = [str(cell or "").strip().lower() for cell in numbered[0][1]]
     return [
-        {"_row": number, **{name: cell for name, cell in zip(header, row) if name}}
+        {"_row": number, **{name: cell for name, cell in zip(header, row, strict=False) if name}}
         for number, row in numbered[1:]
     ]
 

@@ -18,10 +18,7 @@ from ballot.services.guards import ensure_editable, member_by_key
 from ballot.services.scenario import classifiable
 from ballot.store.keyvault import KeyVault
 from ballot.store.models import Meeting, Member, Question, Round, utcnow
-from ballot.vocabulary import RoundKind, RoundStatus
-
-# The one question of a round on the chi bộ's own level.
-ORGANISATION_QUESTION = "chi_bo"
+from ballot.vocabulary import ORGANISATION_QUESTION, RoundKind, RoundStatus
 
 
 def create_round(session: Session, vault: KeyVault, actor: str, meeting: Meeting, command: NewRound) -> Round:

@@ -13,9 +13,8 @@ per round, one stored ballot per signature.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import (
     JSON,

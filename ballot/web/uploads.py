@@ -8,6 +8,8 @@ import csv
 import io
 from typing import Any
 
+from openpyxl import load_workbook
+
 from ballot.services.errors import ServiceError
 
 
@@ -35,8 +37,6 @@ def _read_csv(data: bytes) -> list[list[Any]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]

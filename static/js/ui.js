@@ -1,43 +1,28 @@
 // Small DOM helpers and the Vietnamese labels every page shares.
 // No framework: pages build their elements once and then change text only.
 
-/** The four levels, highest first (II.B.2.3): the order of ballots and tables. */
-export const LEVELS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"];
+// The project's vocabulary (levels, round kinds and states, their Vietnamese
+// names) is generated from ballot/vocabulary.py; pages import it from here.
+import {
+  DENOMINATOR_NAMES,
+  LEVEL_NAMES,
+  LEVELS,
+  MEMBERSHIP_NAMES,
+  ORGANISATION_KIND_NAMES,
+  RESULT_STATUS_NAMES,
+  ROUND_KIND_NAMES,
+  ROUND_STATUS_NAMES,
+} from "./vocabulary.js";
 
-export const LEVEL_NAMES = {
-  HTXSNV: "Hoàn thành xuất sắc nhiệm vụ",
-  HTTNV: "Hoàn thành tốt nhiệm vụ",
-  HTNV: "Hoàn thành nhiệm vụ",
-  KHTNV: "Không hoàn thành nhiệm vụ",
-};
-
-export const MEMBERSHIP_NAMES = { chinh_thuc: "Chính thức", du_bi: "Dự bị" };
-
-export const RESULT_STATUS_NAMES = {
-  classified: "Đã xếp loại",
-  not_classified: "Không xếp loại",
-  absent: "Vắng mặt, xếp loại sau",
-  undetermined: "Chưa xác định",
-  tie: "Bằng phiếu, chi bộ quyết định",
-};
-
-export const ROUND_KIND_NAMES = {
-  classification: "Xếp loại đảng viên",
-  followup: "Bỏ phiếu bổ sung",
-  organisation: "Xếp loại chi bộ",
-};
-
-export const ROUND_STATUS_NAMES = { draft: "chưa mở", open: "đang mở", closed: "đã kết thúc" };
-
-export const DENOMINATOR_NAMES = {
-  entitled: "Đảng viên chính thức có quyền biểu quyết",
-  present: "Đảng viên chính thức có mặt",
-  ballots: "Số phiếu thu về",
-};
-
-export const ORGANISATION_KIND_NAMES = {
-  chi_bo_truc_thuoc: "Chi bộ trực thuộc đảng ủy cơ sở",
-  chi_bo_co_so: "Chi bộ cơ sở",
+export {
+  DENOMINATOR_NAMES,
+  LEVEL_NAMES,
+  LEVELS,
+  MEMBERSHIP_NAMES,
+  ORGANISATION_KIND_NAMES,
+  RESULT_STATUS_NAMES,
+  ROUND_KIND_NAMES,
+  ROUND_STATUS_NAMES,
 };
 
 /**

@@ -2,9 +2,9 @@
 // each check (✓/✗/⚠) and the proposal table. Every figure comes from the server's
 // answer; the page only lays it out (textContent everywhere: the bundle is untrusted).
 import { request, ApiError } from "./api.js";
+import { LEVELS } from "./vocabulary.js";
 
 const MARKS = { pass: "✓", fail: "✗", manual: "⚠" };
-const LEVELS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"];
 
 const form = document.getElementById("verify-form");
 const errorLine = document.getElementById("verify-error");

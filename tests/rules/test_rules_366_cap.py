@@ -15,8 +15,8 @@ from rules_builders import member, run, scenario, votes
 
 from ballot.rules import Level, MemberStatus, parse_scenario, proposal_to_dict
 from ballot.rules.cap import excellence_cap, largest_within_ratio
-from ballot.rules.profiles.qd366_2025 import PROFILE, excellence_cap_for
 from ballot.rules.model import Organisation
+from ballot.rules.profiles.qd366_2025 import PROFILE, excellence_cap_for
 
 CAP_SECTION = "QĐ 366 khoản 1.5"
 BALLOTS = 20

@@ -1,6 +1,8 @@
 """Alembic environment: runs on the connection handed in by ballot.store.db.migrate,
 or on DATABASE_URL when invoked from the alembic command line."""
 
+import os
+
 from alembic import context
 from sqlalchemy import create_engine
 
@@ -24,8 +26,6 @@ connection = config.attributes.get("connection")
 if connection is not None:
     run_on(connection)
 else:
-    import os
-
     with create_engine(os.environ["DATABASE_URL"]).connect() as conn:
         run_on(conn)
         conn.commit()

@@ -75,6 +75,14 @@ def test_every_object_of_the_format_is_closed():
         assert schema.get("additionalProperties") is False, where
 
 
+def test_every_field_of_the_schema_is_specified_in_bundle_md():
+    spec = (ROOT / "docs" / "bundle.md").read_text(encoding="utf-8")
+    names = {name for _, schema in _object_schemas(bundle_schema()) for name in schema["properties"]}
+    missing = sorted(name for name in names if f"`{name}`" not in spec)
+    assert not missing, missing
+
+
+
 # --- genuine bundles ------------------------------------------------------------------
 
 

@@ -73,3 +73,62 @@ def certified_meeting(data_dir: Path) -> CertifiedMeeting:
     answer = host.call("POST", f"/api/host/meetings/{meeting['meeting']['id']}/certify")
     assert answer.status_code == 201, answer.get_json()
     return CertifiedMeeting(server, host, meeting, phones, answer.get_data())
+
+
+# Profile 366-2025 in a chi bộ cơ sở with a 25% cap, every kind of roster fact, a
+# denominator of members present and own thresholds: a5 is exempt (not classified),
+# a4 (dự bị) and a6 are decided by a follow-up round, the chi bộ votes on itself.
+ROSTER_366 = [
+    {"id": "a1", "name": "Nguyễn Văn An", "status": "chinh_thuc", "admitted_on": "2001-05-19",
+     "role": "Bí thư chi bộ", "self_level": "HTXSNV", "committee_level": "HTXSNV", "score": 95,
+     "tasks_completed_pct": 100, "tasks_exceeded_pct": 40, "earlier_shortcomings_fixed": "có",
+     "cap_group": "lãnh đạo"},
+    {"id": "a2", "name": "Trần Thị Bình", "status": "chinh_thuc", "admitted_on": "2005-03-02",
+     "score_general": 27.5, "score_tasks": 60, "tasks_completed_pct": 100,
+     "tasks_behind_schedule_pct": 0, "cap_group": "chuyên viên", "civil_servant_level": "HTTNV"},
+    {"id": "a3", "name": "Lê Đức Cường", "status": "chinh_thuc", "admitted_on": "2010-09-01",
+     "score": 72, "discipline": "khien_trach", "sick_leave_months": 3.5, "tasks_failed_pct": 10},
+    {"id": "a4", "name": "Phạm Thu Dung", "status": "du_bi", "admitted_on": "2026-01-10",
+     "score": 80, "maternity_leave": "x", "criteria_tasks": "TOT", "criteria_other": "XUAT_SAC"},
+    {"id": "a5", "name": "Hoàng Minh Đạt", "status": "chinh_thuc", "admitted_on": "2012-11-20",
+     "exempt": "x"},
+    {"id": "a6", "name": "Vũ Hữu Giang", "status": "chinh_thuc", "admitted_on": "2014-02-01",
+     "score": 88, "heads_collective_level": "HTTNV", "targets_completed_pct": 45},
+]
+VOTERS_366 = ("a1", "a2", "a3", "a6")
+ROUNDS_366 = (
+    (
+        "classification",
+        {},
+        [
+            {"a1": "HTXSNV", "a2": "HTTNV", "a3": "HTNV", "a4": "HTTNV", "a6": "HTTNV"},
+            {"a1": "HTXSNV", "a2": "HTXSNV", "a3": "HTNV", "a4": "HTNV"},
+            {"a1": "HTTNV", "a2": "HTTNV", "a3": "KHTNV"},
+            {},  # every member left blank: a ballot of abstentions
+        ],
+    ),
+    ("followup", {"member_ids": ["a4", "a6"]},
+     [{"a4": "HTNV", "a6": "HTTNV"}, {"a4": "HTNV"}, {"a4": "HTTNV", "a6": "HTNV"}]),
+    ("organisation", {}, [{"chi_bo": "HTXSNV"}] * 3 + [{"chi_bo": "HTTNV"}]),
+)
+
+
+def certified_366_meeting(data_dir: Path) -> CertifiedMeeting:
+    server = new_server(data_dir)
+    host = Host(server.app.test_client())
+    meeting = host.new_meeting(
+        ROSTER_366, profile="366-2025", organisation_kind="chi_bo_co_so", cap_percent=25,
+        denominator="present", thresholds={"HTXSNV": 0.66, "HTTNV": 0.5},
+    )
+    meeting_id = meeting["meeting"]["id"]
+    phones = {key: phone_for(server, meeting, key) for key in (*VOTERS_366, "a4")}
+    for kind, body, ballots in ROUNDS_366:
+        round_id = host.run_round(meeting_id, kind, **body)
+        for key, choices in zip(VOTERS_366, ballots, strict=False):  # not every voter casts
+            phones[key].vote(choices)
+        host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    # A round created and never opened is left out of the bundle.
+    host.ok("POST", f"/api/host/meetings/{meeting_id}/rounds", json={"kind": "organisation"})
+    answer = host.call("POST", f"/api/host/meetings/{meeting_id}/certify")
+    assert answer.status_code == 201, answer.get_json()
+    return CertifiedMeeting(server, host, host.state(meeting_id), phones, answer.get_data())

@@ -30,6 +30,7 @@ from ballot.report.canonical import (
     canonical_bytes,
     load_bundle,
 )
+from ballot.report.schema import schema_problems
 from ballot.rules.attendance import attendance, may_vote
 
 PASS, FAIL, MANUAL = "pass", "fail", "manual"
@@ -208,11 +209,21 @@ TITLES: dict[str, tuple[str, str]] = {
 
 
 def _check_shape(bundle: dict[str, Any]) -> None:
-    """Enough structure that every later check can run (their values are checked there)."""
+    """The format named, then its JSON Schema (docs/bundle.md, "The JSON Schema"): every
+    field known, present and of its type, so that every later check can run (their
+    values are checked there)."""
     if bundle.get("format") != fmt.FORMAT:
         raise BundleFormatError(
             f"Không phải gói “{fmt.FORMAT}” (format = {bundle.get('format')!r}).",
             f"not a {fmt.FORMAT} bundle (format = {bundle.get('format')!r})",
+        )
+    problems = schema_problems(bundle)
+    if problems:
+        raise BundleFormatError(
+            f"Gói không đúng cấu trúc {fmt.FORMAT}: "
+            + _listed([vi for vi, _ in problems], "vấn đề khác") + ".",
+            f"the bundle does not follow the {fmt.FORMAT} structure: "
+            + _listed([en for _, en in problems], "more"),
         )
     _require(
         bundle,

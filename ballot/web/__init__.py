@@ -12,12 +12,10 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from ballot.assets import asset_dir
 from ballot.services.errors import ServiceError
 from ballot.services.facade import Services
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-# Where a wheel puts the top-level folders (pyproject.toml, “force-include”).
-PACKAGED_ASSETS = PACKAGE_ROOT / "_assets"
 MAX_REQUEST_BYTES = 2 * 1024 * 1024  # a roster spreadsheet fits; nothing else comes close
 
 HTTP_MESSAGES = {
@@ -100,8 +98,3 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def asset_dir(name: str) -> Path:
-    """A folder kept at the repository's top level (static, templates, examples, docs):
-    inside the package when installed from a wheel, beside it in a checkout."""
-    packaged = PACKAGED_ASSETS / name
-    return packaged if packaged.is_dir() else PACKAGE_ROOT.parent / name

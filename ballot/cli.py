@@ -1,7 +1,9 @@
 """The `ballot` command: one entry point, one sub-command per use case.
 
 Each sub-command parses its arguments here and hands the work to the package;
-the rules and crypto never print or exit.
+the rules and crypto never print or exit. Each handler imports its command's module
+itself, so that `ballot classify` and `ballot verify` start without loading Flask,
+SQLAlchemy or the server.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Cost of each blind-signature operation on this machine (issue 3, DESIGN.md section 3).
+"""Cost of each blind-signature operation on this machine (docs/protocol.md).
 
 Times single calls (not batches) so the median and 95th percentile describe what one
 phone's request costs. `blind_sign` is the server's work per voter and decides how

@@ -1,4 +1,4 @@
-"""A whole meeting voting at once against a real `ballot demo` server (issue 6, DESIGN.md 5).
+"""A whole meeting voting at once against a real `ballot demo` server (docs/architecture.md, “Performance”).
 
 For each size N the script starts the server as a user does (`ballot demo` on loopback,
 a fresh data directory, the default SQLite storage), then drives N simulated phones

@@ -1,4 +1,4 @@
-"""A whole meeting run through the JSON API up to its certified bundle (issue 5)."""
+"""A whole meeting run through the JSON API up to its certified bundle."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The meeting benchmark's smoke run (issue 6): `bench/meeting_load.py --smoke` starts a
+"""The meeting benchmark's smoke run: `bench/meeting_load.py --smoke` starts a
 real `ballot demo` server and drives five phones, a projector and the host through a
 whole round to the certified bundle. Asserts what the run checked (every ballot counted
 once, no 5xx, nothing refused that should pass), never a timing."""

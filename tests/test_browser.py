@@ -1,4 +1,4 @@
-"""The real pages in headless Chromium (issue 4, "Done when"): a host console,
+"""The real pages in headless Chromium: a host console,
 the projector and phones run a whole meeting to the proposal over a live server.
 
 Playwright for Python drives Debian's `chromium` (/usr/bin/chromium, installed
@@ -286,11 +286,15 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     expect(voter1.locator("#tracking-code")).to_have_text(code1)
     assert _get_json(f"{base}/api/rounds/{round_id}/board")["ballots_cast"] == 2
 
-    # --- the host certifies and downloads the minutes (issue 5) ---------------------------------
+    # --- the host certifies and downloads the minutes ---------------------------------
+    # The key that will sign is shown before certifying, as the server printed it at start.
+    expect(host.locator("#certify-card .fingerprint strong")).to_have_text(
+        re.compile(r"^[0-9A-F]{4}( [0-9A-F]{4}){15}$"))
+    fingerprint = host.locator("#certify-card .fingerprint strong").inner_text()
     host.once("dialog", lambda dialog: dialog.accept())
     host.get_by_role("button", name="Chứng thực kết quả").click()
     expect(host.locator("#certify-card h2")).to_have_text("Đã chứng thực")
-    expect(host.locator("#certify-card .fingerprint strong")).not_to_have_text("…")
+    expect(host.locator("#certify-card .fingerprint strong")).to_have_text(fingerprint)
     with host.expect_download() as download_info:
         host.get_by_role("button", name="Biên bản và danh sách đề xuất (.pdf)").click()
     pdf_path = download_info.value.path()

@@ -1,4 +1,4 @@
-"""The certified bundle and `ballot verify` (issue 5): a whole meeting through the
+"""The certified bundle and `ballot verify`: a whole meeting through the
 API, certified, verified by the command line; then every kind of tampering the
 issue lists, each caught by its own check."""
 

@@ -1,4 +1,4 @@
-"""The documents of a certified meeting (issue 5): the bundle, the Vietnamese PDF
+"""The documents of a certified meeting: the bundle, the Vietnamese PDF
 and the spreadsheet as the host downloads them, and the đảng ủy's verification
 page."""
 

@@ -1,4 +1,4 @@
-"""Certification freezes the meeting (issue 5, "Finalising"): certifying twice, with
+"""Certification freezes the meeting: certifying twice, with
 open rounds or with no closed classification round is refused; after
 certification every change is refused with a clear error, changes nothing, and
 the refusal is audited."""

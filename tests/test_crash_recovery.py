@@ -1,4 +1,4 @@
-"""DESIGN.md section 5, "Faults": killing the server at any moment and starting it
+"""Faults (docs/architecture.md, “Faults”): killing the server at any moment and starting it
 again loses no acknowledged ballot and leaves the round consistent; a phone that
 held a signed ballot casts it after the restart."""
 

@@ -1,4 +1,4 @@
-"""The meeting's JSON API contract (issue 4), over a real SQLite file."""
+"""The meeting's JSON API contract, over a real SQLite file."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_whole_round_to_proposal(server, host, meeting):
     phones = {k: phone_for(server, meeting, k) for k in ("m01", "m02", "m03", "m04")}
     round_id = host.run_round(meeting_id)
     questions = [q["id"] for q in phones["m01"].state()["round"]["questions"]]
-    assert "m05" not in questions  # absent: not on this round (DESIGN 2.1)
+    assert "m05" not in questions  # absent: not on this round (II.B.6)
     codes = [phones[k].vote({"m01": "HTXSNV", "m02": "HTTNV", "m03": "HTNV"})
              for k in ("m01", "m02", "m03")]
     board = server.app.test_client().get(f"/api/rounds/{round_id}/board").get_json()
@@ -233,7 +233,7 @@ def test_member_who_took_a_ballot_cannot_be_marked_absent(server, host, meeting)
 
 
 def test_meeting_defaults_to_the_profile_in_force_on_its_date(server, host):
-    """DESIGN 2.7: 21-HD-2019 before 31/10/2025, 366-2025 from that date."""
+    """docs/rules.md: 21-HD-2019 before 31/10/2025, 366-2025 from that date."""
     for date, profile in (("2024-12-15", "21-HD-2019"), ("2026-12-15", "366-2025")):
         state = host.ok("POST", "/api/host/meetings", json={
             "branch_name": "Chi bộ A", "title": "Họp", "date": date})

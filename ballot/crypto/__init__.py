@@ -1,4 +1,4 @@
-"""Cryptography for Phiếu kín (DESIGN.md section 3). Pure: no Flask, no database.
+"""Cryptography for Phiếu kín (docs/protocol.md). Pure: no Flask, no database.
 
 - `blind_rsa`: RFC 9474 RSABSSA-SHA384-PSS-Randomized blind signatures;
 - `canonical`: canonical ballot bytes (RFC 8785, strings and integers only);

@@ -1,4 +1,4 @@
-"""Tracking codes: what a voter looks for on the bulletin board (DESIGN.md section 3).
+"""Tracking codes: what a voter looks for on the bulletin board (docs/protocol.md, “Tracking codes”).
 
 The code is derived from the whole signed ballot (prefix, message, signature), so
 it names one stored ballot and reveals nothing about its contents. The input is a

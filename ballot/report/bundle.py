@@ -1,4 +1,4 @@
-"""The certified bundle, format "phieukin-bundle/1" (issue 5; DESIGN 2.6 and 3).
+"""The certified bundle, format "phieukin-bundle/1" (docs/bundle.md).
 
 One JSON object; every member below is signed (all but `signature`):
 
@@ -6,7 +6,7 @@ One JSON object; every member below is signed (all but `signature`):
     generator     the software that wrote it, e.g. "phieukin 0.1.0"
     meeting       {id, title, review_date, certified_at, certified_by}
     organisation  {name, kind, disciplined}          - as `ballot classify` reads it
-    profile       the rule profile, e.g. "21-HD-2019" (DESIGN 2.7)
+    profile       the rule profile, e.g. "21-HD-2019" (docs/rules.md)
     settings      {denominator[, thresholds]}        - as `ballot classify` reads it
     roster        [member]: each a `ballot classify` scenario member (the facts the
                   rules used, presence included) plus `role`, shown in documents only
@@ -27,7 +27,7 @@ One JSON object; every member below is signed (all but `signature`):
                   (see `ballot.report.canonical`), base64url
 
 Nothing in it links a member to a ballot: participants are sorted names, ballots
-are sorted by tracking code, and no time is finer than a round's (DESIGN 3).
+are sorted by tracking code, and no time is finer than a round's (docs/bundle.md, “What the bundle leaves out”).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def parsed_ballot(text: str) -> dict[str, Any]:
 
 
 def recount(round_: dict[str, Any]) -> dict[str, Any]:
-    """The round's tally from its ballot texts; a blank choice is an abstention (DESIGN 2.3)."""
+    """The round's tally from its ballot texts; a blank choice is an abstention (docs/rules.md)."""
     counts: dict[str, Counter[str]] = {q["id"]: Counter() for q in round_["questions"]}
     for ballot in round_["ballots"]:
         for question, option in parsed_ballot(ballot["text"])["choices"].items():
@@ -177,7 +177,7 @@ def scenario_from_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
 
 
 def classify_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
-    """The rules re-applied, with the bundle's own profile (DESIGN 2.7)."""
+    """The rules re-applied, with the bundle's own profile (docs/rules.md)."""
     return proposal_to_dict(classify(parse_scenario(scenario_from_bundle(bundle))))
 
 

@@ -1,4 +1,4 @@
-"""The bundle's canonical bytes and its hash (DESIGN section 3, "Certification").
+"""The bundle's canonical bytes and its hash (docs/bundle.md, “Canonical form and signature”).
 
 A bundle is signed over SHA-256 of its RFC 8785 (JCS) serialisation with the
 `signature` member left out. RFC 8785 is used whole here, not the ballot

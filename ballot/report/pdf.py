@@ -1,4 +1,4 @@
-"""The Vietnamese PDF a chi bộ sends up with its bundle (issue 5; DESIGN 2.6):
+"""The Vietnamese PDF a chi bộ sends up with its bundle (docs/bundle.md; Hướng dẫn 21-HD II.B.2.5):
 the counting minutes (biên bản kiểm phiếu) and the proposal list to the đảng ủy,
 with signature lines for the chair and the secretary, and on every page the
 bundle's hash, so the paper and the file can be matched; a QR code carries the

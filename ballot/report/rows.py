@@ -1,5 +1,5 @@
 """The proposal table as rows, shared by the PDF, the spreadsheet and the
-verification page, so the three show the same thing (DESIGN 2.6)."""
+verification page, so the three show the same thing (docs/rules.md; Hướng dẫn 21-HD II.B.2.5)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def level_totals(bundle: dict[str, Any]) -> list[dict[str, Any]]:
 
 def cap_arithmetic_vi(bundle: dict[str, Any]) -> str:
     """The cap on excellence spelled out with the rule the bundle's own profile
-    applies to its organisation (DESIGN 2.4), in the words of `ballot classify`."""
+    applies to its organisation (docs/rules.md; II.B.2.3.a, II.B.6), in the words of `ballot classify`."""
     cap = bundle["proposal"]["cap"]
     organisation = parse_scenario(scenario_from_bundle(bundle)).organisation
     rule = get_profile(bundle["profile"]).cap_rule(organisation)

@@ -1,5 +1,5 @@
 """`ballot verify` and the đảng ủy's verification page: every check on a bundle
-(issue 5, "Verification"; DESIGN section 3, "Certification").
+(docs/bundle.md, “Verifying a bundle”; docs/protocol.md, “What the verifier checks”).
 
 Pure: bytes in, a `Report` out; no Flask, no database, no files. Each check is
 named, says what it looked at in Vietnamese and English, and either holds,

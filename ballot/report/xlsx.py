@@ -1,5 +1,5 @@
 """The proposal table as a spreadsheet, for offices that live in spreadsheets
-(issue 5): the same rows as the PDF's proposal list, then the totals, the cap
+(docs/bundle.md): the same rows as the PDF's proposal list, then the totals, the cap
 and the chi bộ's level, and the bundle's hash and signer so the file can be
 matched to its bundle. Pure: the signed bundle in, XLSX bytes out."""
 

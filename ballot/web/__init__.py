@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ def create_app(services: Services, *, secret_key: str | None = None, testing: bo
     app.json.ensure_ascii = False
     app.extensions["phieukin"] = services
 
-    from ballot.web import api, host_api, pages, verify
+    from ballot.web import api, host_api, pages, verify  # they import this module's helpers
 
     app.register_blueprint(api.bp)
     app.register_blueprint(host_api.bp)
@@ -90,8 +91,6 @@ def _secret_key(data_dir: Path) -> str:
     """A per-installation secret, kept in the data directory (0600)."""
     path = data_dir / "secret_key"
     if not path.exists():
-        import os
-
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))

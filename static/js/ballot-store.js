@@ -1,4 +1,4 @@
-// The phone's memory of its signed ballots (DESIGN.md section 3, step 4).
+// The phone's memory of its signed ballots (docs/protocol.md, “Keeping the signed ballot”).
 //
 // A signed ballot is written here BEFORE it is cast and removed only once the
 // server has acknowledged it, so a reload, a dropped Wi-Fi or a closed tab

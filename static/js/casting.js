@@ -1,4 +1,4 @@
-// The phone's half of the ballot protocol (DESIGN.md section 3):
+// The phone's half of the ballot protocol (docs/protocol.md):
 // build the canonical ballot, blind it, have it signed on the voter's session,
 // unblind (Finalize verifies), store it, then cast it with no cookie after a
 // short random delay, and check the tracking code the server answers.

@@ -1,4 +1,4 @@
-// Certification (issue 5): once the rounds are closed the host certifies the
+// Certification (docs/protocol.md, “Certification”): once the rounds are closed the host certifies the
 // meeting, which freezes it; then the bundle, the minutes (PDF) and the
 // proposal table (XLSX) can be downloaded, with the signer's fingerprint to
 // read out or send to the đảng ủy.
@@ -34,10 +34,10 @@ export class CertifyPanel {
     this.el.hidden = !closedMemberRound;
     if (state.meeting.state === "certified") {
       replace(this.el, ...this.certifiedView(state.meeting));
-      this.loadFingerprint();
     } else {
       replace(this.el, ...this.readyView(openRound));
     }
+    this.loadFingerprint();
   }
 
   readyView(openRound) {
@@ -49,6 +49,7 @@ export class CertifyPanel {
         ? "Hãy kết thúc vòng bỏ phiếu đang mở trước khi chứng thực."
         : "Chứng thực sẽ khóa cuộc họp: sau đó không thể sửa danh sách, có mặt hay mở vòng mới. "
           + "Hãy xử lý các đồng chí chưa xác định hoặc bằng phiếu (vòng bổ sung) trước."),
+      this.fingerprintLine(),
       button,
     ];
   }
@@ -63,10 +64,15 @@ export class CertifyPanel {
       h("h2", null, "Đã chứng thực"),
       h("p", null, "Cuộc họp đã được khóa. Gửi các tệp dưới đây cho đảng ủy; đảng ủy kiểm tra bằng "
         + "“ballot verify” hoặc trang /verify với dấu vân tay khóa của chi bộ."),
-      h("p", { class: "fingerprint" }, "Dấu vân tay khóa chi bộ: ",
-        h("strong", { class: "mono" }, this.fingerprint || "…")),
+      this.fingerprintLine(),
       h("div", { class: "inline wrap" }, ...buttons),
     ];
+  }
+
+  /** The key that signs (or signed) the bundle: the đảng ủy registers this fingerprint. */
+  fingerprintLine() {
+    return h("p", { class: "fingerprint" }, "Dấu vân tay khóa chứng thực của chi bộ: ",
+      h("strong", { class: "mono" }, this.fingerprint || "…"));
   }
 
   async certify(button) {

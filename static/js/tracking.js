@@ -1,4 +1,4 @@
-// Tracking code of a signed ballot (DESIGN.md section 3, step 5): the first ten
+// Tracking code of a signed ballot (docs/protocol.md, “Tracking codes”): the first ten
 // characters of base32 (RFC 4648 section 6, upper case, no padding) of
 // SHA-256(prefix || message || signature), shown as two groups of five,
 // "ABCDE-FGHIJ". Must equal ballot/crypto/tracking.py, so a voter can find the

@@ -1,4 +1,4 @@
-"""certificate: the certified bundle of a meeting (issue 5)
+"""certificate: the certified bundle of a meeting (docs/bundle.md)
 
 Revision ID: 0002
 Revises: 0001

@@ -84,6 +84,9 @@ def update_member(
     session: Session, host: HostAccount, meeting: Meeting, member_key: str, changes: dict[str, Any]
 ) -> Member:
     ensure_editable(meeting)
+    unknown = roster.unknown_column(changes)
+    if unknown is not None:
+        raise invalid("unknown_column", f"Danh sách không có cột “{unknown}”.", field=unknown)
     member = member_by_key(meeting, member_key)
     current = roster.member_as_row(member)
     current.update(changes)

@@ -45,6 +45,12 @@ NUMBER_FIELDS = (
 TEXT_FACT_FIELDS = ("discipline", "cap_group")
 LEVEL_FACT_FIELDS = ("civil_servant_level", "heads_collective_level")
 CRITERIA_FIELDS = {"criteria_tasks": "tasks", "criteria_other": "other"}
+# Every column a roster row may carry (an import ignores any other header).
+COLUMNS = frozenset({
+    "id", "name", "role", "status", "admitted_on", "present", "absent_with_leave", "self_level",
+    "committee_level", "score", "score_general", "score_tasks", "earlier_shortcomings_fixed",
+    *FLAG_FIELDS, *NUMBER_FIELDS, *TEXT_FACT_FIELDS, *LEVEL_FACT_FIELDS, *CRITERIA_FIELDS,
+})
 TRUE_WORDS = {"x", "1", "true", "yes", "có", "co", "c"}
 FALSE_WORDS = {"", "0", "false", "no", "không", "khong", "k"}
 STATUS_WORDS = {
@@ -101,6 +107,11 @@ def validate_rows(rows: list[dict[str, Any]], review_date: dt.date | None) -> li
     return members
 
 
+def unknown_column(changes: dict[str, Any]) -> str | None:
+    """The first column of `changes` no roster has, if any."""
+    return next((name for name in changes if name not in COLUMNS), None)
+
+
 def member_as_row(member: Member) -> dict[str, Any]:
     facts = dict(member.facts or {})
     criteria = facts.pop("criteria", None) or {}
@@ -139,8 +150,8 @@ def _member_fields(row: dict[str, Any]) -> dict[str, Any]:
         raise ValueError("criteria_tasks, criteria_other: cần cả hai hoặc bỏ trống cả hai")
     return {
         "key": _required(row, "id", ROSTER_ID_LENGTH),
-        "name": _required(row, "name"),
-        "role": _text(row, "role"),
+        "name": _required(row, "name", words=True),
+        "role": _text(row, "role", words=True),
         "status": _status(row),
         "admitted_on": _date(row, "admitted_on"),
         "present": _flag(row, "present"),
@@ -161,18 +172,24 @@ def _score(row: dict[str, Any]) -> int | float | dict[str, int | float] | None:
     return parts or None
 
 
-def _text(row: dict[str, Any], name: str) -> str:
+def _text(row: dict[str, Any], name: str, *, words: bool = False) -> str:
+    """The cell as text; `words`: a column of names or titles, which a number or a
+    yes/no can never be (a spreadsheet's id column may hold numbers)."""
     value = row.get(name)
     if value is None:
         return ""
+    if words and not isinstance(value, str):
+        raise ValueError(f"{name}: phải là chữ")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
     return text.strip()
 
 
-def _required(row: dict[str, Any], name: str, longest: int = 200) -> str:
-    value = _text(row, name)
+def _required(row: dict[str, Any], name: str, longest: int = 200, *, words: bool = False) -> str:
+    if isinstance(row.get(name), bool):
+        raise ValueError(f"{name}: phải là chữ hoặc số")
+    value = _text(row, name, words=words)
     if not value:
         raise ValueError(f"{name}: bắt buộc, đang trống")
     if len(value) > longest:

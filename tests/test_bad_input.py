@@ -1,0 +1,210 @@
+"""Every bad request is refused cleanly (docs/architecture.md, “Validation”): for each
+JSON endpoint, each field of a valid body is replaced by a value of another type, a
+string with a control character or a lone surrogate, or a string far too long; a field
+nobody knows is added; the body is nested too deep, sent as a list, or not as JSON.
+Each answer is a 4xx JSON error with a Vietnamese message (naming the field when the
+error is about one), and nothing stored changes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, text
+
+from tests.meeting_kit import Host, new_server, phone_for
+
+VIETNAMESE = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str  # with {meeting}, {round}, {check_in}
+    body: dict[str, Any]
+    caller: str  # "host", "phone" or "anonymous"
+
+
+ENDPOINTS = [
+    Endpoint("login", "POST", "/api/host/login", {"username": "bithu", "password": "mat-khau-dai-1"}, "anonymous"),
+    Endpoint("create meeting", "POST", "/api/host/meetings",
+             {"branch_name": "Chi bộ B", "title": "Họp", "date": "2026-12-15", "profile": "21-HD-2019",
+              "denominator": "present", "organisation_kind": "chi_bo_co_so", "organisation_disciplined": False,
+              "cap_percent": 20, "thresholds": {"HTXSNV": 0.6}}, "host"),
+    Endpoint("import roster", "POST", "/api/host/meetings/{meeting}/roster",
+             {"members": [{"id": "x1", "name": "Đỗ Văn X", "status": "chinh_thuc", "admitted_on": "2001-01-01"}]},
+             "host"),
+    Endpoint("edit member", "PATCH", "/api/host/meetings/{meeting}/members/m02", {"name": "Trần Thị Bình"}, "host"),
+    Endpoint("presence", "POST", "/api/host/meetings/{meeting}/presence",
+             {"member_id": "m05", "present": True, "absent_with_leave": False}, "host"),
+    Endpoint("projector", "POST", "/api/host/meetings/{meeting}/projector", {"live": True}, "host"),
+    Endpoint("decide check-in", "POST", "/api/host/meetings/{meeting}/check-ins/{check_in}", {"approve": True},
+             "host"),
+    Endpoint("create round", "POST", "/api/host/meetings/{meeting}/rounds",
+             {"kind": "followup", "member_ids": ["m01"]}, "host"),
+    Endpoint("join", "POST", "/api/join", {"meeting_code": "{code}", "personal_code": "{personal}"}, "anonymous"),
+    Endpoint("join by name", "POST", "/api/join-by-name", {"meeting_code": "{code}", "member_id": "m03"},
+             "anonymous"),
+    Endpoint("sign", "POST", "/api/rounds/{round}/sign", {"blinded": "QUJD"}, "phone"),
+    Endpoint("cast", "POST", "/api/rounds/{round}/ballots",
+             {"ballot": "{}", "prefix": "A" * 43, "signature": "QUJD"}, "anonymous"),
+]
+
+
+def _wrong_values(value: Any) -> list[Any]:
+    """Values no field of this kind accepts."""
+    if isinstance(value, bool):
+        return ["false", 0, None, [True]]
+    if isinstance(value, (int, float)):
+        return [str(value), True, [value], 12345.5]
+    if isinstance(value, str):
+        return [12345, True, [value], {"x": value}, value[:1] + "\u0000" + value[1:], "x" * 100_000]
+    if isinstance(value, list):
+        return ["x", {"x": 1}, [None], [12345]]
+    return ["x", 12, [value], {"HTXSNV": "0.6"}]
+
+
+def _cases() -> list[tuple[str, Endpoint, Any]]:
+    cases = []
+    for endpoint in ENDPOINTS:
+        for field, value in endpoint.body.items():
+            for n, wrong in enumerate(_wrong_values(value)):
+                cases.append((f"{endpoint.name}: {field} #{n}", endpoint, {**endpoint.body, field: wrong}))
+        cases.append((f"{endpoint.name}: unknown field", endpoint, {**endpoint.body, "extra": 1}))
+        cases.append((f"{endpoint.name}: list", endpoint, [endpoint.body]))
+        cases.append((f"{endpoint.name}: deep", endpoint, "deep"))
+        cases.append((f"{endpoint.name}: surrogate", endpoint, "surrogate"))
+        cases.append((f"{endpoint.name}: not json", endpoint, "text"))
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    """A meeting with a check-in waiting, a phone checked in and a round open; one for
+    the whole corpus, since no case may change it (each asserts so)."""
+    server = new_server(tmp_path_factory.mktemp("bad-input"))
+    host = Host(server.app.test_client())
+    meeting = host.mark_present(host.new_meeting()["meeting"]["id"], "m01", "m02", "m03")
+    meeting_id = meeting["meeting"]["id"]
+    voter = phone_for(server, meeting, "m01")
+    pending = server.app.test_client().post("/api/join-by-name", json={
+        "meeting_code": meeting["meeting"]["code"], "member_id": "m05"})
+    assert pending.status_code == 200
+    round_id = host.run_round(meeting_id)
+    state = host.state(meeting_id)
+    names = {
+        "meeting": meeting_id, "round": round_id, "check_in": state["pending_check_ins"][0]["id"],
+        "code": meeting["meeting"]["code"],
+        "personal": next(m["personal_code"] for m in state["members"] if m["id"] == "m02"),
+    }
+    return {"server": server, "host": host, "phone": voter, "names": names}
+
+
+def _fill(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for key, name in names.items():
+            value = value.replace("{" + key + "}", name)
+        return value
+    if isinstance(value, list):
+        return [_fill(v, names) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, names) for k, v in value.items()}
+    return value
+
+
+def _raw(body: Any, names: dict[str, str], endpoint: Endpoint) -> tuple[bytes, str]:
+    if body == "deep":
+        return b'{"a":' * 5000 + b"1" + b"}" * 5000, "application/json"
+    if body == "surrogate":
+        first = next(iter(endpoint.body))
+        good = json.dumps(_fill(endpoint.body, names))
+        return good.replace(f'"{first}": ', f'"{first}": "\\ud800", "_": ', 1).encode(), "application/json"
+    if body == "text":
+        return b"member_id=m01", "application/x-www-form-urlencoded"
+    return json.dumps(_fill(body, names), ensure_ascii=False).encode(), "application/json"
+
+
+def database_rows(server) -> dict[str, list[tuple]]:
+    """Every row of every table, to compare before and after."""
+    engine = server.services.db.engine
+    with engine.connect() as conn:
+        return {table: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{table}"'))), key=repr)
+                for table in inspect(engine).get_table_names()}
+
+
+def _client(room, caller: str):
+    if caller == "host":
+        return room["host"].client, {"X-CSRF-Token": room["host"].csrf}
+    if caller == "phone":
+        return room["phone"].client, {}
+    return room["server"].app.test_client(), {}
+
+
+def test_the_corpus_covers_every_json_endpoint(server):
+    """A new JSON endpoint must join the corpus: every POST/PATCH route that takes a
+    body is listed (those without a body take none and refuse one: tested below)."""
+    routes = {(rule.rule, method) for rule in server.app.url_map.iter_rules()
+              for method in rule.methods & {"POST", "PATCH"}}
+    bodyless = {"/api/host/logout", "/api/host/rounds/<round_id>/open", "/api/host/rounds/<round_id>/close",
+                "/api/host/meetings/<meeting_id>/certify", "/api/verify"}
+    templated = {e.path.replace("{meeting}", "<meeting_id>").replace("{round}", "<round_id>")
+                 .replace("{check_in}", "<check_in_id>").replace("/m02", "/<member_id>") for e in ENDPOINTS}
+    assert {r for r, _ in routes} - bodyless == templated
+
+
+@pytest.mark.parametrize("name, endpoint, body", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_and_changes_nothing(room, name, endpoint, body):
+    names = room["names"]
+    before = database_rows(room["server"])
+    client, headers = _client(room, endpoint.caller)
+    data, content_type = _raw(body, names, endpoint)
+    answer = client.open(_fill(endpoint.path, names), method=endpoint.method, data=data,
+                         content_type=content_type, headers=headers)
+    assert 400 <= answer.status_code < 500, (answer.status_code, answer.get_data(as_text=True)[:300])
+    error = answer.get_json()["error"]
+    assert error["code"] and set(error["message"].lower()) & VIETNAMESE, error
+    if error["code"] == "invalid_field":  # about one field, or about the whole body
+        assert error.get("field") or error["message"].startswith("Nội dung yêu cầu"), error
+    assert database_rows(room["server"]) == before
+
+
+@pytest.mark.parametrize("path", ["/api/host/rounds/{round}/open", "/api/host/rounds/{round}/close",
+                                  "/api/host/meetings/{meeting}/certify"])
+def test_calls_without_a_body_refuse_one(room, path):
+    before = database_rows(room["server"])
+    answer = room["host"].call("POST", _fill(path, room["names"]), json={"force": True})
+    assert answer.status_code == 400 and answer.get_json()["error"]["field"] == "force"
+    assert database_rows(room["server"]) == before
+
+
+def test_messages_name_the_field_as_a_person_knows_it(room):
+    answer = room["host"].call("POST", "/api/host/meetings", json={
+        "branch_name": "x" * 201, "title": "Họp", "date": "2026-12-15"})
+    assert answer.get_json()["error"] == {
+        "code": "invalid_field", "field": "branch_name",
+        "message": "Tên chi bộ: quá dài (tối đa 200 ký tự)."}
+    answer = room["host"].call("POST", f"/api/host/meetings/{room['names']['meeting']}/presence",
+                               json={"member_id": "m05", "present": "true"})
+    assert answer.get_json()["error"]["message"] == "Có mặt: phải là đúng hoặc sai (true/false)."
+
+
+def test_text_is_stored_in_nfc_and_stripped(host):
+    """A name typed with combining marks (as some phones and Windows send it) is the
+    same name as its composed form."""
+    created = host.ok("POST", "/api/host/meetings", json={
+        "branch_name": "  Chi bô\u0323 Xô\u0301m  ", "title": "Họp", "date": "2026-12-15"})
+    assert created["meeting"]["branch_name"] == "Chi bộ Xốm"
+
+
+@pytest.mark.parametrize("data", ["nonsense", 12, None, ["x"], {"meeting_id": 5}, {"meeting_id": "a" * 32,
+                                                                                  "role": "admin"}])
+def test_realtime_join_refuses_bad_data(server, data):
+    client = server.socketio.test_client(server.app)
+    ack = client.emit("join", data, callback=True)
+    assert ack["error"]["code"] == "invalid_field" and set(ack["error"]["message"].lower()) & VIETNAMESE

@@ -20,9 +20,8 @@ MEMBER_ROUND_KINDS = ("classification", "followup")
 
 
 def scenario(session: Session, meeting: Meeting) -> dict[str, Any]:
-    """The meeting as a scenario; each member's votes from the latest closed round
-    that asked about them (a follow-up round supersedes the main round)."""
-    votes, ballots = latest_votes(session, meeting)
+    """The meeting as a scenario: the main round's tally and each closed follow-up
+    round's, in order; a follow-up decides only the members it asked about."""
     return {
         "profile": meeting.profile,
         "review_date": meeting.review_date.isoformat(),
@@ -35,12 +34,12 @@ def scenario(session: Session, meeting: Meeting) -> dict[str, Any]:
         "settings": {"denominator": meeting.denominator, **(
             {"thresholds": meeting.thresholds} if meeting.thresholds else {})},
         "members": [member_scenario(m) for m in meeting.members],
-        "tally": {"ballots": ballots, "votes": votes},
+        **round_tallies(session, meeting),
     }
 
 
-def latest_votes(session: Session, meeting: Meeting) -> tuple[dict[str, dict[str, int]], int]:
-    return attendance.latest_votes(
+def round_tallies(session: Session, meeting: Meeting) -> dict[str, Any]:
+    return attendance.scenario_tallies(
         rounds_service.tally(session, r) for r in closed_member_rounds(meeting)
     )
 
@@ -88,18 +87,16 @@ def validate_member_facts(member: dict[str, Any]) -> None:
     try:
         _parse_member(member_scenario(Member(**member)), None)
     except ScenarioError as exc:
-        raise ValueError(f"{exc.path.removeprefix('members[0].')}: {exc.message}") from None
+        raise ValueError(f"{exc.path}: {exc.message}") from None
 
 
 def _parse_member(data: dict[str, Any], review_date):
-    """The rules engine's own reading of one member (a one-member scenario)."""
+    """The rules engine's own reading of one member."""
     import datetime as dt
 
-    from ballot.rules.scenario import parse_scenario
+    from ballot.rules.scenario import parse_member
 
-    on = (review_date or dt.date.today()).isoformat()
-    parsed = parse_scenario({"review_date": on, "members": [data], "tally": {"ballots": 0, "votes": {}}})
-    return parsed.members[0]
+    return parse_member(data, review_date or dt.date.today())
 
 
 def profile_names() -> tuple[str, ...]:

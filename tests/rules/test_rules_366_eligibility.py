@@ -25,7 +25,7 @@ def classify_one(voted=None, **facts):
         ({"exempt": True}, "exempt_from_party_work"),
         ({"suspended": True}, "party_activity_suspended"),
         ({"status": "du_bi", "admitted_on": "2026-06-16"}, "admitted_under_6_months"),
-        ({"admitted_on": "2026-12-15"}, "admitted_under_6_months"),
+        ({"status": "du_bi", "admitted_on": "2026-12-15"}, "admitted_under_6_months"),
     ],
 )
 def test_dieu_5_not_rated(facts, code):
@@ -91,20 +91,22 @@ def test_same_sick_leave_caps_under_21_hd_2019():
 
 
 @pytest.mark.parametrize(
-    "facts",
+    ("facts", "words"),
     [
-        {"civil_servant_level": "KHTNV"},
-        {"civil_servant_level": "HTNV"},
-        {"criteria": {"tasks": "KEM", "other": "KEM"}},
-        {"heads_collective_level": "HTNV"},
+        ({"civil_servant_level": "KHTNV"}, "kết quả xếp loại cán bộ, công chức, viên chức"),
+        ({"civil_servant_level": "HTNV"}, "kết quả xếp loại cán bộ, công chức, viên chức"),
+        ({"criteria": {"tasks": "KEM", "other": "KEM"}}, "các tiêu chí tự đánh giá theo Mẫu 02"),
+        ({"heads_collective_level": "HTNV"}, "mức xếp loại của tập thể do đồng chí đứng đầu"),
+        ({"civil_servant_rating_pending": True}, "chưa có kết quả xếp loại công chức"),
     ],
 )
-def test_2019_only_facts_are_noted_and_not_applied(facts):
+def test_2019_only_facts_are_noted_and_not_applied(facts, words):
     result = classify_one(score=95, **facts)
     assert result.level is Level.HTXSNV
     note = reason(result, "not_applied_in_profile")
     assert note.section == "QĐ 366 Điều 11"
-    assert next(iter(facts)) in note.message
+    assert words in note.message
+    assert next(iter(facts)) not in note.message  # the minutes never show field names
 
 
 # --- the chi bộ's own level --------------------------------------------------------------------
@@ -115,7 +117,11 @@ def org_of(member_votes: list[dict], disciplined: bool = False, **facts_by_index
     tally = {f"m{i:02d}": v for i, v in enumerate(member_votes)}
     data = scenario(
         members, tally, kind="chi_bo_truc_thuoc", profile=PROFILE,
-        organisation={"name": "Chi bộ Thử nghiệm", "disciplined": disciplined},
+        organisation={
+            "name": "Chi bộ Thử nghiệm",
+            "kind": "chi_bo_truc_thuoc",
+            "disciplined": disciplined,
+        },
     )
     return run(data).organisation
 

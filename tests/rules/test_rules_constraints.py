@@ -95,7 +95,8 @@ def test_II_B_2_3_civil_servant_rating_caps_the_party_level(rating, level, secti
 def test_II_B_2_3_a_civil_servant_htxsnv_allows_htxsnv_and_adds_no_reason():
     result = classify_one(civil_servant_level="HTXSNV")
     assert result.level is Level.HTXSNV
-    assert codes(result) == ["voted_level", "small_organisation_exception"]
+    # A chi bộ trực thuộc: the cap is advice, without the "dưới 05" allowance (II.B.6).
+    assert codes(result) == ["voted_level", "excellence_cap_advisory"]
 
 
 def test_II_B_2_3_civil_servant_cap_above_the_vote_is_not_a_reason():

@@ -31,6 +31,7 @@ def test_defaults_of_a_minimal_scenario():
     parsed = parse_scenario(
         {
             "review_date": "2026-12-15",
+            "organisation": {"kind": "chi_bo_truc_thuoc"},
             "members": [
                 {
                     "id": "a",
@@ -253,7 +254,7 @@ MALFORMED = [
         "threshold as string",
         _set(["settings"], {"thresholds": {"HTTNV": "0.5"}}),
         "settings.thresholds.HTTNV",
-        "wrong_type",
+        "invalid_value",
     ),
     (
         "threshold for KHTNV",

@@ -157,21 +157,24 @@ def accumulation_reason(
     upper = votes_of(votes.at_or_above(Level.HTNV), base)
     need = threshold_vi(thresholds.htnv)
     facts = (
-        f"riêng mức {quoted_level(Level.KHTNV)} chỉ được {alone}; số phiếu từ mức "
-        f"{quoted_level(Level.HTNV)} trở lên được {upper}, không vượt quá {need}"
+        f"{quoted_level(Level.KHTNV)} chỉ đạt do cộng dồn: riêng mức này chỉ được {alone}; "
+        f"số phiếu từ mức {quoted_level(Level.HTNV)} trở lên được {upper}, không vượt quá {need}"
     )
     if rule is KhtnvByAccumulation.UNDETERMINED:
         return Reason(
             "khtnv_by_accumulation_undetermined",
             section,
-            f"Chưa xác định: {quoted_level(Level.KHTNV)} chỉ đạt do cộng dồn ({facts}). "
-            "Theo cài đặt của cuộc họp, trường hợp này không được coi là "
-            f"{quoted_level(Level.KHTNV)}: cần bỏ phiếu bổ sung đối với đồng chí này.",
+            f"Chưa xác định: {facts}. Theo cách tính cuộc họp đã chọn, trường hợp này chưa được "
+            f"coi là {quoted_level(Level.KHTNV)}: cần bỏ phiếu bổ sung đối với đồng chí này.",
         )
     return Reason(
         "khtnv_by_accumulation",
         section,
-        f"Chỉ đạt do cộng dồn: {facts}, nên kết quả rơi xuống mức thấp nhất. "
-        "Chi bộ cần lưu ý trước khi đề xuất; cuộc họp có thể chọn cài đặt coi trường hợp "
-        "này là chưa xác định để bỏ phiếu bổ sung.",
+        f"{_capital(facts)}, nên kết quả là mức thấp nhất. Chi bộ cần xem xét kỹ trước khi "
+        "đề xuất; cuộc họp có thể chọn cách tính coi trường hợp này là chưa xác định để bỏ "
+        "phiếu bổ sung.",
     )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -485,13 +485,11 @@ class _CapExplainer:
                 f"; vì chỉ có {a.final_good} đồng chí “Hoàn thành tốt nhiệm vụ” (dưới "
                 f"{self.rule.small_count:02d}) nên vẫn được chọn {a.max_excellent:02d} đồng chí"
             )
-        text += f"; được giữ tối đa {a.max_excellent}"
+        text += f"; được giữ tối đa {a.max_excellent} đồng chí"
         if self.earlier:
             left = max(0, a.max_excellent - self.earlier)
-            text += (
-                f", trong đó {self.earlier} đồng chí đã được giữ ở vòng trước, "
-                f"vòng này còn {left} suất"
-            )
+            rest = f"vòng này còn {left} suất" if left else "vòng này không còn suất nào"
+            text += f", trong đó {self.earlier} đồng chí đã được giữ ở vòng trước, {rest}"
         return text
 
     def _votes_text(self, result: MemberResult, base: int) -> str:
@@ -526,8 +524,8 @@ class _CapExplainer:
     def _tied_reason(self, result: MemberResult, base: int) -> Reason:
         tied = len(self.selection.tied)
         outcome = (
-            " Không tự chọn giữa các đồng chí bằng phiếu: chi bộ bỏ phiếu bổ sung đối với "
-            "các đồng chí này."
+            " Việc chọn giữa các đồng chí bằng phiếu do chi bộ quyết định bằng bỏ phiếu bổ "
+            "sung đối với các đồng chí này."
             if self.binding
             else self._advice()
         )
@@ -540,7 +538,7 @@ class _CapExplainer:
 
     def _demoted_reason(self, result: MemberResult, base: int) -> Reason:
         outcome = (
-            " Chuyển xuống “Hoàn thành tốt nhiệm vụ”." if self.binding else self._advice()
+            " Chuyển xuống mức “Hoàn thành tốt nhiệm vụ”." if self.binding else self._advice()
         )
         # With no seat at all (possible only without a small-organisation allowance,
         # or when earlier rounds hold every seat) nobody is compared with.

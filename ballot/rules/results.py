@@ -89,7 +89,7 @@ class CapReport:
     binding: bool  # False: advice only (chi bộ trực thuộc)
     tied: tuple[str, ...]  # member ids with equal shares straddling the cut
     # Grouped profiles only (366-2025): the ratio applied and each group's cap.
-    # Ungrouped profiles leave these empty and their output keeps issue 2's shape.
+    # Ungrouped profiles leave these empty and their output keeps the ungrouped shape.
     ratio: Fraction | None = None
     groups: tuple[CapGroupReport, ...] = ()
 

@@ -34,7 +34,7 @@ _STATUS_VI = {
     MemberStatus.ABSENT: "Vắng mặt, xếp loại sau",
     MemberStatus.UNDETERMINED: "Chưa xác định",
     MemberStatus.TIE: "Bằng phiếu, chi bộ quyết định",
-    MemberStatus.DEFERRED: "Chưa đủ điều kiện, xếp loại sau",
+    MemberStatus.DEFERRED: "Chờ kết quả xếp loại công chức, viên chức",
 }
 _MEMBERSHIP_VI = {"chinh_thuc": "chính thức", "du_bi": "dự bị"}
 

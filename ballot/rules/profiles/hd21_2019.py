@@ -117,8 +117,8 @@ def deferral_reason(member: MemberFacts) -> Reason | None:
         "civil_servant_rating_pending",
         "II.B.6",
         "Là công chức, viên chức nhưng chưa có kết quả đánh giá, xếp loại công chức, viên "
-        "chức: đảng viên là công chức, viên chức được đánh giá, xếp loại chất lượng sau khi "
-        "có kết quả đó, nên chưa xếp loại trong lần này.",
+        "chức: chưa xếp loại đảng viên trong lần này, vì đảng viên là công chức, viên chức "
+        "được đánh giá, xếp loại chất lượng sau khi có kết quả đó.",
     )
 
 
@@ -202,7 +202,7 @@ def _civil_servant_cap(member: MemberFacts) -> list[LevelCap]:
     rating = member.civil_servant_level
     if rating is None or rating is Level.HTXSNV:
         return []
-    said = f"Xếp loại cán bộ, công chức, viên chức: {quoted_level(rating)}"
+    said = f"Là cán bộ, công chức, viên chức xếp loại ở mức {quoted_level(rating)}"
     if rating is Level.KHTNV:
         code, message = "civil_servant_khtnv", f"{said}: đảng viên {_xl(Level.KHTNV)}."
     else:
@@ -278,8 +278,8 @@ def _head_of_unit_cap(member: MemberFacts) -> list[LevelCap]:
             Reason(  # II.B.4: "không được cao hơn mức xếp loại của tập thể ..."
                 "head_of_unit_cap",
                 "II.B.4",
-                "Là người đứng đầu; tập thể, cơ quan, đơn vị do đồng chí đứng đầu "
-                f"{_xl(collective)}: mức xếp loại không được cao hơn mức này.",
+                "Là người đứng đầu; tập thể, cơ quan, đơn vị do đồng chí đứng đầu được "
+                f"{_xl(collective)}: mức xếp loại của đồng chí không được cao hơn mức này.",
             ),
         )
     ]
@@ -302,14 +302,14 @@ def _transfer_note(member: MemberFacts) -> list[Reason]:
     months = member.months_at_previous_branch
     if months is None:
         return []
-    stay = f"thời gian công tác ở chi bộ, cơ quan, đơn vị cũ {number_vi(months)} tháng"
+    stay = f"có thời gian công tác ở chi bộ, cơ quan, đơn vị cũ {number_vi(months)} tháng"
     if months < MONTHS_AT_PREVIOUS_BRANCH_NEEDING_COMMENTS:
         return [
             Reason(
                 "transferred_in",
                 "II.B.6",
                 f"Chuyển công tác đến, {stay} (dưới 06 tháng): chi bộ nơi tiếp nhận đánh giá, "
-                "xếp loại chất lượng.",
+                "xếp loại chất lượng; không bắt buộc lấy ý kiến nhận xét của chi bộ nơi chuyển đi.",
             )
         ]
     if member.other_branch_comments_received:
@@ -335,16 +335,17 @@ def _temporary_elsewhere_note(member: MemberFacts) -> list[Reason]:
     if member.temporary_registration is not TemporaryRegistration.ELSEWHERE:
         return []
     if member.other_branch_comments_received:
-        code, comments = "temporary_registration_elsewhere", "đã có nhận xét đó"
+        code, comments = "temporary_registration_elsewhere", "đã có nhận xét này"
     else:
-        code, comments = "temporary_branch_comments_needed", "chưa có nhận xét đó"
+        code = "temporary_branch_comments_needed"
+        comments = "chưa có nhận xét này, cần bổ sung trước khi xếp loại"
     return [
         Reason(
             code,
             "II.B.6",
             "Sinh hoạt tạm thời ở chi bộ khác: được đánh giá, xếp loại chất lượng tại chi bộ "
             "này, nơi sinh hoạt chính thức, căn cứ nhận xét của chi bộ nơi sinh hoạt tạm "
-            f"thời ({comments}).",
+            f"thời; {comments}.",
         )
     ]
 
@@ -385,8 +386,8 @@ def member_notes(member: MemberFacts) -> tuple[Reason, ...]:
             Reason(
                 "secretary_bound_by_branch",
                 "II.B.4",
-                "Là bí thư chi bộ, người đứng đầu chi bộ: mức xếp loại không được cao hơn mức "
-                "xếp loại của chi bộ. Nếu chi bộ được xếp loại thấp hơn mức này, mức của "
+                "Là bí thư chi bộ, người đứng đầu chi bộ: mức xếp loại của đồng chí không được "
+                "cao hơn mức xếp loại của chi bộ; nếu chi bộ được xếp loại thấp hơn, mức của "
                 "đồng chí phải hạ theo.",
             )
         )
@@ -458,8 +459,8 @@ def _highest_by_member_shares(counts: MemberLevelCounts, cap_percent: int) -> tu
     """II.B.1.3.a–c from the members' levels, once KHTNV is ruled out."""
     good = count_of(counts.good_or_better, counts.counted)
     tied_note = (
-        f" (kể cả {counts.tied} đồng chí bằng phiếu tại giới hạn {cap_percent}%, đều từ "
-        f"{quoted_level(Level.HTTNV)} trở lên)"
+        f" Số này tính cả {counts.tied} đồng chí bằng phiếu tại giới hạn {cap_percent}%: dù "
+        f"được giữ hay không, các đồng chí đều từ mức {quoted_level(Level.HTTNV)} trở lên."
         if counts.tied
         else ""
     )
@@ -468,27 +469,27 @@ def _highest_by_member_shares(counts: MemberLevelCounts, cap_percent: int) -> tu
             "org_not_all_members_htnv",
             "II.B.1.3.b",
             f"Có {counts.khtnv} đảng viên {_xl(Level.KHTNV)}: chi bộ không có 100% đảng viên "
-            f"{_xl(Level.HTNV)} trở lên nên cao nhất là {quoted_level(Level.HTNV)}.",
+            f"{_xl(Level.HTNV)} trở lên nên mức cao nhất là {quoted_level(Level.HTNV)}.",
         )
     if 2 * counts.good_or_better < counts.counted:  # "từ 50%": at least half
         return Level.HTNV, Reason(
             "org_good_share_under_50_percent",
             "II.B.1.3.b",
-            f"Chỉ có {good} đảng viên {_xl(Level.HTTNV)} trở lên{tied_note} (cần từ 50%): "
-            f"cao nhất là {quoted_level(Level.HTNV)}.",
+            f"Chỉ có {good} đảng viên {_xl(Level.HTTNV)} trở lên (cần từ 50%): mức cao nhất "
+            f"là {quoted_level(Level.HTNV)}.{tied_note}",
         )
     if 5 * counts.good_or_better < 4 * counts.counted:  # "từ 80%": at least four fifths
         return Level.HTTNV, Reason(
             "org_good_share_under_80_percent",
             "II.B.1.3.a",
-            f"100% đảng viên {_xl(Level.HTNV)} trở lên; {good} {_xl(Level.HTTNV)} trở lên"
-            f"{tied_note} (từ 50% nhưng dưới 80%): cao nhất là {quoted_level(Level.HTTNV)}.",
+            f"100% đảng viên {_xl(Level.HTNV)} trở lên; {good} {_xl(Level.HTTNV)} trở lên "
+            f"(từ 50% nhưng dưới 80%): mức cao nhất là {quoted_level(Level.HTTNV)}.{tied_note}",
         )
     return Level.HTXSNV, Reason(
         "org_members_allow_htxsnv",
         "II.B.1.3.a",
-        f"100% đảng viên {_xl(Level.HTNV)} trở lên; {good} {_xl(Level.HTTNV)} trở lên"
-        f"{tied_note} (từ 80%): kết quả của đảng viên cho phép {quoted_level(Level.HTXSNV)}.",
+        f"100% đảng viên {_xl(Level.HTNV)} trở lên; {good} {_xl(Level.HTTNV)} trở lên "
+        f"(từ 80%): kết quả của đảng viên cho phép {quoted_level(Level.HTXSNV)}.{tied_note}",
     )
 
 
@@ -591,9 +592,9 @@ def _kind_note(org: Organisation) -> list[Reason]:
         Reason(
             "org_truc_thuoc_standards",
             "II.B.1.1",
-            "Chi bộ trực thuộc đảng ủy cơ sở được đánh giá theo hướng dẫn của tỉnh ủy, thành "
-            "ủy, đảng ủy trực thuộc Trung ương; ở đây áp dụng khung tiêu chuẩn của chi bộ cơ "
-            "sở (II.B.1.3) để tham khảo.",
+            "Việc đánh giá, xếp loại chi bộ trực thuộc đảng ủy cơ sở do tỉnh ủy, thành ủy, "
+            "đảng ủy trực thuộc Trung ương hướng dẫn; ở đây áp dụng khung tiêu chuẩn của chi "
+            "bộ cơ sở (II.B.1.3) để tham khảo.",
         )
     ]
 

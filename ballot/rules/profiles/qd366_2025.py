@@ -70,7 +70,7 @@ WHO_SECTION = "QĐ 366 Điều 5"
 COUNTING_SECTION = f"Cách đếm phiếu của hồ sơ {NAME}"
 # A rule of 21-HD II.B.6 this profile keeps (see the module docstring).
 KEPT_SECTION = "21-HD II.B.6"
-KEPT_NOTE = " (giữ cách làm của Hướng dẫn 21-HD/BTCTW, mục II.B.6)"
+KEPT_NOTE = " (giữ cách làm của Hướng dẫn 21-HD/BTCTW, mục {section})"
 
 # Điều 11: the score bands (the checked score on 100 points).
 SCORE_HTXSNV = Fraction(90)  # "từ 90 điểm trở lên"
@@ -93,8 +93,9 @@ RAISED_CAP_PERCENT = 25
 
 def _kept(reason: Reason) -> Reason:
     """A reason of 21-HD-2019 this profile keeps, cited and worded as such."""
-    section = reason.section if reason.section.startswith("21-HD") else f"21-HD {reason.section}"
-    message = reason.message.rstrip(".") + KEPT_NOTE + "."
+    own = reason.section.removeprefix("21-HD ")
+    message = reason.message.rstrip(".") + KEPT_NOTE.format(section=own) + "."
+    section = f"21-HD {own}"
     return replace(reason, section=section, message=message)
 
 
@@ -222,7 +223,7 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                     "degradation_concluded",
                     FORCED_SECTION,
                     "Cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối "
-                    f"sống, “tự diễn biến”, “tự chuyển hóa”: {quoted_level(Level.KHTNV)}.",
+                    f"sống, “tự diễn biến”, “tự chuyển hóa”: xếp loại {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -268,8 +269,8 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                 Reason(
                     "tasks_not_completed_over_50_percent",
                     FORCED_SECTION,
-                    f"{_sentence(_done_text(member))} trong năm: trên 50% số nhiệm vụ không "
-                    f"hoàn thành: {quoted_level(Level.KHTNV)}.",
+                    f"{_sentence(_done_text(member))} trong năm: có trên 50% số nhiệm vụ không "
+                    f"hoàn thành, nên xếp loại {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -301,10 +302,11 @@ def level_by_score(total: Fraction) -> Level:
 
 
 _SCORE_BAND = {
-    Level.HTTNV: ("score_under_90", "từ 70 đến dưới 90 điểm", "mức cao nhất là"),
-    Level.HTNV: ("score_under_70", "từ 50 đến dưới 70 điểm", "mức cao nhất là"),
-    Level.KHTNV: ("score_under_50", "dưới 50 điểm", "xếp loại"),
+    Level.HTTNV: ("từ 70 đến dưới 90 điểm", "mức cao nhất là"),
+    Level.HTNV: ("từ 50 đến dưới 70 điểm", "mức cao nhất là"),
+    Level.KHTNV: ("dưới 50 điểm", "xếp loại"),
 }
+_SCORE_CODE = {Level.HTTNV: "score_under_90", Level.HTNV: "score_under_70", Level.KHTNV: "score_under_50"}
 
 
 def _score_cap(member: MemberFacts) -> list[LevelCap]:
@@ -313,7 +315,8 @@ def _score_cap(member: MemberFacts) -> list[LevelCap]:
     allowed = level_by_score(member.score.total)
     if allowed is Level.HTXSNV:
         return []
-    code, band, verb = _SCORE_BAND[allowed]
+    band, verb = _SCORE_BAND[allowed]
+    code = _SCORE_CODE[allowed]
     return [
         LevelCap(
             allowed,
@@ -349,9 +352,9 @@ def _tasks_htnv_cap(member: MemberFacts) -> list[LevelCap]:
                 Reason(
                     "tasks_not_all_on_time",
                     LEVELS_SECTION,
-                    f"{_sentence(facts)}: chưa hoàn thành 100% nhiệm vụ đúng hạn, điều kiện "
-                    f"của {quoted_level(Level.HTTNV)} trở lên; mức cao nhất là {quoted_level(Level.HTNV)} (không "
-                    "quá 20% nhiệm vụ chậm tiến độ).",
+                    f"Có {facts}: chưa đạt điều kiện 100% nhiệm vụ hoàn thành đúng tiến độ của "
+                    f"mức {quoted_level(Level.HTTNV)} trở lên; vì không quá 20% nhiệm vụ chậm "
+                    f"tiến độ nên mức cao nhất là {quoted_level(Level.HTNV)}.",
                 ),
             )
         ]
@@ -363,10 +366,11 @@ def _tasks_htnv_cap(member: MemberFacts) -> list[LevelCap]:
             Reason(
                 "tasks_below_htnv_conditions",
                 LEVELS_SECTION,
-                f"{_sentence(facts)}: chưa đủ điều kiện của {quoted_level(Level.HTNV)} (100% nhiệm "
-                "vụ, không quá 20% chậm tiến độ), nhưng khoản 4.2 chỉ buộc "
-                f"{quoted_level(Level.KHTNV)} khi trên 50% nhiệm vụ không hoàn thành. Các dữ kiện về "
-                f"nhiệm vụ giới hạn ở {quoted_level(Level.HTNV)}; chi bộ cân nhắc khi biểu quyết.",
+                f"{_sentence(facts)}: chưa đủ điều kiện của mức {quoted_level(Level.HTNV)} (100% "
+                "nhiệm vụ, không quá 20% chậm tiến độ), nhưng Quy định chỉ buộc xếp loại "
+                f"{quoted_level(Level.KHTNV)} khi có trên 50% nhiệm vụ không hoàn thành (khoản "
+                f"4.2). Vì vậy mức cao nhất theo kết quả thực hiện nhiệm vụ là "
+                f"{quoted_level(Level.HTNV)}; chi bộ cân nhắc khi biểu quyết.",
             ),
         )
     ]
@@ -378,7 +382,7 @@ def _tasks_httnv_cap(member: MemberFacts) -> list[LevelCap]:
     missing: list[str] = []
     exceeded = member.tasks_exceeded_pct
     if exceeded is not None and exceeded < MIN_EXCEEDED_PCT:
-        missing.append(f"chỉ {_pct(exceeded)} nhiệm vụ hoàn thành vượt mức (cần ít nhất 30%)")
+        missing.append(f"chỉ có {_pct(exceeded)} nhiệm vụ hoàn thành vượt mức (cần ít nhất 30%)")
     if member.earlier_shortcomings_fixed is False:
         missing.append("chưa khắc phục hết hạn chế, khuyết điểm đã được chỉ ra")
     if not missing:
@@ -389,7 +393,7 @@ def _tasks_httnv_cap(member: MemberFacts) -> list[LevelCap]:
             Reason(
                 "tasks_not_excellent",
                 LEVELS_SECTION,
-                f"{_sentence('; '.join(missing))}: chưa đủ điều kiện {quoted_level(Level.HTXSNV)}; "
+                f"{_sentence('; '.join(missing))}: chưa đủ điều kiện của mức {quoted_level(Level.HTXSNV)}; "
                 f"mức cao nhất là {quoted_level(Level.HTTNV)}.",
             ),
         )
@@ -468,8 +472,8 @@ def member_notes(member: MemberFacts) -> tuple[Reason, ...]:
             Reason(
                 "not_applied_in_profile",
                 LEVELS_SECTION,
-                "Không áp dụng trong hồ sơ này (là điều kiện của Hướng dẫn 21-HD/BTCTW, không "
-                f"thuộc các điều kiện của QĐ 366 và HD 43 mà hồ sơ áp dụng): {'; '.join(given)}.",
+                f"Hồ sơ này không áp dụng {'; '.join(given)}: đây là điều kiện của Hướng dẫn "
+                "21-HD/BTCTW, không nằm trong các điều kiện của QĐ 366 và HD 43 mà hồ sơ áp dụng.",
             )
         )
     if member.is_secretary:

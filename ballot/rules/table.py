@@ -34,7 +34,7 @@ _STATUS_VI = {
     MemberStatus.ABSENT: "Vắng mặt, xếp loại sau",
     MemberStatus.UNDETERMINED: "Chưa xác định",
     MemberStatus.TIE: "Bằng phiếu, chi bộ quyết định",
-    MemberStatus.DEFERRED: "Chờ kết quả xếp loại công chức, viên chức",
+    MemberStatus.DEFERRED: "Chờ kết quả công chức, viên chức",
 }
 _MEMBERSHIP_VI = {"chinh_thuc": "chính thức", "du_bi": "dự bị"}
 
@@ -132,6 +132,8 @@ def _member_rows(scenario: Scenario, proposal: Proposal) -> list[str]:
 
 def _member_details(member: MemberFacts) -> list[str]:
     parts = [f"Đảng viên {_MEMBERSHIP_VI[member.status.value]}"]
+    if member.is_secretary:
+        parts.append("bí thư chi bộ")
     if member.self_level is not None:
         parts.append(f"tự nhận: {_level_vi(member.self_level)}")
     if member.committee_level is not None:

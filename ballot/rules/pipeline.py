@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from ballot.rules.cap import (
     Candidate,
@@ -98,6 +99,19 @@ def counted_rounds(scenario: Scenario) -> tuple[Tally, ...]:
     for tally in scenario.rounds:
         merged.update(tally.votes)
     return (Tally(ballots=max(t.ballots for t in scenario.rounds), votes=merged),)
+
+
+def on_ballot(member: MemberFacts, review_date: date, profile_name: str) -> bool:
+    """Whether the meeting should ask about this member in a classification round: the
+    profile classifies him now (not excluded, absent or deferred). A member registered
+    temporarily elsewhere is asked about even when away (docs/rules.md, “Sinh hoạt tạm
+    thời”). One definition for the meeting's ballot and the engine."""
+    profile = get_profile(profile_name)
+    return not (
+        profile.exclusion_reasons(member, review_date)
+        or profile.absence_reason(member)
+        or profile.deferral_reason(member)
+    )
 
 
 def _asked(scenario: Scenario, tally: Tally, index: int) -> set[str]:

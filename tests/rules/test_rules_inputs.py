@@ -366,3 +366,22 @@ def test_new_member_inputs_default_to_the_ordinary_case():
     assert organisation.founded_on is None and organisation.bodies == ()
     assert organisation.criteria is None and organisation.discipline_self_remedied is False
     assert parse_scenario(scenario([member("a")])).review_date == date(2026, 12, 15)
+
+
+@pytest.mark.parametrize(
+    ("facts", "asked"),
+    [
+        ({}, True),
+        ({"present": False}, False),
+        ({"present": False, "temporary_registration": "elsewhere"}, True),
+        ({"temporary_registration": "here"}, False),
+        ({"civil_servant_rating_pending": True}, False),
+        ({"exempt": True}, False),
+        ({"status": "du_bi", "admitted_on": "2026-07-01"}, False),
+    ],
+)
+def test_II_B_6_who_the_meeting_asks_about_in_a_classification_round(facts, asked):
+    from ballot.rules.pipeline import on_ballot
+
+    parsed = parse_scenario(scenario([member("a", **facts), *crowd(2)], ballots=0))
+    assert on_ballot(parsed.members[0], parsed.review_date, parsed.profile) is asked

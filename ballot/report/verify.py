@@ -23,7 +23,6 @@ from ballot.crypto import blind_rsa, tracking
 from ballot.crypto.certify import fingerprint, public_key_from_b64url, public_key_raw
 from ballot.crypto.encoding import b64url_decode, hex_groups
 from ballot.crypto.errors import CryptoError
-from ballot.rules.attendance import attendance, may_vote
 from ballot.report import bundle as fmt
 from ballot.report.canonical import (
     BundleFormatError,
@@ -31,6 +30,7 @@ from ballot.report.canonical import (
     canonical_bytes,
     load_bundle,
 )
+from ballot.rules.attendance import attendance, may_vote
 
 PASS, FAIL, MANUAL = "pass", "fail", "manual"
 MAX_LISTED = 5  # problems named per check; the rest are counted
@@ -754,7 +754,8 @@ def _older_rules_outcome(bundle: dict[str, Any], outcome: Outcome) -> Outcome:
     return Outcome(
         True,
         vi + f" Theo phiên bản quy tắc hiện hành ({RULES_VERSION}) kết quả sẽ khác — {listed_vi}.",
-        en + f"; under the current rules (version {RULES_VERSION}) the result would differ — "
+        en
+        + f"; under the current rules (version {RULES_VERSION}) the result would differ — "
         + listed_en,
         status=MANUAL,
     )
@@ -808,9 +809,7 @@ def _describe_proposal_difference(
                 f"{member['name']}: bundle says {other.get('level') or other.get('status')}, "
                 f"rules give {member['level'] or member['status']}",
             )
-    parts = [k for k in recomputed if k != "members"] + [
-        k for k in stored if k not in recomputed
-    ]
+    parts = [k for k in recomputed if k != "members"] + [k for k in stored if k not in recomputed]
     for part in parts:
         if canonical_bytes(recomputed.get(part)) != canonical_bytes(stored.get(part)):
             problems.add(f"phần “{part}” của đề xuất khác", f"the proposal's {part!r} differs")

@@ -149,8 +149,16 @@ REVIEW = "2026-12-15"
 LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
 LONG_AGO = "2010-05-19"
 NAMES = (
-    "Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em",
-    "Vũ Thị Giang", "Đặng Văn Hải", "Bùi Thị Hạnh", "Đỗ Văn Khoa", "Ngô Thị Lan",
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Văn Cường",
+    "Phạm Thị Dung",
+    "Hoàng Văn Em",
+    "Vũ Thị Giang",
+    "Đặng Văn Hải",
+    "Bùi Thị Hạnh",
+    "Đỗ Văn Khoa",
+    "Ngô Thị Lan",
 )
 
 
@@ -191,7 +199,9 @@ def _chi_bo(
         and m.get("temporary_registration") != "here"
     )
     tally = {
-        m["id"]: ({level: voters if level == v else 0 for level in LEVELS} if isinstance(v, str) else v)
+        m["id"]: (
+            {level: voters if level == v else 0 for level in LEVELS} if isinstance(v, str) else v
+        )
         for m, v in zip(members, cast)
         if v is not None
     }
@@ -265,8 +275,12 @@ def gallery(profile: str) -> Iterator[dict[str, Any]]:
         kind="chi_bo_truc_thuoc",
     )
     # Counting: each step, undetermined, KHTNV only by accumulation.
-    counting = [_votes(htxsnv=3, httnv=4, htnv=3), _votes(htxsnv=1, httnv=1),
-                _votes(htxsnv=2, httnv=1, htnv=1, khtnv=2), _votes(khtnv=6)]
+    counting = [
+        _votes(htxsnv=3, httnv=4, htnv=3),
+        _votes(htxsnv=1, httnv=1),
+        _votes(htxsnv=2, httnv=1, htnv=1, khtnv=2),
+        _votes(khtnv=6),
+    ]
     yield _chi_bo(profile, [{}] * 10, counting + [_votes(htnv=10)] * 6, kind="chi_bo_truc_thuoc")
     yield _chi_bo(
         profile,
@@ -279,16 +293,27 @@ def gallery(profile: str) -> Iterator[dict[str, Any]]:
     yield _chi_bo(
         profile,
         [{}] * 16,
-        [_votes(htxsnv=14, httnv=2), _votes(htxsnv=12, httnv=4), _votes(htxsnv=12, httnv=4),
-         _votes(htxsnv=9, httnv=7)] + [_votes(httnv=16)] * 12,
+        [
+            _votes(htxsnv=14, httnv=2),
+            _votes(htxsnv=12, httnv=4),
+            _votes(htxsnv=12, httnv=4),
+            _votes(htxsnv=9, httnv=7),
+        ]
+        + [_votes(httnv=16)] * 12,
     )
-    yield _chi_bo(profile, [{}] * 4, [_votes(htxsnv=4), _votes(htxsnv=3, httnv=1)]
-                  + [_votes(httnv=4)] * 2)
+    yield _chi_bo(
+        profile, [{}] * 4, [_votes(htxsnv=4), _votes(htxsnv=3, httnv=1)] + [_votes(httnv=4)] * 2
+    )
     yield _chi_bo(
         profile,
         [{}] * 12,
-        [_votes(htxsnv=10, httnv=2), _votes(htxsnv=9, httnv=3), _votes(htxsnv=9, httnv=3),
-         _votes(htxsnv=9, httnv=3)] + [_votes(httnv=12)] * 8,
+        [
+            _votes(htxsnv=10, httnv=2),
+            _votes(htxsnv=9, httnv=3),
+            _votes(htxsnv=9, httnv=3),
+            _votes(htxsnv=9, httnv=3),
+        ]
+        + [_votes(httnv=12)] * 8,
         followups=[{"m01": _votes(htxsnv=11, httnv=1), "m02": _votes(htxsnv=10, httnv=2)}],
     )
     yield _chi_bo(
@@ -302,8 +327,14 @@ def gallery(profile: str) -> Iterator[dict[str, Any]]:
     yield _chi_bo(
         profile,
         [{"cap_group": "Giáo viên"}] * 3 + [{}] * 10,
-        [_votes(htxsnv=12, httnv=1), _votes(htxsnv=10, httnv=3), _votes(htxsnv=10, httnv=3),
-         _votes(htxsnv=12, httnv=1), _votes(htxsnv=11, httnv=2)] + [_votes(httnv=13)] * 8,
+        [
+            _votes(htxsnv=12, httnv=1),
+            _votes(htxsnv=10, httnv=3),
+            _votes(htxsnv=10, httnv=3),
+            _votes(htxsnv=12, httnv=1),
+            _votes(htxsnv=11, httnv=2),
+        ]
+        + [_votes(httnv=13)] * 8,
         kind="chi_bo_truc_thuoc",
     )
     # The bí thư and the chi bộ's own level.
@@ -355,7 +386,9 @@ def gallery(profile: str) -> Iterator[dict[str, Any]]:
     yield _chi_bo(profile, [{}] * 5, ["HTTNV"] * 4 + ["KHTNV"])
     yield _chi_bo(profile, [{}] * 5, [_votes(httnv=5), None, None, None, None])
     yield _chi_bo(profile, [{}] * 3, [None] * 3)
-    yield _chi_bo(profile, [{}] * 3, [_votes(httnv=3)] * 3, organisation={"founded_on": "2026-09-01"})
+    yield _chi_bo(
+        profile, [{}] * 3, [_votes(httnv=3)] * 3, organisation={"founded_on": "2026-09-01"}
+    )
 
 
 # --- collecting and writing ---------------------------------------------------------

@@ -67,7 +67,9 @@ def classify(scenario: Scenario) -> Proposal:
     for index, tally in enumerate(counted_rounds(scenario)):
         asked = _asked(scenario, tally, index)
         base = denominator(scenario, tally)
-        rounds.append(RoundReport(tally.ballots, base, tuple(m.id for m in scenario.members if m.id in asked)))
+        rounds.append(
+            RoundReport(tally.ballots, base, tuple(m.id for m in scenario.members if m.id in asked))
+        )
         for member in scenario.members:
             if member.id in asked:
                 results[member.id] = assess_member(member, scenario, profile, tally, base, index)
@@ -358,9 +360,7 @@ class _CapStage:
         earlier = state.frozen_kept
         seats = max(0, arithmetic.max_excellent - earlier)
         candidates = state.fresh_candidates
-        selection = select_excellent(
-            [Candidate(r.id, r.votes.htxsnv) for r in candidates], seats
-        )
+        selection = select_excellent([Candidate(r.id, r.votes.htxsnv) for r in candidates], seats)
         label = _group_label(group) if self.rule.grouped else ""
         explain = _CapExplainer(
             self.rule, arithmetic, selection, self.binding, label, earlier, self.small_exception
@@ -467,7 +467,9 @@ class _CapExplainer:
             if not self.binding:
                 return tied
             return replace(tied, status=MemberStatus.TIE, level=None)
-        demoted = replace(self.add(result, self._demoted_reason(result, base)), cap_decision=DEMOTED)
+        demoted = replace(
+            self.add(result, self._demoted_reason(result, base)), cap_decision=DEMOTED
+        )
         if not self.binding:
             return demoted
         return replace(demoted, level=Level.HTTNV)
@@ -551,9 +553,7 @@ class _CapExplainer:
         )
 
     def _demoted_reason(self, result: MemberResult, base: int) -> Reason:
-        outcome = (
-            " Chuyển xuống mức “Hoàn thành tốt nhiệm vụ”." if self.binding else self._advice()
-        )
+        outcome = " Chuyển xuống mức “Hoàn thành tốt nhiệm vụ”." if self.binding else self._advice()
         # With no seat at all (possible only without a small-organisation allowance,
         # or when earlier rounds hold every seat) nobody is compared with.
         if self.arithmetic.max_excellent == 0:

@@ -277,7 +277,9 @@ def parse_scenario(data: Any) -> Scenario:
     )
 
 
-def parse_member(value: Any, review_date: date, *, rules_version: int = RULES_VERSION) -> MemberFacts:
+def parse_member(
+    value: Any, review_date: date, *, rules_version: int = RULES_VERSION
+) -> MemberFacts:
     """One member read exactly as within a scenario (for a roster row), with the path
     of its fields starting at the member (`status`, `criteria.tasks`)."""
     return _read_member(value, "", review_date, _Reading(rules_version))
@@ -404,7 +406,9 @@ def _read_settings(value: Any, profile_name: str, reading: _Reading) -> Settings
     mode = read_enum(
         obj.optional("denominator", Denominator.ENTITLED.value), obj.at("denominator"), Denominator
     )
-    thresholds = _read_thresholds(obj.optional("thresholds", {}), profile.default_thresholds, reading)
+    thresholds = _read_thresholds(
+        obj.optional("thresholds", {}), profile.default_thresholds, reading
+    )
     accumulation = read_enum(
         obj.optional("khtnv_by_accumulation", profile.default_khtnv_by_accumulation.value),
         obj.at("khtnv_by_accumulation"),
@@ -579,7 +583,10 @@ def _read_months_at_previous_branch(obj: _Object) -> Fraction | None:
     if value is None:
         return None
     return read_number_between(
-        value, obj.at("months_at_previous_branch"), Fraction(0), Fraction(MAX_MONTHS_AT_PREVIOUS_BRANCH)
+        value,
+        obj.at("months_at_previous_branch"),
+        Fraction(0),
+        Fraction(MAX_MONTHS_AT_PREVIOUS_BRANCH),
     )
 
 
@@ -760,8 +767,7 @@ def _read_votes(value: Any, path: str, ballots: int, member_ids: set[str]) -> Ma
         if votes[member_id].total > ballots:
             raise _inconsistent(
                 at,
-                f"tổng số phiếu {votes[member_id].total} lớn hơn số phiếu thu về "
-                f"({ballots})",
+                f"tổng số phiếu {votes[member_id].total} lớn hơn số phiếu thu về ({ballots})",
             )
     obj.done()
     return MappingProxyType(votes)

@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from ballot.rules.levels import LEVELS_DESCENDING, Level
-from ballot.rules.model import Votes
+from ballot.rules.model import ScenarioWarning, Votes
 from ballot.rules.results import (
     CapGroupReport,
     CapReport,
@@ -25,7 +25,6 @@ from ballot.rules.results import (
     RoundReport,
     Totals,
 )
-from ballot.rules.model import ScenarioWarning
 from ballot.rules.text import round_fraction
 
 SHARE_DECIMALS = 4
@@ -46,7 +45,11 @@ def proposal_to_dict(proposal: Proposal) -> dict[str, Any]:
 
 
 def round_to_dict(report: RoundReport) -> dict[str, Any]:
-    return {"ballots": report.ballots, "denominator": report.denominator, "asked": list(report.asked)}
+    return {
+        "ballots": report.ballots,
+        "denominator": report.denominator,
+        "asked": list(report.asked),
+    }
 
 
 def warning_to_dict(warning: ScenarioWarning) -> dict[str, str]:

@@ -15,8 +15,8 @@ from rules_builders import member, run, scenario, votes
 
 from ballot.rules import Level, MemberStatus, parse_scenario, proposal_to_dict
 from ballot.rules.cap import excellence_cap, largest_within_ratio
-from ballot.rules.profiles.qd366_2025 import PROFILE, excellence_cap_for
 from ballot.rules.model import Organisation
+from ballot.rules.profiles.qd366_2025 import PROFILE, excellence_cap_for
 
 CAP_SECTION = "QĐ 366 khoản 1.5"
 BALLOTS = 20
@@ -233,7 +233,13 @@ def test_khoan_1_5_proposal_shows_the_percent_and_each_group():
         {"group": FILLER, "candidates": 0, "good": 0, "max_excellent": 0, "tied": []},
     ]
     assert set(cap) == {
-        "candidates", "good", "max_excellent", "binding", "tied", "percent", "groups",
+        "candidates",
+        "good",
+        "max_excellent",
+        "binding",
+        "tied",
+        "percent",
+        "groups",
     }
 
 
@@ -258,8 +264,9 @@ def test_khoan_1_5_cap_explained_in_minutes_with_the_organisations_own_ratio():
     from ballot.rules.table import cap_arithmetic_lines_vi, cap_heading_vi
 
     raised = rule(25)
-    text = " ".join([cap_heading_vi(raised, upper=False),
-                     *cap_arithmetic_lines_vi(raised, 3, 8, 2, True)])
+    text = " ".join(
+        [cap_heading_vi(raised, upper=False), *cap_arithmetic_lines_vi(raised, 3, 8, 2, True)]
+    )
     assert (
         "Số đảng viên “Hoàn thành xuất sắc nhiệm vụ” không vượt quá 25% số đảng viên xếp loại "
         "“Hoàn thành tốt nhiệm vụ” [QĐ 366 khoản 1.5]"

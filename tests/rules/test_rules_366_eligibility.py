@@ -43,7 +43,9 @@ def test_dieu_5_six_months_complete_on_the_same_day_is_rated():
 
 def test_absent_member_is_rated_later():
     data = scenario(
-        [member("t", present=False, score=80), *crowd(4)], {}, kind="chi_bo_truc_thuoc",
+        [member("t", present=False, score=80), *crowd(4)],
+        {},
+        kind="chi_bo_truc_thuoc",
         profile=PROFILE,
     )
     result = run(data).member("t")
@@ -81,7 +83,8 @@ def test_hd_43_7_5_sick_leave_still_uses_the_score():
 
 def test_same_sick_leave_caps_under_21_hd_2019():
     data = scenario(
-        [member("t", sick_leave_months=3), *crowd(4)], {"t": votes(htxsnv=5)},
+        [member("t", sick_leave_months=3), *crowd(4)],
+        {"t": votes(htxsnv=5)},
         kind="chi_bo_truc_thuoc",
     )
     assert run(data).member("t").level is Level.HTNV
@@ -116,7 +119,10 @@ def org_of(member_votes: list[dict], disciplined: bool = False, **facts_by_index
     members = [member(f"m{i:02d}", **facts_by_index.get(f"m{i:02d}", {})) for i in range(10)]
     tally = {f"m{i:02d}": v for i, v in enumerate(member_votes)}
     data = scenario(
-        members, tally, kind="chi_bo_truc_thuoc", profile=PROFILE,
+        members,
+        tally,
+        kind="chi_bo_truc_thuoc",
+        profile=PROFILE,
         organisation={
             "name": "Chi bộ Thử nghiệm",
             "kind": "chi_bo_truc_thuoc",

@@ -23,8 +23,12 @@ ARCHETYPES_366: list[dict[str, Any]] = [
     *[{"score": s} for s in (100, 95, 90, 89.9, 80, 70, 69.9, 55, 50, 49.9, 20)],
     {"score": {"general": 30, "tasks": 60}},
     {"score": {"general": 25, "tasks": 70}},
-    {"tasks_completed_pct": 100, "tasks_exceeded_pct": 30, "tasks_behind_schedule_pct": 0,
-     "earlier_shortcomings_fixed": True},
+    {
+        "tasks_completed_pct": 100,
+        "tasks_exceeded_pct": 30,
+        "tasks_behind_schedule_pct": 0,
+        "earlier_shortcomings_fixed": True,
+    },
     {"tasks_exceeded_pct": 29.9},
     {"earlier_shortcomings_fixed": False},
     {"tasks_behind_schedule_pct": 20},
@@ -157,8 +161,9 @@ def test_366_shuffling_member_order_changes_no_result(data, seed):
     assert {r.id: r for r in original.members} == {r.id: r for r in reordered.members}
     assert original.totals == reordered.totals
     assert original.organisation == reordered.organisation
-    assert [(g.group, g.candidates, g.good, g.max_excellent, set(g.tied)) for g in
-            original.cap.groups] == [
+    assert [
+        (g.group, g.candidates, g.good, g.max_excellent, set(g.tied)) for g in original.cap.groups
+    ] == [
         (g.group, g.candidates, g.good, g.max_excellent, set(g.tied)) for g in reordered.cap.groups
     ]
 

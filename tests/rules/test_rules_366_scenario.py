@@ -45,7 +45,11 @@ def one_member(profile: str, organisation: dict | None = None, **facts) -> dict:
         [member("m01", **facts), member("m02")],
         {"m01": votes(htxsnv=2)},
         profile=profile,
-        organisation={"name": "Chi bộ Thử nghiệm", "kind": "chi_bo_truc_thuoc", **(organisation or {})},
+        organisation={
+            "name": "Chi bộ Thử nghiệm",
+            "kind": "chi_bo_truc_thuoc",
+            **(organisation or {}),
+        },
     )
 
 
@@ -136,8 +140,12 @@ def with_new_facts(data: dict) -> dict:
     variants = [
         NEW_FACTS,
         {"score": 10, "tasks_failed_pct": 90, "discipline": "khai_tru", "cap_group": "B"},
-        {"score": 100, "tasks_completed_pct": 100, "tasks_exceeded_pct": 100,
-         "earlier_shortcomings_fixed": True},
+        {
+            "score": 100,
+            "tasks_completed_pct": 100,
+            "tasks_exceeded_pct": 100,
+            "earlier_shortcomings_fixed": True,
+        },
         {"cap_group": "C"},
     ]
     changed = copy.deepcopy(data)
@@ -228,9 +236,7 @@ def test_366_table_names_the_regulation_and_the_cap_groups():
 
 
 @pytest.mark.parametrize("fmt", ["json", "table"])
-@pytest.mark.parametrize(
-    "name", ["366-chi-bo-5.json", "366-chi-bo-24.json", "366-chi-bo-40.json"]
-)
+@pytest.mark.parametrize("name", ["366-chi-bo-5.json", "366-chi-bo-24.json", "366-chi-bo-40.json"])
 def test_ballot_classify_runs_the_366_examples(name, fmt):
     completed = subprocess.run(
         [sys.executable, "-m", "ballot.cli", "classify", str(EXAMPLES / name), "--format", fmt],

@@ -77,10 +77,20 @@ def one_member(mode: str, cast: dict[str, int], ballots: int, *others: dict) -> 
     ("mode", "cast", "ballots", "others", "level"),
     [
         # 5 full members, one absent with leave (not entitled), one absent without.
-        ("entitled", votes(httnv=2), 3, [{"present": False, "absent_with_leave": True},
-                                         {"present": False}, {}, {}], None),  # 2/4
-        ("entitled", votes(httnv=3), 3, [{"present": False, "absent_with_leave": True},
-                                         {"present": False}, {}, {}], T),  # 3/4
+        (
+            "entitled",
+            votes(httnv=2),
+            3,
+            [{"present": False, "absent_with_leave": True}, {"present": False}, {}, {}],
+            None,
+        ),  # 2/4
+        (
+            "entitled",
+            votes(httnv=3),
+            3,
+            [{"present": False, "absent_with_leave": True}, {"present": False}, {}, {}],
+            T,
+        ),  # 3/4
         ("present", votes(httnv=2), 3, [{"present": False}, {}, {}], T),  # 2/3
         ("ballots", votes(httnv=2), 3, [{}, {}, {}, {}], T),  # 2/3 of the ballots
         ("ballots", votes(httnv=2), 4, [{}, {}, {}, {}], None),  # 2/4: exactly half
@@ -97,7 +107,11 @@ def test_audit_denominators(mode, cast, ballots, others, level):
     ("facts", "cast", "level"),
     [
         ({"disciplined_this_year": True, "sick_leave_months": 4}, votes(htxsnv=5), K),
-        ({"civil_servant_level": "HTNV", "criteria": {"tasks": "TOT", "other": "TOT"}}, votes(htxsnv=5), N),
+        (
+            {"civil_servant_level": "HTNV", "criteria": {"tasks": "TOT", "other": "TOT"}},
+            votes(htxsnv=5),
+            N,
+        ),
         ({"heads_collective_level": "HTTNV", "sick_leave_months": 3}, votes(htxsnv=5), N),
         ({"degradation_concluded": True}, votes(htxsnv=1), K),  # forced even when undetermined
         ({"targets_completed_pct": 50}, votes(htxsnv=5), H),  # 50% is not under 50%
@@ -126,7 +140,9 @@ def test_audit_chi_bo_edges(levels, expected):
     members = crowd(len(levels))
     count = len(levels)
     tally = {m["id"]: votes(**{lv.value.lower(): count}) for m, lv in zip(members, levels)}
-    assert run(scenario(members, tally, kind="chi_bo_truc_thuoc")).organisation.max_level is expected
+    assert (
+        run(scenario(members, tally, kind="chi_bo_truc_thuoc")).organisation.max_level is expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,14 +169,24 @@ def test_audit_366_groups_cap_separately_with_a_default_group():
 @pytest.mark.parametrize(
     ("followup", "expected"),
     [
-        ({"B": votes(htxsnv=11, httnv=1), "C": votes(htxsnv=10, httnv=2)}, {"A": H, "B": H, "C": T}),
-        ({"B": votes(htxsnv=10, httnv=2), "C": votes(htxsnv=10, httnv=2)}, {"A": H, "B": None, "C": None}),
+        (
+            {"B": votes(htxsnv=11, httnv=1), "C": votes(htxsnv=10, httnv=2)},
+            {"A": H, "B": H, "C": T},
+        ),
+        (
+            {"B": votes(htxsnv=10, httnv=2), "C": votes(htxsnv=10, httnv=2)},
+            {"A": H, "B": None, "C": None},
+        ),
         ({"B": votes(httnv=12), "C": votes(htxsnv=12)}, {"A": H, "B": T, "C": H}),
     ],
 )
 def test_audit_followups_decide_only_the_members_they_asked(followup, expected):
     members = [member("A"), member("B"), member("C"), *crowd(9)]
-    main = {"A": votes(htxsnv=10, httnv=2), "B": votes(htxsnv=9, httnv=3), "C": votes(htxsnv=9, httnv=3)}
+    main = {
+        "A": votes(htxsnv=10, httnv=2),
+        "B": votes(htxsnv=9, httnv=3),
+        "C": votes(htxsnv=9, httnv=3),
+    }
     main.update({f"x{i:02d}": votes(httnv=12) for i in range(9)})
     data = scenario(members, main, ballots=12, followups=[{"ballots": 12, "votes": followup}])
     proposal = run(data)

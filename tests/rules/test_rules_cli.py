@@ -247,9 +247,7 @@ def test_status_impossible_for_the_admission_date_exits_2(facts, words, tmp_path
     assert code == 2 and words in err
 
 
-def test_a_probation_that_may_still_await_recognition_is_a_warning_not_an_error(
-    tmp_path, capsys
-):
+def test_a_probation_that_may_still_await_recognition_is_a_warning_not_an_error(tmp_path, capsys):
     data = valid()
     data["members"][2].update(status="du_bi", admitted_on="2025-10-01")  # 14 months
     data["tally"] = {"ballots": 2, "votes": {"m01": votes(htxsnv=2)}}

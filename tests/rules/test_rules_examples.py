@@ -92,7 +92,12 @@ def test_chi_bo_13_followup_decides_only_the_members_it_asked():
     data, proposal = load("chi-bo-13-followup.json")
     assert len(data["followups"]) == 2
     levels = {m: proposal.member(m).level for m in ("m01", "m02", "m03", "m13")}
-    assert levels == {"m01": Level.HTXSNV, "m02": Level.HTXSNV, "m03": Level.HTTNV, "m13": Level.HTTNV}
+    assert levels == {
+        "m01": Level.HTXSNV,
+        "m02": Level.HTXSNV,
+        "m03": Level.HTTNV,
+        "m13": Level.HTTNV,
+    }
     assert [proposal.member(m).round for m in ("m01", "m02", "m13")] == [0, 1, 2]
     assert proposal.cap.tied == ()
     older = classify(parse_scenario({**data, "rules_version": 1}))
@@ -120,5 +125,10 @@ def test_chi_bo_10_special_cases_each_input_of_II_B_6():
     assert proposal.denominator == 8
     org = [r.code for r in proposal.organisation.reasons]
     assert proposal.organisation.max_level is Level.HTNV  # one KHTNV counted here
-    assert {"org_criteria_cap", "org_bodies_cap", "org_discipline_self_remedied",
-            "org_members_counted_elsewhere", "org_level_provisional"} <= set(org)
+    assert {
+        "org_criteria_cap",
+        "org_bodies_cap",
+        "org_discipline_self_remedied",
+        "org_members_counted_elsewhere",
+        "org_level_provisional",
+    } <= set(org)

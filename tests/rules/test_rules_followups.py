@@ -40,7 +40,10 @@ def test_II_B_2_3_a_followup_on_a_tie_keeps_the_member_kept_by_the_main_round():
     assert before.cap.max_excellent == 2
     assert state(before, "A") == (MemberStatus.CLASSIFIED, Level.HTXSNV)
     assert before.cap.tied == ("B", "C")
-    followup = {"ballots": 12, "votes": {"B": votes(htxsnv=11, httnv=1), "C": votes(htxsnv=10, httnv=2)}}
+    followup = {
+        "ballots": 12,
+        "votes": {"B": votes(htxsnv=11, httnv=1), "C": votes(htxsnv=10, httnv=2)},
+    }
     after = run({**main, "followups": [followup]})
     assert state(after, "A") == (MemberStatus.CLASSIFIED, Level.HTXSNV)
     assert state(after, "B") == (MemberStatus.CLASSIFIED, Level.HTXSNV)
@@ -55,7 +58,10 @@ def test_II_B_2_3_a_followup_on_a_tie_keeps_the_member_kept_by_the_main_round():
 
 def test_II_B_2_3_a_followup_tie_again_stays_a_tie_for_the_meeting():
     main = cap_chi_bo({"A": 10, "B": 9, "C": 9}, good=9)
-    again = {"ballots": 12, "votes": {"B": votes(htxsnv=10, httnv=2), "C": votes(htxsnv=10, httnv=2)}}
+    again = {
+        "ballots": 12,
+        "votes": {"B": votes(htxsnv=10, httnv=2), "C": votes(htxsnv=10, httnv=2)},
+    }
     after = run({**main, "followups": [again]})
     assert after.cap.tied == ("B", "C")
     assert state(after, "A") == (MemberStatus.CLASSIFIED, Level.HTXSNV)
@@ -64,7 +70,10 @@ def test_II_B_2_3_a_followup_tie_again_stays_a_tie_for_the_meeting():
 def test_II_B_2_3_a_a_tied_member_left_out_of_the_followup_stays_tied_and_is_named():
     main = cap_chi_bo({"A": 10, "B": 9, "C": 9, "D": 9}, good=8)
     assert run(main).cap.tied == ("B", "C", "D")
-    partial = {"ballots": 12, "votes": {"B": votes(htxsnv=11, httnv=1), "C": votes(htxsnv=10, httnv=2)}}
+    partial = {
+        "ballots": 12,
+        "votes": {"B": votes(htxsnv=11, httnv=1), "C": votes(htxsnv=10, httnv=2)},
+    }
     after = run({**main, "followups": [partial]})
     assert state(after, "D") == (MemberStatus.TIE, None)
     note = next(r for r in after.member("B").reasons if r.code == "excellence_cap_tie_not_asked")
@@ -147,7 +156,10 @@ def test_khoan_1_5_followup_in_one_cap_group_leaves_the_other_groups_as_decided(
 
 def test_an_advisory_cap_keeps_its_advice_apart_per_round():
     main = cap_chi_bo({"A": 10, "B": 9, "C": 9}, good=9, kind="chi_bo_truc_thuoc")
-    followup = {"ballots": 12, "votes": {"B": votes(htxsnv=11, httnv=1), "C": votes(htxsnv=10, httnv=2)}}
+    followup = {
+        "ballots": 12,
+        "votes": {"B": votes(htxsnv=11, httnv=1), "C": votes(htxsnv=10, httnv=2)},
+    }
     after = run({**main, "followups": [followup]})
     assert [after.member(m).level for m in "ABC"] == [Level.HTXSNV] * 3  # advice lowers nobody
     codes = {m: after.member(m).reasons[-1].code for m in "ABC"}
@@ -194,7 +206,9 @@ def with_followup(draw) -> tuple[dict[str, Any], set[str]]:
             facts["cap_group"] = draw(st.sampled_from(["Lãnh đạo", "Chuyên môn"]))
         members.append(member(f"m{i:02d}", **facts))
     voters = sum(
-        1 for m in members if m.get("status", "chinh_thuc") == "chinh_thuc" and m.get("present", True)
+        1
+        for m in members
+        if m.get("status", "chinh_thuc") == "chinh_thuc" and m.get("present", True)
     )
     ballots = draw(st.integers(0, voters))
     # Ties at the cap are what follow-ups are for: often give several the same votes.

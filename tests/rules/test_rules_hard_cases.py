@@ -11,8 +11,8 @@ import pytest
 from rules_builders import classify_one, codes, crowd, member, reason, run, scenario, votes
 
 from ballot.rules import Level, MemberStatus, ScenarioError, parse_scenario, render_table
-from ballot.rules.table import cap_arithmetic_lines_vi, cap_heading_vi
 from ballot.rules.profiles.hd21_2019 import PROFILE
+from ballot.rules.table import cap_arithmetic_lines_vi, cap_heading_vi
 
 # --- the kind of chi bộ has no silent default ------------------------------------------------
 
@@ -27,7 +27,10 @@ def test_II_B_2_5_a_scenario_without_the_kind_of_chi_bo_is_refused(drop):
     with pytest.raises(ScenarioError) as refused:
         parse_scenario(data)
     assert refused.value.path == "organisation.kind" and refused.value.code == "missing"
-    assert "chi bộ cơ sở" in refused.value.message and "không có giá trị mặc định" in refused.value.message
+    assert (
+        "chi bộ cơ sở" in refused.value.message
+        and "không có giá trị mặc định" in refused.value.message
+    )
 
 
 # --- thresholds of exactly two thirds --------------------------------------------------------
@@ -64,7 +67,9 @@ def test_counting_a_decimal_near_two_thirds_is_kept_but_warned_about():
     assert parsed.settings.thresholds.htxsnv < Fraction(2, 3)
     (warning,) = parsed.warnings
     assert warning.path == "settings.thresholds.HTXSNV" and "“2/3”" in warning.message
-    assert not parse_scenario(scenario([member("a")], settings={"thresholds": {"HTXSNV": 0.6}})).warnings
+    assert not parse_scenario(
+        scenario([member("a")], settings={"thresholds": {"HTXSNV": 0.6}})
+    ).warnings
 
 
 @pytest.mark.parametrize("bad", ["2/0", "hai phần ba", "3/2", "0/3"])

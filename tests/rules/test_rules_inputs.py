@@ -31,8 +31,10 @@ def test_II_B_6_civil_servant_rating_pending_is_classified_later_not_htxsnv():
 
 
 def test_II_B_6_civil_servant_rating_pending_makes_the_chi_bo_level_provisional():
-    data = scenario([member("p", civil_servant_rating_pending=True), *crowd(4)],
-                    {f"x{i:02d}": votes(httnv=5) for i in range(4)})
+    data = scenario(
+        [member("p", civil_servant_rating_pending=True), *crowd(4)],
+        {f"x{i:02d}": votes(httnv=5) for i in range(4)},
+    )
     assert "org_level_provisional" in org_codes(run(data))
 
 
@@ -155,7 +157,9 @@ def test_II_B_6_discipline_for_a_violation_at_the_previous_organisation_counts_t
     assert "disciplined_for_previous_organisation" in codes(proposal.member("t"))
     assert proposal.organisation.max_level is Level.HTXSNV
     assert "org_members_counted_elsewhere" in org_codes(proposal)
-    plain = run(scenario([member("t", disciplined_this_year=True), *crowd(3)], tally, profile=profile))
+    plain = run(
+        scenario([member("t", disciplined_this_year=True), *crowd(3)], tally, profile=profile)
+    )
     assert plain.organisation.max_level is Level.KHTNV  # 1 of 4 = 25%: trên 20%
 
 
@@ -302,7 +306,10 @@ def test_II_B_1_3_b_a_body_below_htnv_allows_at_most_htnv():
     weak = [{"name": "Chính quyền", "kind": "chinh_quyen", "level": "KHTNV"}]
     proposal = run(all_good(bodies=weak))
     assert proposal.organisation.max_level is Level.HTNV
-    assert next(r for r in proposal.organisation.reasons if r.code == "org_bodies_cap").section == "II.B.1.3.b"
+    assert (
+        next(r for r in proposal.organisation.reasons if r.code == "org_bodies_cap").section
+        == "II.B.1.3.b"
+    )
 
 
 def test_II_B_1_3_d_two_front_or_mass_organisations_khtnv_make_the_chi_bo_khtnv():
@@ -329,7 +336,9 @@ def test_II_B_1_3_only_one_government_of_the_same_level():
 def test_II_B_1_3_c_disciplined_but_self_remedied_is_not_forced_khtnv(profile):
     forced = run({**all_good(disciplined=True), "profile": profile})
     assert forced.organisation.max_level is Level.KHTNV
-    remedied = run({**all_good(disciplined=True, discipline_self_remedied=True), "profile": profile})
+    remedied = run(
+        {**all_good(disciplined=True, discipline_self_remedied=True), "profile": profile}
+    )
     assert remedied.organisation.max_level is Level.HTXSNV
     section = next(
         r.section for r in remedied.organisation.reasons if r.code == "org_discipline_self_remedied"
@@ -344,10 +353,16 @@ def test_II_B_1_3_c_self_remedied_without_a_discipline_is_refused():
 
 
 def test_II_B_1_3_missing_inputs_are_named_in_the_note():
-    note = next(r for r in run(all_good()).organisation.reasons if r.code == "org_other_criteria_not_assessed")
+    note = next(
+        r
+        for r in run(all_good()).organisation.reasons
+        if r.code == "org_other_criteria_not_assessed"
+    )
     assert "Mẫu 01" in note.message and "Mặt trận Tổ quốc" in note.message
     given = all_good(criteria={"tasks": "XUAT_SAC", "other": "TOT"}, bodies=[])
-    note = next(r for r in run(given).organisation.reasons if r.code == "org_other_criteria_not_assessed")
+    note = next(
+        r for r in run(given).organisation.reasons if r.code == "org_other_criteria_not_assessed"
+    )
     assert "Mẫu 01" not in note.message
 
 

@@ -143,7 +143,9 @@ def test_version_1_keeps_the_silent_default_kind_of_old_bundles():
     with pytest.raises(ScenarioError) as refused:
         parse_scenario(data)
     assert refused.value.path == "organisation.kind"
-    assert parse_scenario({**data, "rules_version": 1}).organisation.kind.value == "chi_bo_truc_thuoc"
+    assert (
+        parse_scenario({**data, "rules_version": 1}).organisation.kind.value == "chi_bo_truc_thuoc"
+    )
 
 
 def test_unknown_rules_version_is_refused():

@@ -1,9 +1,9 @@
 """Profile `366-2025`: Quy định 366-QĐ/TW (30/8/2025) and Hướng dẫn 43-HD/BTCTW (31/10/2025).
 
 The regulation in force for reviews from 31/10/2025 on (docs/rules.md, “Hồ sơ
-366-2025”). Every reason cites its article: "QĐ 366 Điều 11" (the levels by score and tasks), "QĐ 366
-khoản 4.2" (the cases forcing KHTNV), "QĐ 366 khoản 1.5" (the cap on HTXSNV),
-"HD 43 mục 7.5" (sick and maternity leave), "QĐ 366 Điều 5" (who is rated).
+366-2025”). Every reason cites its article: "QĐ 366 Điều 11" (the levels by score
+and tasks), "QĐ 366 khoản 4.2" (the cases forcing KHTNV), "QĐ 366 khoản 1.5" (the cap
+on HTXSNV), "HD 43 mục 7.5" (sick and maternity leave), "QĐ 366 Điều 5" (who is rated).
 
 Facts this profile reads, all optional (see `MemberFacts`): the checked score on
 100 points, the task percentages, whether earlier shortcomings were fixed, the
@@ -306,7 +306,11 @@ _SCORE_BAND = {
     Level.HTNV: ("từ 50 đến dưới 70 điểm", "mức cao nhất là"),
     Level.KHTNV: ("dưới 50 điểm", "xếp loại"),
 }
-_SCORE_CODE = {Level.HTTNV: "score_under_90", Level.HTNV: "score_under_70", Level.KHTNV: "score_under_50"}
+_SCORE_CODE = {
+    Level.HTTNV: "score_under_90",
+    Level.HTNV: "score_under_70",
+    Level.KHTNV: "score_under_50",
+}
 
 
 def _score_cap(member: MemberFacts) -> list[LevelCap]:
@@ -393,8 +397,8 @@ def _tasks_httnv_cap(member: MemberFacts) -> list[LevelCap]:
             Reason(
                 "tasks_not_excellent",
                 LEVELS_SECTION,
-                f"{_sentence('; '.join(missing))}: chưa đủ điều kiện của mức {quoted_level(Level.HTXSNV)}; "
-                f"mức cao nhất là {quoted_level(Level.HTTNV)}.",
+                f"{_sentence('; '.join(missing))}: chưa đủ điều kiện của mức "
+                f"{quoted_level(Level.HTXSNV)}; mức cao nhất là {quoted_level(Level.HTTNV)}.",
             ),
         )
     ]

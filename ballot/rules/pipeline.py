@@ -509,7 +509,7 @@ class _CapExplainer:
         return text
 
     def _votes_text(self, result: MemberResult, base: int) -> str:
-        return f"{votes_of(result.votes.htxsnv, base)} “Hoàn thành xuất sắc nhiệm vụ”"
+        return f"{votes_of(result.votes.htxsnv, base)} chọn “Hoàn thành xuất sắc nhiệm vụ”"
 
     def _advice(self) -> str:
         if self.binding:
@@ -540,16 +540,16 @@ class _CapExplainer:
     def _tied_reason(self, result: MemberResult, base: int) -> Reason:
         tied = len(self.selection.tied)
         outcome = (
-            " Việc chọn giữa các đồng chí bằng phiếu do chi bộ quyết định bằng bỏ phiếu bổ "
-            "sung đối với các đồng chí này."
+            " Việc chọn đồng chí nào do chi bộ quyết định qua bỏ phiếu bổ sung đối với các "
+            "đồng chí này."
             if self.binding
             else self._advice()
         )
         return Reason(
             "excellence_cap_tie" if self.binding else "excellence_cap_advisory_tie",
             self.rule.section,
-            f"{self._opening()} {tied} đồng chí cùng được {self._votes_text(result, base)} "
-            f"cho {self.selection.open_seats} suất còn lại.{outcome}",
+            f"{self._opening()} {tied} đồng chí cùng được {self._votes_text(result, base)}, "
+            f"trong khi chỉ còn {self.selection.open_seats} suất.{outcome}",
         )
 
     def _demoted_reason(self, result: MemberResult, base: int) -> Reason:

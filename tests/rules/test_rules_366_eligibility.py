@@ -100,7 +100,7 @@ def test_same_sick_leave_caps_under_21_hd_2019():
         ({"civil_servant_level": "HTNV"}, "kết quả xếp loại cán bộ, công chức, viên chức"),
         ({"criteria": {"tasks": "KEM", "other": "KEM"}}, "các tiêu chí tự đánh giá theo Mẫu 02"),
         ({"heads_collective_level": "HTNV"}, "mức xếp loại của tập thể do đồng chí đứng đầu"),
-        ({"civil_servant_rating_pending": True}, "chưa có kết quả xếp loại công chức"),
+        ({"civil_servant_rating_pending": True}, "chờ kết quả xếp loại công chức"),
     ],
 )
 def test_2019_only_facts_are_noted_and_not_applied(facts, words):

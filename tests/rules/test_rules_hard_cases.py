@@ -160,7 +160,7 @@ def test_II_B_2_3_a_a_tie_is_left_to_the_chi_bo_in_plain_words():
     tally.update({m["id"]: votes(httnv=10) for m in members[2:]})
     message = reason(run(scenario(members, tally)).member("a"), "excellence_cap_tie").message
     assert "phá hòa" not in message
-    assert "do chi bộ quyết định bằng bỏ phiếu bổ sung" in message
+    assert "do chi bộ quyết định qua bỏ phiếu bổ sung" in message
 
 
 def test_counting_no_level_reached_speaks_of_the_votes_that_chose_a_level():

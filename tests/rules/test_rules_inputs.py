@@ -48,7 +48,7 @@ def test_II_B_6_rating_pending_and_a_given_rating_contradict():
 def test_366_civil_servant_rating_pending_is_noted_as_not_applied():
     result = classify_one(profile="366-2025", score=95, civil_servant_rating_pending=True)
     assert result.status is MemberStatus.CLASSIFIED
-    assert "chưa có kết quả xếp loại công chức" in reason(result, "not_applied_in_profile").message
+    assert "chờ kết quả xếp loại công chức" in reason(result, "not_applied_in_profile").message
 
 
 # --- II.B.6: temporary registration -------------------------------------------------------

@@ -419,7 +419,7 @@ def member_caps(member: MemberFacts) -> tuple[LevelCap, ...]:
 # the words the minutes use for them.
 _FACTS_NOT_APPLIED = (
     ("civil_servant_level", "kết quả xếp loại cán bộ, công chức, viên chức"),
-    ("civil_servant_rating_pending", "việc chưa có kết quả xếp loại công chức, viên chức"),
+    ("civil_servant_rating_pending", "điều kiện chờ kết quả xếp loại công chức, viên chức"),
     ("criteria", "các tiêu chí tự đánh giá theo Mẫu 02"),
     ("heads_collective_level", "mức xếp loại của tập thể do đồng chí đứng đầu"),
 )

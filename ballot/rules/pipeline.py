@@ -64,9 +64,11 @@ def classify(scenario: Scenario) -> Proposal:
     results: dict[str, MemberResult] = {}
     groups: dict[str | None, CapGroupReport] = {}
     rounds: list[RoundReport] = []
-    for index, tally in enumerate(counted_rounds(scenario)):
+    tallies = counted_rounds(scenario)
+    bases = [denominator(scenario, tally) for tally in tallies]
+    for index, tally in enumerate(tallies):
         asked = _asked(scenario, tally, index)
-        base = denominator(scenario, tally)
+        base = bases[index]
         rounds.append(
             RoundReport(tally.ballots, base, tuple(m.id for m in scenario.members if m.id in asked))
         )
@@ -74,7 +76,7 @@ def classify(scenario: Scenario) -> Proposal:
             if member.id in asked:
                 results[member.id] = assess_member(member, scenario, profile, tally, base, index)
         results = cap_secretary(results, asked, scenario, profile)
-        stage = _CapStage(scenario, rule, binding, index, asked)
+        stage = _CapStage(scenario, rule, binding, index, asked, bases)
         results, groups = stage.apply(results, groups)
     final = cap_secretary(results, set(results), scenario, profile, only_lower=True)
     ordered = [final[m.id] for m in scenario.members]
@@ -315,8 +317,10 @@ class _CapStage:
         binding: bool,
         round_index: int,
         asked: set[str],
+        bases: Sequence[int],
     ) -> None:
         self.scenario = scenario
+        self.bases = bases  # each round's denominator
         self.rule = rule
         self.binding = binding
         self.round_index = round_index
@@ -379,7 +383,7 @@ class _CapStage:
         return decided
 
     def _base(self, result: MemberResult) -> int:
-        return denominator(self.scenario, counted_rounds(self.scenario)[result.round])
+        return self.bases[result.round]
 
 
 def _tied_left_out(names: list[str], rule: ExcellenceCapRule) -> Reason:

@@ -157,6 +157,31 @@ def _totals(proposal: Proposal) -> list[str]:
         status: sum(1 for r in proposal.members if r.status is status) for status in _STATUS_VI
     }
     lines.extend(f"  {_STATUS_VI[s]:<30} {n:>4}" for s, n in others.items() if n)
+    return lines + _attention(proposal)
+
+
+# Results the meeting must look at before it proposes them (docs/rules.md, “Không hoàn
+# thành nhiệm vụ chỉ do cộng dồn”): listed after the totals, not only in the reasons.
+ATTENTION_CODES = {
+    "khtnv_by_accumulation": "“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn",
+    "khtnv_by_accumulation_undetermined": "chưa xác định vì “Không hoàn thành nhiệm vụ” "
+    "chỉ đạt do cộng dồn",
+}
+
+
+def _attention(proposal: Proposal) -> list[str]:
+    lines = []
+    for code, what in ATTENTION_CODES.items():
+        names = [_nfc(r.name) for r in proposal.members if code in {x.code for x in r.reasons}]
+        if names:
+            lines.extend(
+                textwrap.wrap(
+                    f"CẦN LƯU Ý — {what}: {', '.join(names)}.",
+                    width=WIDTH,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                )
+            )
     return lines
 
 

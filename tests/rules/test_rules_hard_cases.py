@@ -180,3 +180,11 @@ def test_counting_reasons_cite_the_profile_not_II_B_2_5():
     data = scenario([member("a"), *crowd(4)], {"a": votes(htxsnv=5)})
     table = render_table(parse_scenario(data), run(data))
     assert "[II.B.2.5]" not in table
+
+
+def test_counting_khtnv_by_accumulation_is_listed_after_the_totals_of_the_table():
+    members = crowd(9)
+    data = scenario(members, {"x00": votes(htxsnv=2, httnv=1, htnv=1, khtnv=2)})
+    text = render_table(parse_scenario(data), run(data))
+    name = run(data).member("x00").name
+    assert f"CẦN LƯU Ý — “Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn: {name}." in text

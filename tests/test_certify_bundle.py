@@ -111,9 +111,13 @@ def test_bundle_never_links_a_member_to_a_ballot(certified):
     assert "personal_code" not in text and certified.meeting["meeting"]["code"] not in text
 
 
-def test_followup_round_supersedes_the_main_round(certified):
+def test_followup_round_decides_the_member_it_asked_about(certified):
     scenario = fmt.scenario_from_bundle(certified.bundle)
-    assert scenario["tally"]["votes"]["m04"] == {"HTXSNV": 0, "HTTNV": 1, "HTNV": 2, "KHTNV": 0}
+    assert scenario["followups"] == [
+        {"ballots": 3, "votes": {"m04": {"HTXSNV": 0, "HTTNV": 1, "HTNV": 2, "KHTNV": 0}}}
+    ]
+    m04 = next(m for m in certified.bundle["proposal"]["members"] if m["id"] == "m04")
+    assert m04["round"] == 1 and m04["level"] == "HTNV"
 
 
 def test_ballot_verify_passes_with_the_branch_fingerprint(certified, tmp_path, branch_fingerprint):

@@ -250,10 +250,12 @@ def test_certify_refused_when_the_bundle_would_not_verify(server, host):
 
     host, meeting, _ = run_meeting(server)
     meeting_id = meeting["meeting"]["id"]
-    host.ok("PATCH", f"/api/host/meetings/{meeting_id}/members/m02", json={"status": "du_bi"})
+    probationary = {"status": "du_bi", "admitted_on": "2026-03-02"}  # voted as a full member
+    host.ok("PATCH", f"/api/host/meetings/{meeting_id}/members/m02", json=probationary)
     answer = host.call("POST", f"/api/host/meetings/{meeting_id}/certify")
     assert error_of(answer) == (409, "bundle_inconsistent")
     assert "Không thể chứng thực" in answer.get_json()["error"]["message"]
     assert meeting_state(server, meeting_id) == "open"
-    host.ok("PATCH", f"/api/host/meetings/{meeting_id}/members/m02", json={"status": "chinh_thuc"})
+    full = {"status": "chinh_thuc", "admitted_on": "2005-03-02"}
+    host.ok("PATCH", f"/api/host/meetings/{meeting_id}/members/m02", json=full)
     assert host.call("POST", f"/api/host/meetings/{meeting_id}/certify").status_code == 201

@@ -43,7 +43,7 @@ from ballot.crypto.certify import fingerprint, public_key_b64url
 from ballot.crypto.encoding import b64url_encode
 from ballot.report.canonical import SIGNATURE_FIELD, bundle_digest
 from ballot.rules import counting
-from ballot.rules.attendance import latest_votes
+from ballot.rules.attendance import scenario_tallies
 from ballot.rules.levels import Level
 from ballot.rules.model import Votes
 from ballot.rules.pipeline import classify
@@ -153,32 +153,42 @@ def member_rounds(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in bundle["rounds"] if r["kind"] in MEMBER_ROUND_KINDS]
 
 
-def latest_member_votes(bundle: dict[str, Any]) -> tuple[dict[str, dict[str, int]], int]:
-    """As the meeting's proposal takes them (ballot.rules.attendance.latest_votes)."""
+def member_round_tallies(bundle: dict[str, Any]) -> dict[str, Any]:
+    """As the meeting's proposal takes them (ballot.rules.attendance.scenario_tallies)."""
     ordered = sorted(member_rounds(bundle), key=lambda r: r["number"])
-    return latest_votes(r["tally"] for r in ordered)
+    return scenario_tallies(r["tally"] for r in ordered)
+
+
+def rules_version(bundle: dict[str, Any]) -> int:
+    """The reading of the rules the bundle's proposal was made with; a proposal from
+    before rules version 2 records none (docs/rules.md, “Phiên bản quy tắc”)."""
+    proposal = bundle.get("proposal")
+    version = proposal.get("rules_version", 1) if isinstance(proposal, dict) else 1
+    return version if isinstance(version, int) and not isinstance(version, bool) else 1
 
 
 def scenario_member(member: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in member.items() if k not in ROSTER_DISPLAY_FIELDS}
 
 
-def scenario_from_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
-    """The scenario `ballot classify` reads, rebuilt from the roster and the tallies."""
-    votes, ballots = latest_member_votes(bundle)
+def scenario_from_bundle(bundle: dict[str, Any], version: int | None = None) -> dict[str, Any]:
+    """The scenario `ballot classify` reads, rebuilt from the roster and the tallies,
+    under the bundle's own rules version unless `version` is given."""
     return {
+        "rules_version": rules_version(bundle) if version is None else version,
         "profile": bundle["profile"],
         "review_date": bundle["meeting"]["review_date"],
         "organisation": bundle["organisation"],
         "settings": bundle["settings"],
         "members": [scenario_member(m) for m in bundle["roster"]],
-        "tally": {"ballots": ballots, "votes": votes},
+        **member_round_tallies(bundle),
     }
 
 
-def classify_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
-    """The rules re-applied, with the bundle's own profile (docs/rules.md)."""
-    return proposal_to_dict(classify(parse_scenario(scenario_from_bundle(bundle))))
+def classify_bundle(bundle: dict[str, Any], version: int | None = None) -> dict[str, Any]:
+    """The rules re-applied, with the bundle's own profile and rules version (or the
+    given `version`; docs/rules.md, “Phiên bản quy tắc”)."""
+    return proposal_to_dict(classify(parse_scenario(scenario_from_bundle(bundle, version))))
 
 
 def organisation_vote(bundle: dict[str, Any]) -> dict[str, Any] | None:
@@ -195,12 +205,15 @@ def organisation_vote(bundle: dict[str, Any]) -> dict[str, Any] | None:
     max_level = bundle["proposal"]["organisation"]["max_level"]
     level = _lower(voted, max_level)
     if voted is not None and level != voted:
+        from ballot.rules.levels import LEVEL_NAMES_VI, Level
+
         reasons.append(
             {
                 "code": "organisation_capped",
                 "section": "II.B.1.3",
-                "message": f"Kết quả xếp loại đảng viên chỉ cho phép chi bộ đạt tối đa "
-                f"“{max_level}”, nên mức của chi bộ là “{level}”.",
+                "message": f"Kết quả xếp loại đảng viên chỉ cho phép chi bộ đạt cao nhất "
+                f"“{LEVEL_NAMES_VI[Level(max_level)]}”, nên mức của chi bộ là "
+                f"“{LEVEL_NAMES_VI[Level(level)]}”.",
             }
         )
     return {
@@ -216,7 +229,11 @@ def organisation_vote(bundle: dict[str, Any]) -> dict[str, Any] | None:
 def _count_organisation_votes(
     bundle: dict[str, Any], votes: dict[str, int], ballots: int
 ) -> tuple[str | None, list[dict[str, str]]]:
-    data = {**scenario_from_bundle(bundle), "tally": {"ballots": ballots, "votes": {}}}
+    data = {
+        **scenario_from_bundle(bundle),
+        "tally": {"ballots": ballots, "votes": {}},
+        "followups": [],
+    }
     scenario = parse_scenario(data)
     base = counting.denominator(scenario)
     counted = Votes.from_levels({Level(level): votes.get(level, 0) for level in LEVELS})

@@ -654,18 +654,26 @@ def _votes(votes: Any) -> str:
 def check_rules(bundle: dict[str, Any]) -> Outcome:
     """Compared on what decides (levels, statuses, votes, shares, totals, the cap, reason
     codes and sections), not on the wording of reasons: a later version of the software
-    may phrase a reason better without making an older bundle fail."""
+    may phrase a reason better without making an older bundle fail.
+
+    The rules are re-applied under the bundle's own rules version (docs/rules.md,
+    “Phiên bản quy tắc”). A bundle made before rules version 2 records none: it is
+    re-applied as version 1 combined its rounds, and compared on its decisions only
+    (version 2 re-cited and re-coded reasons); where today's rules would decide
+    otherwise the check says so, for a person to weigh, without failing."""
     from ballot.rules.scenario import ScenarioError
 
+    version = fmt.rules_version(bundle)
     try:
         recomputed = fmt.classify_bundle(bundle)
     except ScenarioError as exc:
         return Outcome(
             False, f"Dữ liệu không áp dụng được quy tắc: {exc}", f"the rules refuse the data: {exc}"
         )
+    compare = decisive if version >= 2 else decided_v1
     problems = Problems()
-    if canonical_bytes(decisive(recomputed)) != canonical_bytes(decisive(bundle["proposal"])):
-        _describe_proposal_difference(decisive(recomputed), decisive(bundle["proposal"]), problems)
+    if canonical_bytes(compare(recomputed)) != canonical_bytes(compare(bundle["proposal"])):
+        _describe_proposal_difference(compare(recomputed), compare(bundle["proposal"]), problems)
     organisation = fmt.organisation_vote({**bundle, "proposal": recomputed})
     if canonical_bytes(_decisive_vote(organisation)) != canonical_bytes(
         _decisive_vote(bundle.get("organisation_vote"))
@@ -679,7 +687,11 @@ def check_rules(bundle: dict[str, Any]) -> Outcome:
         f"Hồ sơ {bundle['profile']}: đề xuất cho {members} đảng viên khớp từng mục.",
         f"profile {bundle['profile']}: the proposal for {members} members matches",
     )
-    if outcome.ok and canonical_bytes(recomputed) != canonical_bytes(bundle["proposal"]):
+    if not outcome.ok:
+        return outcome
+    if version < 2:
+        return _older_rules_outcome(bundle, outcome)
+    if canonical_bytes(recomputed) != canonical_bytes(bundle["proposal"]):
         return Outcome(
             True,
             outcome.vi + " (Lời văn của lý do khác phiên bản phần mềm này.)",
@@ -688,8 +700,84 @@ def check_rules(bundle: dict[str, Any]) -> Outcome:
     return outcome
 
 
+def decided_v1(proposal: dict[str, Any]) -> dict[str, Any]:
+    """What a rules-version-1 proposal decided, in its own shape: each member's status,
+    levels, votes and shares, the totals, the cap, the chi bộ's highest level."""
+    member_keys = ("id", "name", "status", "voted_level", "level", "votes", "shares")
+    cap_keys = ("candidates", "good", "max_excellent", "binding", "tied", "percent", "groups")
+    cap = proposal.get("cap") if isinstance(proposal.get("cap"), dict) else {}
+    organisation = proposal.get("organisation")
+    return {
+        "profile": proposal.get("profile"),
+        "members": [
+            {k: m.get(k) for k in member_keys}
+            for m in proposal.get("members", [])
+            if isinstance(m, dict)
+        ],
+        "totals": proposal.get("totals"),
+        "cap": {k: cap[k] for k in cap_keys if k in cap},
+        "organisation": {
+            "max_level": organisation.get("max_level") if isinstance(organisation, dict) else None
+        },
+        "denominator": proposal.get("denominator"),
+    }
+
+
+def _older_rules_outcome(bundle: dict[str, Any], outcome: Outcome) -> Outcome:
+    from ballot.rules.model import RULES_VERSION
+    from ballot.rules.scenario import ScenarioError
+
+    vi = (
+        f"{outcome.vi} Gói lập theo phiên bản quy tắc 1 (trước khi vòng bổ sung chỉ quyết định "
+        "những đồng chí được hỏi): đã áp dụng lại đúng phiên bản đó, so sánh mức, tình trạng, "
+        "số phiếu, giới hạn 20% và mức của chi bộ, không so sánh mã lý do."
+    )
+    en = (
+        f"{outcome.en}; the bundle was made under rules version 1 and re-applied under it, "
+        "comparing decisions, not reason codes"
+    )
+    try:
+        today = fmt.classify_bundle(bundle, version=RULES_VERSION)
+    except ScenarioError as exc:
+        return Outcome(
+            True,
+            vi + f" Phiên bản quy tắc hiện hành không nhận dữ liệu này ({exc.message}).",
+            en + f"; the current rules refuse its data ({exc.message})",
+        )
+    from ballot.report.names import outcome_vi
+
+    stored = {m["id"]: m for m in bundle["proposal"]["members"] if isinstance(m, dict)}
+    changed = [
+        (m, stored[m["id"]])
+        for m in today["members"]
+        if m["id"] in stored and _decision(m) != _decision(stored[m["id"]])
+    ]
+    if not changed:
+        return Outcome(True, vi, en)
+    listed_vi = "; ".join(
+        f"{new['name']}: gói ghi “{outcome_vi(old)}”, quy tắc hiện hành cho “{outcome_vi(new)}”"
+        for new, old in changed
+    )
+    listed_en = "; ".join(
+        f"{new['name']}: bundle {_decision(old)}, current rules {_decision(new)}"
+        for new, old in changed
+    )
+    return Outcome(
+        True,
+        vi + f" Theo phiên bản quy tắc hiện hành ({RULES_VERSION}) kết quả sẽ khác — {listed_vi}.",
+        en
+        + f"; under the current rules (version {RULES_VERSION}) the result would differ — "
+        + listed_en,
+        status=MANUAL,
+    )
+
+
+def _decision(member: dict[str, Any]) -> str | None:
+    return member.get("level") or member.get("status")
+
+
 def decisive(proposal: dict[str, Any]) -> dict[str, Any]:
-    """The proposal without the wording of its reasons."""
+    """The proposal without the wording of its reasons and warnings."""
 
     def reasons(items: Any) -> list[list[Any]]:
         return [[r.get("code"), r.get("section")] for r in items or [] if isinstance(r, dict)]
@@ -701,7 +789,14 @@ def decisive(proposal: dict[str, Any]) -> dict[str, Any]:
     ]
     organisation = dict(proposal.get("organisation") or {})
     organisation["reasons"] = reasons(organisation.get("reasons"))
-    return {**proposal, "members": members, "organisation": organisation}
+    decided = {**proposal, "members": members, "organisation": organisation}
+    if "warnings" in proposal:  # warnings about the data: their field and code decide
+        decided["warnings"] = [
+            [w.get("field"), w.get("code")]
+            for w in proposal.get("warnings") or []
+            if isinstance(w, dict)
+        ]
+    return decided
 
 
 def _decisive_vote(vote: dict[str, Any] | None) -> Any:
@@ -725,8 +820,9 @@ def _describe_proposal_difference(
                 f"{member['name']}: bundle says {other.get('level') or other.get('status')}, "
                 f"rules give {member['level'] or member['status']}",
             )
-    for part in ("profile", "totals", "cap", "organisation", "denominator"):
-        if canonical_bytes(recomputed[part]) != canonical_bytes(stored.get(part)):
+    parts = [k for k in recomputed if k != "members"] + [k for k in stored if k not in recomputed]
+    for part in parts:
+        if canonical_bytes(recomputed.get(part)) != canonical_bytes(stored.get(part)):
             problems.add(f"phần “{part}” của đề xuất khác", f"the proposal's {part!r} differs")
     if len(stored_members) != len(recomputed["members"]):
         problems.add("số đảng viên trong đề xuất khác", "the number of members differs")

@@ -1,25 +1,32 @@
-"""The classification rules engine (DESIGN section 2): pure, no I/O, no clock.
+"""The classification rules engine (docs/rules.md): pure, no I/O, no clock.
 
     scenario = parse_scenario(json_value)      # or build a Scenario directly
     proposal = classify(scenario)
-    data = proposal_to_dict(proposal)          # issue 2's proposal schema
+    data = proposal_to_dict(proposal)          # docs/rules.md, “Đề xuất”
 
-Only `ballot.rules.cli` reads files or prints.
+Only `ballot.rules.cli` reads files or prints (and `ballot.rules.catalogue`, run
+as a command, prints docs/reasons.md).
 """
 
 from ballot.rules.levels import LEVEL_NAMES_VI, LEVELS_DESCENDING, Grade, Level
 from ballot.rules.model import (
+    RULES_VERSION,
+    Body,
+    BodyKind,
     Criteria,
     Denominator,
     Discipline,
+    KhtnvByAccumulation,
     MemberFacts,
     MembershipStatus,
     Organisation,
     OrganisationKind,
     Scenario,
+    ScenarioWarning,
     Score,
     Settings,
     Tally,
+    TemporaryRegistration,
     Thresholds,
     Votes,
 )
@@ -39,14 +46,23 @@ from ballot.rules.results import (
     OrganisationResult,
     Proposal,
     Reason,
+    RoundReport,
     Totals,
 )
-from ballot.rules.scenario import ScenarioError, parse_scenario
+from ballot.rules.scenario import ScenarioError, parse_member, parse_scenario
 from ballot.rules.serialize import proposal_to_dict
 from ballot.rules.table import render_table
 
 __all__ = [
     "DEFAULT_PROFILE",
+    "RULES_VERSION",
+    "Body",
+    "BodyKind",
+    "KhtnvByAccumulation",
+    "RoundReport",
+    "ScenarioWarning",
+    "TemporaryRegistration",
+    "parse_member",
     "LEVELS_DESCENDING",
     "LEVEL_NAMES_VI",
     "CapGroupReport",

@@ -1,19 +1,30 @@
-"""Who may vote, attendance and quorum, and which tally counts for each member,
-read from members in the scenario schema (issue 2). One definition for the
-meeting (services), the certified bundle and its verifier (report), so a
-genuine bundle can never fail verification because two copies drifted."""
+"""Who may vote, attendance and quorum, and how the rounds' tallies enter the
+scenario, read from members in the scenario schema (docs/rules.md, “Dữ liệu đầu
+vào”). One definition for the meeting (services), the certified bundle and its
+verifier (report), so a genuine bundle can never fail verification because two
+copies drifted."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+EMPTY_TALLY: dict[str, Any] = {"ballots": 0, "votes": {}}
+
+
+def _registered_here(member: Mapping[str, Any]) -> bool:
+    """Not a member only temporarily here: he votes and is rated at his official
+    chi bộ (docs/rules.md, “Sinh hoạt tạm thời”)."""
+    return member.get("temporary_registration") != "here"
+
 
 def may_vote(member: Mapping[str, Any]) -> bool:
-    """A full member, present, whose party rights are not exempted or suspended
-    (DESIGN 2.3; Điều lệ Đảng, Điều 3; II.B.2.1). Mirrors `MemberFacts.may_vote`."""
+    """A full member of this chi bộ, present, whose party rights are not exempted or
+    suspended (docs/rules.md, “Ai biểu quyết”; Điều lệ Đảng, Điều 3; II.B.2.1).
+    Mirrors `MemberFacts.may_vote`."""
     return (
         member.get("status") == "chinh_thuc"
+        and _registered_here(member)
         and member.get("present", True) is True
         and not member.get("exempt", False)
         and not member.get("suspended", False)
@@ -21,13 +32,22 @@ def may_vote(member: Mapping[str, Any]) -> bool:
 
 
 def _excused(member: Mapping[str, Any]) -> bool:
-    return bool(member.get("absent_with_leave") or member.get("exempt") or member.get("suspended"))
+    away = member.get("temporary_registration") == "elsewhere" and not member.get("present", True)
+    return bool(
+        member.get("absent_with_leave") or member.get("exempt") or member.get("suspended") or away
+    )
 
 
 def quorum(members: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Điều lệ Đảng: a chi bộ meeting is valid with more than half of its full
-    members present, those on approved leave, exempt or suspended not counted."""
-    full = [m for m in members if m.get("status") == "chinh_thuc" and not _excused(m)]
+    members present, those on approved leave, exempt, suspended or registered
+    temporarily elsewhere (and away) not counted; a member only temporarily here
+    is no member of this chi bộ's count."""
+    full = [
+        m
+        for m in members
+        if m.get("status") == "chinh_thuc" and _registered_here(m) and not _excused(m)
+    ]
     present_full = sum(1 for m in full if m.get("present", True))
     return {
         "members": len(members),
@@ -47,13 +67,12 @@ def attendance(members: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def latest_votes(tallies: Iterable[Mapping[str, Any]]) -> tuple[dict[str, dict[str, int]], int]:
-    """Each member's votes from the latest round that asked about them (a follow-up
-    round supersedes the main round); `tallies` in round order. The ballot count is
-    the largest of the rounds'."""
-    votes: dict[str, dict[str, int]] = {}
-    ballots = 0
-    for tally in tallies:
-        votes.update(tally["votes"])
-        ballots = max(ballots, tally["ballots"])
-    return votes, ballots
+def scenario_tallies(tallies: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The scenario's `tally` (the first member round) and `followups` (the later
+    ones, in order) from the closed member rounds' tallies in round order. Each
+    tally keeps exactly the members its round asked about: a follow-up round
+    decides only those (docs/rules.md, “Vòng bỏ phiếu bổ sung”)."""
+    rounds = [{"ballots": t["ballots"], "votes": dict(t["votes"])} for t in tallies]
+    if not rounds:
+        return {"tally": dict(EMPTY_TALLY), "followups": []}
+    return {"tally": rounds[0], "followups": rounds[1:]}

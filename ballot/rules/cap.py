@@ -1,4 +1,5 @@
-"""The cap on excellence (DESIGN 2.4): generic arithmetic, parameters from the profile.
+"""The cap on excellence (docs/rules.md, “Giới hạn 20% Hoàn thành xuất sắc nhiệm vụ”):
+generic arithmetic, parameters from the profile.
 
 With k candidates (HTXSNV after per-member constraints) and h members HTTNV,
 demoting a candidate makes them HTTNV, so at most x stay excellent where x is the
@@ -34,9 +35,13 @@ def largest_within_ratio(candidates: int, good: int, rule: ExcellenceCapRule) ->
     return min(candidates, math.floor(bound))
 
 
-def excellence_cap(candidates: int, good: int, rule: ExcellenceCapRule) -> CapArithmetic:
+def excellence_cap(
+    candidates: int, good: int, rule: ExcellenceCapRule, *, small_exception: bool = True
+) -> CapArithmetic:
+    """`small_exception=False` where the "fewer than 5" count is not the chi bộ's own
+    (a chi bộ trực thuộc: II.B.6's "những nơi" is the đảng bộ cơ sở)."""
     by_ratio = largest_within_ratio(candidates, good, rule)
-    allowance = min(candidates, rule.small_allowance)
+    allowance = min(candidates, rule.small_allowance) if small_exception else 0
     # II.B.6 (21-HD-2019): fewer than 5 members ending up HTTNV still allows one HTXSNV.
     small = by_ratio < allowance and good + candidates - allowance < rule.small_count
     return CapArithmetic(

@@ -1,7 +1,10 @@
-"""`ballot classify SCENARIO.json`: the only place in ballot.rules that reads or prints.
+"""`ballot classify SCENARIO.json`: the place in ballot.rules that reads files and
+prints (with `python -m ballot.rules.catalogue`, which prints docs/reasons.md).
 
-Exit 0 with the proposal on stdout; exit 2 with a message naming the field on
-stderr when the scenario is unreadable or malformed.
+Exit 0 with the proposal on stdout (warnings about the data on stderr); exit 2
+with a Vietnamese message naming the field on stderr when the scenario is
+unreadable or malformed. A file saved by Windows Notepad (UTF-8 with a byte
+order mark) reads like any other.
 """
 
 from __future__ import annotations
@@ -31,18 +34,44 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+# The messages of Python's JSON parser, in Vietnamese (the prefix before any detail).
+_JSON_ERRORS_VI = {
+    "Expecting value": "thiếu giá trị (hoặc có ký tự không hợp lệ)",
+    "Expecting property name enclosed in double quotes": "tên trường phải đặt trong dấu ngoặc kép",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm “:” sau tên trường",
+    "Expecting ',' delimiter": "thiếu dấu phẩy “,” giữa hai phần tử",
+    "Unterminated string starting at": "chuỗi chưa có dấu ngoặc kép đóng",
+    "Invalid control character at": "có ký tự điều khiển trong chuỗi",
+    "Invalid \\escape": "ký tự thoát “\\” không hợp lệ",
+    "Invalid \\uXXXX escape": "mã “\\uXXXX” không hợp lệ",
+    "Extra data": "còn dữ liệu thừa sau khi JSON đã kết thúc",
+}
+
+
+def _json_error_vi(message: str) -> str:
+    for english, vietnamese in _JSON_ERRORS_VI.items():
+        if message.startswith(english):
+            return vietnamese
+    return "cú pháp không hợp lệ"
+
+
 def _load_json(path: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             return json.load(handle, object_pairs_hook=_refuse_duplicate_keys)
     except OSError as error:
         raise ScenarioError(path, f"không đọc được tệp ({error.strerror})", "unreadable") from None
     except UnicodeDecodeError:
         raise ScenarioError(path, "tệp không phải UTF-8", "unreadable") from None
+    except RecursionError:
+        raise ScenarioError(
+            path, "JSON lồng nhau quá sâu, không phải một kịch bản", "invalid_json"
+        ) from None
     except json.JSONDecodeError as error:
         raise ScenarioError(
             path,
-            f"JSON không hợp lệ ở dòng {error.lineno}, cột {error.colno}: {error.msg}",
+            f"JSON không hợp lệ ở dòng {error.lineno}, cột {error.colno}: "
+            f"{_json_error_vi(error.msg)}",
             "invalid_json",
         ) from None
 
@@ -61,6 +90,11 @@ def run_classify(path: str, fmt: str) -> int:
     except ScenarioError as error:
         print(f"ballot classify: lỗi kịch bản: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except RecursionError:
+        print(f"ballot classify: lỗi kịch bản: {path}: dữ liệu lồng nhau quá sâu", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for warning in scenario.warnings:
+        print(f"ballot classify: cảnh báo: {warning.path}: {warning.message}", file=sys.stderr)
     proposal = classify(scenario)
     if fmt == "table":
         sys.stdout.write(render_table(scenario, proposal))

@@ -1,4 +1,5 @@
-"""Immutable input of the engine: a scenario (organisation, settings, members, tally).
+"""Immutable input of the engine: a scenario (organisation, settings, members, the
+tallies of its rounds).
 
 Built by `ballot.rules.scenario.parse_scenario` from JSON, or directly by the
 services layer. Nothing here validates: the parser does, once, at the border.
@@ -50,6 +51,40 @@ _DISCIPLINE_VI = {
 }
 
 
+class TemporaryRegistration(Enum):
+    """Sinh hoạt tạm thời (II.B.6; docs/rules.md, “Sinh hoạt tạm thời”)."""
+
+    HERE = "here"  # officially registered elsewhere, temporarily in this chi bộ
+    ELSEWHERE = "elsewhere"  # officially registered here, temporarily in another chi bộ
+
+
+class BodyKind(Enum):
+    """The bodies of the same level whose ratings II.B.1.3 reads."""
+
+    GOVERNMENT = "chinh_quyen"  # chính quyền cùng cấp
+    FRONT = "mat_tran"  # Mặt trận Tổ quốc
+    MASS_ORGANISATION = "doan_the"  # đoàn thể chính trị - xã hội
+
+    @property
+    def vietnamese(self) -> str:
+        return _BODY_KIND_VI[self]
+
+
+_BODY_KIND_VI = {
+    BodyKind.GOVERNMENT: "chính quyền",
+    BodyKind.FRONT: "Mặt trận Tổ quốc",
+    BodyKind.MASS_ORGANISATION: "đoàn thể chính trị - xã hội",
+}
+
+
+class KhtnvByAccumulation(Enum):
+    """What a KHTNV reached only by adding the higher levels' votes becomes
+    (docs/rules.md, “Không hoàn thành nhiệm vụ chỉ do cộng dồn”)."""
+
+    KHTNV = "khtnv"  # stays KHTNV, flagged for the meeting
+    UNDETERMINED = "undetermined"  # undetermined: a follow-up round decides
+
+
 class Denominator(Enum):
     ENTITLED = "entitled"  # full members not exempt, suspended or absent with leave
     PRESENT = "present"  # full members present (and able to vote)
@@ -57,14 +92,39 @@ class Denominator(Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Criteria:
+    """Self-assessed grades (Mẫu 02 for a member, Mẫu 01 for a chi bộ): the criteria
+    on the tasks (kết quả thực hiện nhiệm vụ) and all the others."""
+
+    tasks: Grade
+    other: Grade
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A body of the same level (chính quyền, Mặt trận, đoàn thể) and its rating."""
+
+    name: str
+    kind: BodyKind
+    level: Level
+
+
+@dataclass(frozen=True, slots=True)
 class Organisation:
     name: str = ""
+    # The scenario parser requires the kind (a silent default gave a chi bộ cơ sở an
+    # advisory cap); the default here serves only code that builds an Organisation.
     kind: OrganisationKind = OrganisationKind.CHI_BO_TRUC_THUOC
     disciplined: bool = False
+    # II.B.1.3.c: disciplined, but found the violation itself and remedied it.
+    discipline_self_remedied: bool = False
     # Cap on HTXSNV in percent of HTTNV, where the profile lets the organisation set
     # it (366-2025: 20, or 25 where the competent level grants it). None: the
     # profile's default. Profiles that fix the ratio (21-HD-2019) ignore it.
     cap_percent: int | None = None
+    founded_on: date | None = None  # II.B.6: founded under 6 months: not classified
+    criteria: Criteria | None = None  # Mẫu 01 self-assessment (II.B.1.3.a–c)
+    bodies: tuple[Body, ...] = ()  # chính quyền, Mặt trận, đoàn thể cùng cấp
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +151,7 @@ class Thresholds:
 class Settings:
     denominator: Denominator = Denominator.ENTITLED
     thresholds: Thresholds = field(default_factory=Thresholds)
-
-
-@dataclass(frozen=True, slots=True)
-class Criteria:
-    """Self-assessed grades of Mẫu 02: the task criteria and all the others."""
-
-    tasks: Grade
-    other: Grade
+    khtnv_by_accumulation: KhtnvByAccumulation = KhtnvByAccumulation.KHTNV
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +184,17 @@ class MemberFacts:
     heads_collective_level: Level | None = None
     self_level: Level | None = None
     committee_level: Level | None = None
+    # Inputs of II.B.2.1 and II.B.6 (docs/rules.md, “Đối tượng xếp loại” and the
+    # headings after it); each defaults to the ordinary case.
+    civil_servant_rating_pending: bool = False
+    temporary_registration: TemporaryRegistration | None = None
+    months_at_previous_branch: Fraction | None = None  # transferred in this year
+    other_branch_comments_received: bool = False
+    discipline_at_previous_organisation: bool = False
+    discipline_already_counted: bool = False
+    head_transferred_in: bool = False
+    is_secretary: bool = False  # bí thư chi bộ
+    committee_activity_suspended: bool = False  # đình chỉ sinh hoạt cấp ủy
     # Facts of the 2025 texts (QĐ 366, HD 43): optional, None when not given, read
     # only by profiles that use them (366-2025); 21-HD-2019 ignores them.
     score: Score | None = None
@@ -147,9 +211,21 @@ class MemberFacts:
         return self.status is MembershipStatus.FULL
 
     @property
+    def registered_here(self) -> bool:
+        """False for a member only temporarily here (official registration elsewhere)."""
+        return self.temporary_registration is not TemporaryRegistration.HERE
+
+    @property
     def may_vote(self) -> bool:
-        """A full member, present, whose party rights are not exempted or suspended."""
-        return self.is_full_member and self.present and not self.exempt and not self.suspended
+        """A full member of this chi bộ, present, whose party rights are not exempted
+        or suspended (mirrors `ballot.rules.attendance.may_vote`)."""
+        return (
+            self.is_full_member
+            and self.registered_here
+            and self.present
+            and not self.exempt
+            and not self.suspended
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,10 +275,33 @@ class Tally:
 
 
 @dataclass(frozen=True, slots=True)
+class ScenarioWarning:
+    """Data that may be legitimate but deserves a second look: `path` names the field."""
+
+    path: str
+    code: str
+    message: str
+
+
+# The engine's reading of the rules, recorded in every proposal: a bundle certified
+# under an older reading is re-applied under that reading (docs/rules.md,
+# “Phiên bản quy tắc”). 1: before follow-up rounds decided only what they asked.
+RULES_VERSION = 2
+RULES_VERSIONS = (1, 2)
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     profile: str
     review_date: date
     organisation: Organisation
     settings: Settings
     members: tuple[MemberFacts, ...]
-    tally: Tally
+    tally: Tally  # the main round
+    followups: tuple[Tally, ...] = ()  # later rounds, in order, each on those it asked
+    rules_version: int = RULES_VERSION
+    warnings: tuple[ScenarioWarning, ...] = ()
+
+    @property
+    def rounds(self) -> tuple[Tally, ...]:
+        return (self.tally, *self.followups)

@@ -1,9 +1,10 @@
-"""The proposal as JSON-ready data: issue 2's schema, deterministic.
+"""The proposal as JSON-ready data, deterministic (docs/rules.md, “Đề xuất”).
 
 Members keep the scenario's order; every level map lists the levels highest
 first; shares are votes / denominator rounded half-up to 4 decimals (0.1304 =
-13.04%), computed exactly and converted to a JSON number only at the end.
-Later issues (meeting results, certified bundle) reuse this exact shape.
+13.04%), computed exactly and converted to a JSON number only at the end. The
+meeting's results and the certified bundle carry this exact shape; its
+`rules_version` tells a verifier which reading of the rules made it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from ballot.rules.levels import LEVELS_DESCENDING, Level
-from ballot.rules.model import Votes
+from ballot.rules.model import ScenarioWarning, Votes
 from ballot.rules.results import (
     CapGroupReport,
     CapReport,
@@ -21,6 +22,7 @@ from ballot.rules.results import (
     OrganisationResult,
     Proposal,
     Reason,
+    RoundReport,
     Totals,
 )
 from ballot.rules.text import round_fraction
@@ -31,12 +33,27 @@ SHARE_DECIMALS = 4
 def proposal_to_dict(proposal: Proposal) -> dict[str, Any]:
     return {
         "profile": proposal.profile,
+        "rules_version": proposal.rules_version,
         "members": [member_to_dict(member) for member in proposal.members],
         "totals": totals_to_dict(proposal.totals),
         "cap": cap_to_dict(proposal.cap),
         "organisation": organisation_to_dict(proposal.organisation),
         "denominator": proposal.denominator,
+        "rounds": [round_to_dict(r) for r in proposal.rounds],
+        "warnings": [warning_to_dict(w) for w in proposal.warnings],
     }
+
+
+def round_to_dict(report: RoundReport) -> dict[str, Any]:
+    return {
+        "ballots": report.ballots,
+        "denominator": report.denominator,
+        "asked": list(report.asked),
+    }
+
+
+def warning_to_dict(warning: ScenarioWarning) -> dict[str, str]:
+    return {"field": warning.path, "code": warning.code, "message": warning.message}
 
 
 def _level(level: Level | None) -> str | None:
@@ -67,6 +84,7 @@ def member_to_dict(member: MemberResult) -> dict[str, Any]:
         "level": _level(member.level),
         "votes": votes_to_dict(member.votes),
         "shares": shares_to_dict(member.shares),
+        "round": member.round,
         "reasons": [reason_to_dict(reason) for reason in member.reasons],
     }
 
@@ -77,7 +95,7 @@ def totals_to_dict(totals: Totals) -> dict[str, int]:
 
 
 def cap_to_dict(cap: CapReport) -> dict[str, Any]:
-    """Issue 2's cap; a grouped profile (366-2025) adds "percent" and "groups"."""
+    """The cap; a grouped profile (366-2025) adds "percent" and "groups"."""
     data: dict[str, Any] = {
         "candidates": cap.candidates,
         "good": cap.good,

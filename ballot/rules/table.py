@@ -15,7 +15,7 @@ from ballot.rules.model import Denominator, MemberFacts, OrganisationKind, Scena
 from ballot.rules.profiles import get_profile
 from ballot.rules.profiles.base import ExcellenceCapRule
 from ballot.rules.results import MemberResult, MemberStatus, Proposal, Reason
-from ballot.rules.text import percent_vi
+from ballot.rules.text import percent_vi, threshold_vi
 
 WIDTH = 100
 REASON_INDENT = " " * 7
@@ -34,6 +34,7 @@ _STATUS_VI = {
     MemberStatus.ABSENT: "Vắng mặt, xếp loại sau",
     MemberStatus.UNDETERMINED: "Chưa xác định",
     MemberStatus.TIE: "Bằng phiếu, chi bộ quyết định",
+    MemberStatus.DEFERRED: "Chờ kết quả công chức, viên chức",
 }
 _MEMBERSHIP_VI = {"chinh_thuc": "chính thức", "du_bi": "dự bị"}
 
@@ -69,10 +70,11 @@ def _header(scenario: Scenario, proposal: Proposal) -> list[str]:
     org = scenario.organisation
     profile = get_profile(proposal.profile)
     thresholds = ", ".join(
-        f"{level.value} > {percent_vi(scenario.settings.thresholds.for_level(level))}"
+        f"“{LEVEL_NAMES_VI[level]}” trên "
+        f"{threshold_vi(scenario.settings.thresholds.for_level(level))}"
         for level in LEVELS_DESCENDING[:-1]
     )
-    return [
+    lines = [
         "ĐỀ XUẤT XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN",
         f"{_nfc(org.name) or 'Chi bộ'} ({_KIND_VI[org.kind]})",
         f"Ngày xếp loại: {scenario.review_date.strftime('%d/%m/%Y')}",
@@ -80,8 +82,26 @@ def _header(scenario: Scenario, proposal: Proposal) -> list[str]:
         f"Mẫu số tính tỷ lệ: {proposal.denominator} "
         f"({_DENOMINATOR_VI[scenario.settings.denominator]}); "
         f"số phiếu thu về: {scenario.tally.ballots}",
-        f"Ngưỡng đạt (số phiếu từ mức đó trở lên / mẫu số): {thresholds}",
+        *textwrap.wrap(
+            f"Ngưỡng đạt (số phiếu từ mức đó trở lên / mẫu số): {thresholds}",
+            width=WIDTH,
+            subsequent_indent="  ",
+        ),
     ]
+    for number, report in enumerate(proposal.rounds[1:], start=1):
+        lines.append(
+            f"Bỏ phiếu bổ sung lần {number}: {report.ballots} phiếu thu về, mẫu số "
+            f"{report.denominator}, hỏi {len(report.asked)} đảng viên"
+        )
+    for warning in proposal.warnings:
+        lines.extend(
+            textwrap.wrap(
+                f"Cảnh báo về dữ liệu ({warning.path}): {warning.message}",
+                width=WIDTH,
+                subsequent_indent="  ",
+            )
+        )
+    return lines
 
 
 def _member_rows(scenario: Scenario, proposal: Proposal) -> list[str]:
@@ -112,6 +132,8 @@ def _member_rows(scenario: Scenario, proposal: Proposal) -> list[str]:
 
 def _member_details(member: MemberFacts) -> list[str]:
     parts = [f"Đảng viên {_MEMBERSHIP_VI[member.status.value]}"]
+    if member.is_secretary:
+        parts.append("bí thư chi bộ")
     if member.self_level is not None:
         parts.append(f"tự nhận: {_level_vi(member.self_level)}")
     if member.committee_level is not None:
@@ -135,6 +157,31 @@ def _totals(proposal: Proposal) -> list[str]:
         status: sum(1 for r in proposal.members if r.status is status) for status in _STATUS_VI
     }
     lines.extend(f"  {_STATUS_VI[s]:<30} {n:>4}" for s, n in others.items() if n)
+    return lines + _attention(proposal)
+
+
+# Results the meeting must look at before it proposes them (docs/rules.md, “Không hoàn
+# thành nhiệm vụ chỉ do cộng dồn”): listed after the totals, not only in the reasons.
+ATTENTION_CODES = {
+    "khtnv_by_accumulation": "“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn",
+    "khtnv_by_accumulation_undetermined": "chưa xác định vì “Không hoàn thành nhiệm vụ” "
+    "chỉ đạt do cộng dồn",
+}
+
+
+def _attention(proposal: Proposal) -> list[str]:
+    lines = []
+    for code, what in ATTENTION_CODES.items():
+        names = [_nfc(r.name) for r in proposal.members if code in {x.code for x in r.reasons}]
+        if names:
+            lines.extend(
+                textwrap.wrap(
+                    f"CẦN LƯU Ý — {what}: {', '.join(names)}.",
+                    width=WIDTH,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                )
+            )
     return lines
 
 
@@ -144,32 +191,42 @@ def cap_heading_vi(rule: ExcellenceCapRule, *, upper: bool = True) -> str:
         if rule.has_small_exception and rule.small_section != rule.section
         else rule.section
     )
-    title = f"Giới hạn {percent_vi(rule.ratio)} đảng viên hoàn thành xuất sắc nhiệm vụ"
+    title = (
+        "Số đảng viên “Hoàn thành xuất sắc nhiệm vụ” không vượt quá "
+        f"{percent_vi(rule.ratio)} số đảng viên xếp loại “Hoàn thành tốt nhiệm vụ”"
+    )
     return f"{title.upper() if upper else title} [{sections}]"
 
 
 def cap_arithmetic_lines_vi(
     rule: ExcellenceCapRule, candidates: int, good: int, max_excellent: int, binding: bool
 ) -> list[str]:
-    """The cap spelled out with the rule's own numbers (DESIGN 2.4), unwrapped:
-    shared by this table, the PDF minutes and the spreadsheet."""
+    """The cap spelled out with the rule's own numbers (docs/rules.md, “Giới hạn 20%
+    Hoàn thành xuất sắc nhiệm vụ”), unwrapped: shared by this table, the PDF minutes
+    and the spreadsheet."""
     ratio = percent_vi(rule.ratio)
     scope = (
         "áp dụng tại chi bộ (chi bộ cơ sở)"
         if binding
         else "để tham khảo; đảng ủy cơ sở áp dụng trên toàn đảng bộ"
     )
-    exception = (
-        f"; nơi có dưới {rule.small_count} đồng chí “Hoàn thành tốt nhiệm vụ” "
-        f"vẫn được chọn {rule.small_allowance}"
-        if rule.has_small_exception
-        else "; không có ngoại lệ cho nơi có ít đảng viên"
-    )
+    if not rule.has_small_exception:
+        exception = "; không có ngoại lệ cho nơi có ít đảng viên"
+    elif binding:
+        exception = (
+            f"; nơi có dưới {rule.small_count:02d} đồng chí “Hoàn thành tốt nhiệm vụ” "
+            f"vẫn được chọn {rule.small_allowance:02d} đồng chí nếu đủ điều kiện"
+        )
+    else:
+        exception = (
+            f"; trường hợp dưới {rule.small_count:02d} đồng chí “Hoàn thành tốt nhiệm vụ” "
+            "được xét trên toàn đảng bộ cơ sở"
+        )
     within = " trong từng nhóm có vị trí, vai trò tương đồng" if rule.grouped else ""
     return [
         *([f"Tỷ lệ {ratio}{rule.ratio_note}"] if rule.ratio_note else []),
         f"k = {candidates} đồng chí đạt “Hoàn thành xuất sắc nhiệm vụ”, "
-        f"h = {good} “Hoàn thành tốt nhiệm vụ”",
+        f"h = {good} đồng chí “Hoàn thành tốt nhiệm vụ”",
         f"tối đa x = {max_excellent} (số nguyên lớn nhất với x ≤ {ratio} × (h + k − x), "
         f"làm tròn xuống{within}{exception}): {scope}.",
     ]
@@ -183,7 +240,7 @@ def cap_group_line_vi(group: str | None, candidates: int, good: int, max_excelle
 def _cap(scenario: Scenario, proposal: Proposal) -> list[str]:
     cap = proposal.cap
     rule = get_profile(proposal.profile).cap_rule(scenario.organisation)
-    lines = ["", cap_heading_vi(rule)]
+    lines = ["", *textwrap.wrap(cap_heading_vi(rule), width=WIDTH)]
     for line in cap_arithmetic_lines_vi(
         rule, cap.candidates, cap.good, cap.max_excellent, cap.binding
     ):

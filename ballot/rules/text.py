@@ -41,6 +41,15 @@ def percent_vi(value: Fraction, places: int = 2) -> str:
     return text.replace(".", ",") + "%"
 
 
+def threshold_vi(value: Fraction) -> str:
+    """A threshold as it was set: 1/2 → "50%", 0.6667 → "66,67%", but 2/3 → "2/3",
+    since a rounded percentage would misstate a share that is exactly two thirds."""
+    percent = value * 100
+    if (percent * 100).denominator == 1:
+        return percent_vi(value)
+    return f"{value.numerator}/{value.denominator}"
+
+
 def count_of(part: int, whole: int) -> str:
     """ "20/23 (86,96%)", or "0/0" when there is nothing to divide by."""
     if whole == 0:

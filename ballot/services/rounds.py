@@ -15,9 +15,9 @@ from ballot.services.codes import new_id
 from ballot.services.commands import NewRound
 from ballot.services.errors import conflict, invalid
 from ballot.services.guards import ensure_editable, member_by_key
-from ballot.services.scenario import classifiable
+from ballot.services.scenario import on_ballot
 from ballot.store.keyvault import KeyVault
-from ballot.store.models import Meeting, Member, Question, Round, utcnow
+from ballot.store.models import Meeting, Question, Round, utcnow
 from ballot.vocabulary import ORGANISATION_QUESTION, RoundKind, RoundStatus
 
 
@@ -64,11 +64,6 @@ def _questions_for(meeting: Meeting, command: NewRound) -> list[Question]:
     if not members:
         raise invalid("nobody_to_classify", "Không có đảng viên nào để xếp loại.")
     return [Question(key=m.key, position=i, member_id=m.id, label=m.name) for i, m in enumerate(members)]
-
-
-def on_ballot(meeting: Meeting, member: Member) -> bool:
-    """Present and classifiable under the meeting's profile (docs/rules.md)."""
-    return member.present and classifiable(meeting, member)
 
 
 def open_round(session: Session, actor: str, round_: Round) -> Round:

@@ -10,13 +10,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ballot.rules import attendance
+from ballot.rules import attendance, pipeline
 from ballot.rules.model import MemberFacts
 from ballot.rules.pipeline import classify
-from ballot.rules.profiles import get_profile
 from ballot.rules.profiles import profile_in_force as _profile_in_force
 from ballot.rules.profiles import profile_names as _profile_names
-from ballot.rules.scenario import ScenarioError, parse_scenario
+from ballot.rules.scenario import ScenarioError, parse_member, parse_scenario
 from ballot.rules.serialize import proposal_to_dict
 from ballot.store.models import Meeting, Member
 
@@ -39,9 +38,8 @@ def member_scenario(member: Member) -> dict[str, Any]:
 
 def meeting_scenario(meeting: Meeting, tallies: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The meeting as a scenario; `tallies`: its closed member rounds' tallies in
-    round order, each member's votes taken from the latest round that asked about
-    them (docs/rules.md, “Follow-up rounds”)."""
-    votes, ballots = attendance.latest_votes(tallies)
+    round order, the first the main round and each later one a follow-up that
+    decides only the members it asked about (docs/rules.md, “Vòng bỏ phiếu bổ sung”)."""
     return {
         "profile": meeting.profile,
         "review_date": meeting.review_date.isoformat(),
@@ -49,7 +47,7 @@ def meeting_scenario(meeting: Meeting, tallies: Iterable[Mapping[str, Any]]) -> 
         "settings": {"denominator": meeting.denominator.value, **(
             {"thresholds": meeting.thresholds} if meeting.thresholds else {})},
         "members": [member_scenario(m) for m in meeting.members],
-        "tally": {"ballots": ballots, "votes": votes},
+        **attendance.scenario_tallies(tallies),
     }
 
 
@@ -77,10 +75,11 @@ def quorum(meeting: Meeting) -> dict[str, Any]:
     return attendance.quorum([member_scenario(m) for m in meeting.members])
 
 
-def classifiable(meeting: Meeting, member: Member) -> bool:
-    """Whether the profile classifies this member at all (II.B.2.1, II.B.6)."""
+def on_ballot(meeting: Meeting, member: Member) -> bool:
+    """Whether a classification round asks about this member: the profile classifies
+    them now (II.B.2.1, II.B.6; one definition with the engine, rules.pipeline)."""
     facts = _parsed_member(member_scenario(member), meeting.review_date)
-    return not get_profile(meeting.profile).exclusion_reasons(facts, meeting.review_date)
+    return pipeline.on_ballot(facts, meeting.review_date, meeting.profile)
 
 
 def member_fact_error(member: Member, review_date: dt.date | None) -> tuple[str, str] | None:
@@ -105,10 +104,8 @@ def meeting_settings_error(meeting: Meeting) -> tuple[str, str] | None:
 
 
 def _parsed_member(data: dict[str, Any], review_date: dt.date | None) -> MemberFacts:
-    """The rules engine's own reading of one member (a one-member scenario)."""
-    on = (review_date or dt.date.today()).isoformat()
-    parsed = parse_scenario({"review_date": on, "members": [data], "tally": {"ballots": 0, "votes": {}}})
-    return parsed.members[0]
+    """The rules engine's own reading of one member."""
+    return parse_member(data, review_date or dt.date.today())
 
 
 def profile_names() -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Scenario builders for the rules tests: the JSON dict of issue 2, minimal by default."""
+"""Scenario builders for the rules tests: the JSON dict, minimal by default."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Profile 366-2025, QĐ 366 khoản 1.5: HTXSNV at most 20% (or 25%) of HTTNV, within each
 group of comparable position and role, with no "fewer than 5" exception.
 
-The arithmetic and tie handling are the generic ones of DESIGN 2.4 (ballot/rules/cap.py).
+The arithmetic and tie handling are the generic ones of docs/rules.md, “Giới hạn 20%
+Hoàn thành xuất sắc nhiệm vụ” (ballot/rules/cap.py).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from rules_builders import member, run, scenario, votes
 
 from ballot.rules import Level, MemberStatus, parse_scenario, proposal_to_dict
 from ballot.rules.cap import excellence_cap, largest_within_ratio
 from ballot.rules.model import Organisation
 from ballot.rules.profiles.qd366_2025 import PROFILE, excellence_cap_for
+from tests.rules.rules_builders import member, run, scenario, votes
 
 CAP_SECTION = "QĐ 366 khoản 1.5"
 BALLOTS = 20
@@ -127,7 +128,7 @@ def test_khoan_1_5_no_fewer_than_5_exception():
     assert demoted.level is Level.HTTNV
     cap_reason = next(r for r in demoted.reasons if r.code == "excellence_cap_exceeded")
     assert cap_reason.section == CAP_SECTION
-    assert "không đồng chí nào được giữ" in cap_reason.message
+    assert "không có suất nào (x = 0)" in cap_reason.message
     assert "small_organisation_exception" not in [r.code for r in demoted.reasons]
     # The same chi bộ under 21-HD-2019 keeps one (II.B.6): only the profile differs.
     data["profile"] = "21-HD-2019"
@@ -171,11 +172,11 @@ def test_khoan_1_5_members_without_a_group_form_one_default_group():
     message = next(
         r.message for r in proposal.member("dc1").reasons if r.code == "excellence_cap_exceeded"
     )
-    assert message.startswith("Nhóm chung")
+    assert message.startswith("Trong nhóm chung")
     message = next(
         r.message for r in proposal.member("tc0").reasons if r.code == "within_excellence_cap"
     )
-    assert message.startswith("Nhóm “Giáo viên”")
+    assert message.startswith("Trong nhóm “Giáo viên”")
 
 
 def test_khoan_1_5_a_group_of_only_others_does_not_count_their_httnv():
@@ -200,7 +201,7 @@ def test_khoan_1_5_tie_at_the_cut_within_a_group_is_left_to_the_meeting():
         result = proposal.member(member_id)
         assert result.status is MemberStatus.TIE and result.level is None
         tie = next(r for r in result.reasons if r.code == "excellence_cap_tie")
-        assert tie.section == CAP_SECTION and tie.message.startswith("Nhóm “Phân xưởng”")
+        assert tie.section == CAP_SECTION and tie.message.startswith("Trong nhóm “Phân xưởng”")
     groups = {g.group: g for g in proposal.cap.groups}
     assert groups["Phân xưởng"].tied == ("pc1", "pc2")
     assert groups["Văn phòng"].tied == ()
@@ -233,7 +234,13 @@ def test_khoan_1_5_proposal_shows_the_percent_and_each_group():
         {"group": FILLER, "candidates": 0, "good": 0, "max_excellent": 0, "tied": []},
     ]
     assert set(cap) == {
-        "candidates", "good", "max_excellent", "binding", "tied", "percent", "groups",
+        "candidates",
+        "good",
+        "max_excellent",
+        "binding",
+        "tied",
+        "percent",
+        "groups",
     }
 
 
@@ -258,8 +265,12 @@ def test_khoan_1_5_cap_explained_in_minutes_with_the_organisations_own_ratio():
     from ballot.rules.table import cap_arithmetic_lines_vi, cap_heading_vi
 
     raised = rule(25)
-    text = " ".join([cap_heading_vi(raised, upper=False),
-                     *cap_arithmetic_lines_vi(raised, 3, 8, 2, True)])
-    assert "Giới hạn 25% đảng viên hoàn thành xuất sắc nhiệm vụ [QĐ 366 khoản 1.5]" in text
+    text = " ".join(
+        [cap_heading_vi(raised, upper=False), *cap_arithmetic_lines_vi(raised, 3, 8, 2, True)]
+    )
+    assert (
+        "Số đảng viên “Hoàn thành xuất sắc nhiệm vụ” không vượt quá 25% số đảng viên xếp loại "
+        "“Hoàn thành tốt nhiệm vụ” [QĐ 366 khoản 1.5]"
+    ) in text
     assert "x ≤ 25% × (h + k − x)" in text and "tối đa x = 2" in text
     assert "không có ngoại lệ" in text and "trong từng nhóm" in text

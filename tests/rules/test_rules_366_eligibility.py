@@ -4,10 +4,10 @@ guidance that the 2025 texts do not use, and the chi bộ's own level (21-HD met
 from __future__ import annotations
 
 import pytest
-from rules_builders import classify_one as classify_member
-from rules_builders import codes, crowd, member, reason, run, scenario, votes
 
 from ballot.rules import Level, MemberStatus
+from tests.rules.rules_builders import classify_one as classify_member
+from tests.rules.rules_builders import codes, crowd, member, reason, run, scenario, votes
 
 PROFILE = "366-2025"
 
@@ -25,7 +25,7 @@ def classify_one(voted=None, **facts):
         ({"exempt": True}, "exempt_from_party_work"),
         ({"suspended": True}, "party_activity_suspended"),
         ({"status": "du_bi", "admitted_on": "2026-06-16"}, "admitted_under_6_months"),
-        ({"admitted_on": "2026-12-15"}, "admitted_under_6_months"),
+        ({"status": "du_bi", "admitted_on": "2026-12-15"}, "admitted_under_6_months"),
     ],
 )
 def test_dieu_5_not_rated(facts, code):
@@ -43,7 +43,9 @@ def test_dieu_5_six_months_complete_on_the_same_day_is_rated():
 
 def test_absent_member_is_rated_later():
     data = scenario(
-        [member("t", present=False, score=80), *crowd(4)], {}, kind="chi_bo_truc_thuoc",
+        [member("t", present=False, score=80), *crowd(4)],
+        {},
+        kind="chi_bo_truc_thuoc",
         profile=PROFILE,
     )
     result = run(data).member("t")
@@ -81,7 +83,8 @@ def test_hd_43_7_5_sick_leave_still_uses_the_score():
 
 def test_same_sick_leave_caps_under_21_hd_2019():
     data = scenario(
-        [member("t", sick_leave_months=3), *crowd(4)], {"t": votes(htxsnv=5)},
+        [member("t", sick_leave_months=3), *crowd(4)],
+        {"t": votes(htxsnv=5)},
         kind="chi_bo_truc_thuoc",
     )
     assert run(data).member("t").level is Level.HTNV
@@ -91,20 +94,22 @@ def test_same_sick_leave_caps_under_21_hd_2019():
 
 
 @pytest.mark.parametrize(
-    "facts",
+    ("facts", "words"),
     [
-        {"civil_servant_level": "KHTNV"},
-        {"civil_servant_level": "HTNV"},
-        {"criteria": {"tasks": "KEM", "other": "KEM"}},
-        {"heads_collective_level": "HTNV"},
+        ({"civil_servant_level": "KHTNV"}, "kết quả xếp loại cán bộ, công chức, viên chức"),
+        ({"civil_servant_level": "HTNV"}, "kết quả xếp loại cán bộ, công chức, viên chức"),
+        ({"criteria": {"tasks": "KEM", "other": "KEM"}}, "các tiêu chí tự đánh giá theo Mẫu 02"),
+        ({"heads_collective_level": "HTNV"}, "mức xếp loại của tập thể do đồng chí đứng đầu"),
+        ({"civil_servant_rating_pending": True}, "chờ kết quả xếp loại công chức"),
     ],
 )
-def test_2019_only_facts_are_noted_and_not_applied(facts):
+def test_2019_only_facts_are_noted_and_not_applied(facts, words):
     result = classify_one(score=95, **facts)
     assert result.level is Level.HTXSNV
     note = reason(result, "not_applied_in_profile")
     assert note.section == "QĐ 366 Điều 11"
-    assert next(iter(facts)) in note.message
+    assert words in note.message
+    assert next(iter(facts)) not in note.message  # the minutes never show field names
 
 
 # --- the chi bộ's own level --------------------------------------------------------------------
@@ -114,8 +119,15 @@ def org_of(member_votes: list[dict], disciplined: bool = False, **facts_by_index
     members = [member(f"m{i:02d}", **facts_by_index.get(f"m{i:02d}", {})) for i in range(10)]
     tally = {f"m{i:02d}": v for i, v in enumerate(member_votes)}
     data = scenario(
-        members, tally, kind="chi_bo_truc_thuoc", profile=PROFILE,
-        organisation={"name": "Chi bộ Thử nghiệm", "disciplined": disciplined},
+        members,
+        tally,
+        kind="chi_bo_truc_thuoc",
+        profile=PROFILE,
+        organisation={
+            "name": "Chi bộ Thử nghiệm",
+            "kind": "chi_bo_truc_thuoc",
+            "disciplined": disciplined,
+        },
     )
     return run(data).organisation
 

@@ -1,16 +1,16 @@
 """Profile 366-2025, QĐ 366 khoản 4.2: the cases that make a member KHTNV whatever the votes.
 
 "Violating what members must not do or the duty to set an example" has no fact in
-the scenario (issue 7 adds none), so it is not applied; the other cases are.
+the scenario, so it is not applied; the other cases are.
 """
 
 from __future__ import annotations
 
 import pytest
-from rules_builders import classify_one as classify_member
-from rules_builders import member, reason, scenario, votes
 
 from ballot.rules import Level, MemberStatus, ScenarioError, parse_scenario
+from tests.rules.rules_builders import classify_one as classify_member
+from tests.rules.rules_builders import member, reason, scenario, votes
 
 PROFILE = "366-2025"
 FORCED_SECTION = "QĐ 366 khoản 4.2"
@@ -74,11 +74,11 @@ def test_khoan_4_2_one_discipline_is_one_reason():
     assert "disciplined_this_year" not in codes
 
 
-def test_khoan_4_2_tasks_not_completed_says_which_field():
+def test_khoan_4_2_tasks_not_completed_says_what_was_completed_without_field_names():
     message = reason(
         classify_one(targets_completed_pct=40), "tasks_not_completed_over_50_percent"
     ).message
-    assert "40%" in message and "targets_completed_pct" in message
+    assert "40% chỉ tiêu, nhiệm vụ" in message and "targets_completed_pct" not in message
 
 
 def test_khoan_4_2_forcing_by_tasks_replaces_the_htnv_gap_reason():

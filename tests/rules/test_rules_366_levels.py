@@ -9,11 +9,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from rules_builders import classify_one as classify_member
-from rules_builders import codes, reason, votes
 
 from ballot.rules import Level, MemberStatus
 from ballot.rules.profiles.qd366_2025 import level_by_score
+from tests.rules.rules_builders import classify_one as classify_member
+from tests.rules.rules_builders import codes, reason, votes
 
 PROFILE = "366-2025"
 LEVELS_SECTION = "QĐ 366 Điều 11"
@@ -173,9 +173,7 @@ def test_dieu_11_both_htxsnv_conditions_missing_are_named_in_one_reason():
         ({"tasks_completed_pct": 50}, Level.HTNV, "tasks_below_htnv_conditions"),
     ],
 )
-def test_dieu_11_httnv_needs_all_tasks_on_time_and_htnv_at_most_20_percent_late(
-    facts, level, code
-):
+def test_dieu_11_httnv_needs_all_tasks_on_time_and_htnv_at_most_20_percent_late(facts, level, code):
     result = classify_one(score=95, tasks_exceeded_pct=40, **facts)
     assert result.level is level
     if code is not None:

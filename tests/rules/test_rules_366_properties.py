@@ -1,4 +1,4 @@
-"""Hypothesis properties of profile 366-2025, the issue 2 properties reused for it:
+"""Hypothesis properties of profile 366-2025, the 21-HD-2019 properties reused for it:
 constraints never raise a level (nor raise at all), the cap is never exceeded within
 any cap group, member order changes nothing; and 21-HD-2019 ignores the new fields."""
 
@@ -11,20 +11,24 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from rules_builders import member, run, scenario
 from test_rules_properties import PROPERTY_SETTINGS, THRESHOLDS, rarely, vote_counts
 from test_rules_properties import scenarios as scenarios_21_hd
 
 from ballot.rules import Level, MemberStatus, parse_scenario, proposal_to_dict
 from ballot.rules.profiles.qd366_2025 import member_caps
+from tests.rules.rules_builders import member, run, scenario
 
 ARCHETYPES_366: list[dict[str, Any]] = [
     *[{}] * 6,
     *[{"score": s} for s in (100, 95, 90, 89.9, 80, 70, 69.9, 55, 50, 49.9, 20)],
     {"score": {"general": 30, "tasks": 60}},
     {"score": {"general": 25, "tasks": 70}},
-    {"tasks_completed_pct": 100, "tasks_exceeded_pct": 30, "tasks_behind_schedule_pct": 0,
-     "earlier_shortcomings_fixed": True},
+    {
+        "tasks_completed_pct": 100,
+        "tasks_exceeded_pct": 30,
+        "tasks_behind_schedule_pct": 0,
+        "earlier_shortcomings_fixed": True,
+    },
     {"tasks_exceeded_pct": 29.9},
     {"earlier_shortcomings_fixed": False},
     {"tasks_behind_schedule_pct": 20},
@@ -157,8 +161,9 @@ def test_366_shuffling_member_order_changes_no_result(data, seed):
     assert {r.id: r for r in original.members} == {r.id: r for r in reordered.members}
     assert original.totals == reordered.totals
     assert original.organisation == reordered.organisation
-    assert [(g.group, g.candidates, g.good, g.max_excellent, set(g.tied)) for g in
-            original.cap.groups] == [
+    assert [
+        (g.group, g.candidates, g.good, g.max_excellent, set(g.tied)) for g in original.cap.groups
+    ] == [
         (g.group, g.candidates, g.good, g.max_excellent, set(g.tied)) for g in reordered.cap.groups
     ]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from rules_builders import crowd, member, run, scenario, votes
 
 from ballot.rules import Level, MemberStatus
 from ballot.rules.cap import Candidate, excellence_cap, largest_within_ratio, select_excellent
 from ballot.rules.profiles.hd21_2019 import PROFILE
+from tests.rules.rules_builders import crowd, member, run, scenario, votes
 
 RULE = PROFILE.excellence_cap
 

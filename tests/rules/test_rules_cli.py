@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from rules_builders import member, scenario, votes
 
 from ballot.cli import main
+from tests.rules.rules_builders import member, scenario, votes
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("chi-bo-*.json"))
@@ -174,3 +174,92 @@ def test_console_script_in_a_real_process_exits_2_on_bad_input(tmp_path):
     )
     assert completed.returncode == 2
     assert "members[0].status: " in completed.stderr.decode("utf-8")
+
+
+# --- bad input a secretary's file really has -------------------------------------------------
+
+
+def test_deeply_nested_json_exits_2_in_vietnamese_without_a_traceback(tmp_path, capsys):
+    code, out, err = classify_file(write(tmp_path, "[" * 2000 + "]" * 2000), capsys)
+    assert code == 2 and out == ""
+    assert "lồng nhau quá sâu" in err and "Traceback" not in err
+
+
+def test_deeply_nested_value_inside_a_scenario_exits_2_naming_the_field(tmp_path, capsys):
+    text = json.dumps(valid(), ensure_ascii=False).replace(
+        '"name": "Nguyễn Văn An"', '"name": ' + "[" * 500 + "]" * 500, 1
+    )
+    code, _, err = classify_file(write(tmp_path, text), capsys)
+    assert code == 2 and "members[0].name: " in err
+
+
+def test_a_file_saved_by_notepad_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(valid(), ensure_ascii=False).encode("utf-8"))
+    code, out, err = classify_file(str(path), capsys)
+    assert code == 0 and err == ""
+    assert json.loads(out)["members"][0]["name"] == "Nguyễn Văn An"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"review_date": "2026-12-15",,}', "tên trường phải đặt trong dấu ngoặc kép"),
+        ('{"review_date" "2026-12-15"}', "thiếu dấu hai chấm"),
+        ('{"review_date": "2026-12-15" "x": 1}', "thiếu dấu phẩy"),
+        ('{"review_date": "2026-12-15}', "chuỗi chưa có dấu ngoặc kép đóng"),
+        ('{"a": 1} {"b": 2}', "còn dữ liệu thừa"),
+        ("", "thiếu giá trị"),
+    ],
+)
+def test_json_syntax_errors_are_explained_in_vietnamese(text, words, tmp_path, capsys):
+    code, _, err = classify_file(write(tmp_path, text), capsys)
+    assert code == 2 and words in err
+    assert "Expecting" not in err and "Unterminated" not in err and "Extra data" not in err
+
+
+def test_an_error_on_the_whole_file_names_the_scenario_not_an_empty_field(tmp_path, capsys):
+    code, _, err = classify_file(write(tmp_path, [1, 2]), capsys)
+    assert code == 2
+    assert "lỗi kịch bản: kịch bản: cần đối tượng JSON" in err
+
+
+def test_targets_over_100_percent_exit_2_naming_the_field(tmp_path, capsys):
+    data = valid()
+    data["members"][0]["targets_completed_pct"] = 150
+    code, _, err = classify_file(write(tmp_path, data), capsys)
+    assert code == 2
+    assert "members[0].targets_completed_pct: " in err and "100%" in err
+
+
+@pytest.mark.parametrize(
+    ("facts", "words"),
+    [
+        ({"status": "du_bi", "admitted_on": "2001-05-19"}, "đã quá 24 tháng"),
+        ({"status": "chinh_thuc", "admitted_on": "2026-09-01"}, "chưa qua 12 tháng dự bị"),
+        ({"admitted_on": "1925-01-01"}, "trước ngày thành lập Đảng"),
+    ],
+)
+def test_status_impossible_for_the_admission_date_exits_2(facts, words, tmp_path, capsys):
+    data = valid()
+    data["members"][2].update(facts)
+    code, _, err = classify_file(write(tmp_path, data), capsys)
+    assert code == 2 and words in err
+
+
+def test_a_probation_that_may_still_await_recognition_is_a_warning_not_an_error(tmp_path, capsys):
+    data = valid()
+    data["members"][2].update(status="du_bi", admitted_on="2025-10-01")  # 14 months
+    data["tally"] = {"ballots": 2, "votes": {"m01": votes(htxsnv=2)}}
+    code, out, err = classify_file(write(tmp_path, data), capsys)
+    assert code == 0
+    assert "cảnh báo: members[2].status: thời gian dự bị 12 tháng đã hết" in err
+    assert json.loads(out)["warnings"][0]["field"] == "members[2].status"
+
+
+def test_a_scenario_without_kind_is_refused_naming_both_kinds(tmp_path, capsys):
+    data = valid()
+    del data["organisation"]["kind"]
+    code, _, err = classify_file(write(tmp_path, data), capsys)
+    assert code == 2
+    assert "organisation.kind: " in err and "chi_bo_co_so" in err and "chi_bo_truc_thuoc" in err

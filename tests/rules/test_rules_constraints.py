@@ -7,12 +7,12 @@ only there) cannot be what lowered a level.
 from __future__ import annotations
 
 import pytest
-from rules_builders import classify_one, codes, member, reason, scenario, votes
 
 from ballot.rules import Criteria, Grade, Level, MemberStatus
 from ballot.rules.pipeline import apply_member_caps
 from ballot.rules.profiles.hd21_2019 import highest_level_by_criteria, member_caps
 from ballot.rules.scenario import parse_scenario
+from tests.rules.rules_builders import classify_one, codes, member, reason, scenario, votes
 
 ALL_EXCELLENT = votes(htxsnv=5)
 
@@ -95,7 +95,8 @@ def test_II_B_2_3_civil_servant_rating_caps_the_party_level(rating, level, secti
 def test_II_B_2_3_a_civil_servant_htxsnv_allows_htxsnv_and_adds_no_reason():
     result = classify_one(civil_servant_level="HTXSNV")
     assert result.level is Level.HTXSNV
-    assert codes(result) == ["voted_level", "small_organisation_exception"]
+    # A chi bộ trực thuộc: the cap is advice, without the "dưới 05" allowance (II.B.6).
+    assert codes(result) == ["voted_level", "excellence_cap_advisory"]
 
 
 def test_II_B_2_3_civil_servant_cap_above_the_vote_is_not_a_reason():

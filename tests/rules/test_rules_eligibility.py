@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rules_builders import codes, member, run, scenario, votes
 
 from ballot.rules import Level, MemberStatus
 from ballot.rules.dates import add_months, full_months_elapsed
+from tests.rules.rules_builders import codes, member, run, scenario, votes
 
 
 def test_II_B_2_1_exempt_member_is_not_classified_whatever_the_votes():

@@ -86,3 +86,49 @@ def test_chi_bo_60_co_so_cap_binds_with_a_tie_at_the_boundary():
     assert proposal.member("m07").status is MemberStatus.NOT_CLASSIFIED  # suspended
     assert proposal.member("m16").level is Level.KHTNV  # degradation concluded
     assert proposal.denominator == 53  # present
+
+
+def test_chi_bo_13_followup_decides_only_the_members_it_asked():
+    data, proposal = load("chi-bo-13-followup.json")
+    assert len(data["followups"]) == 2
+    levels = {m: proposal.member(m).level for m in ("m01", "m02", "m03", "m13")}
+    assert levels == {
+        "m01": Level.HTXSNV,
+        "m02": Level.HTXSNV,
+        "m03": Level.HTTNV,
+        "m13": Level.HTTNV,
+    }
+    assert [proposal.member(m).round for m in ("m01", "m02", "m13")] == [0, 1, 2]
+    assert proposal.cap.tied == ()
+    older = classify(parse_scenario({**data, "rules_version": 1}))
+    assert older.member("m01").status is MemberStatus.TIE  # the old merge unseated her
+
+
+def test_chi_bo_10_special_cases_each_input_of_II_B_6():
+    _, proposal = load("chi-bo-10-special-cases.json")
+    expected = {
+        "m01": (MemberStatus.CLASSIFIED, Level.HTNV, "secretary_cap"),
+        "m02": (MemberStatus.NOT_CLASSIFIED, None, "temporary_registration_here"),
+        "m03": (MemberStatus.CLASSIFIED, Level.HTTNV, "temporary_registration_elsewhere"),
+        "m04": (MemberStatus.DEFERRED, None, "civil_servant_rating_pending"),
+        "m05": (MemberStatus.CLASSIFIED, Level.HTTNV, "previous_branch_comments_needed"),
+        "m06": (MemberStatus.CLASSIFIED, Level.KHTNV, "disciplined_for_previous_organisation"),
+        "m07": (MemberStatus.CLASSIFIED, Level.HTTNV, "discipline_already_counted"),
+        "m08": (MemberStatus.CLASSIFIED, Level.HTXSNV, "head_transferred_in"),
+        "m09": (MemberStatus.CLASSIFIED, Level.HTTNV, "committee_activity_suspended"),
+        "m10": (MemberStatus.CLASSIFIED, Level.KHTNV, "khtnv_by_accumulation"),
+    }
+    for member_id, (status, level, code) in expected.items():
+        result = proposal.member(member_id)
+        assert (result.status, result.level) == (status, level), member_id
+        assert code in codes_of(proposal, member_id), member_id
+    assert proposal.denominator == 8
+    org = [r.code for r in proposal.organisation.reasons]
+    assert proposal.organisation.max_level is Level.HTNV  # one KHTNV counted here
+    assert {
+        "org_criteria_cap",
+        "org_bodies_cap",
+        "org_discipline_self_remedied",
+        "org_members_counted_elsewhere",
+        "org_level_provisional",
+    } <= set(org)

@@ -1,15 +1,24 @@
-"""The chi bộ's own highest level from its members' results: II.B.1.3 (DESIGN 2.5)."""
+"""The chi bộ's own highest level from its members' results: II.B.1.3 (docs/rules.md,
+“Mức cao nhất của chi bộ”)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from rules_builders import crowd, member, run, scenario, votes
 
-from ballot.rules import Level, Organisation
+from ballot.rules import Level, Organisation, OrganisationKind
 from ballot.rules.profiles import MemberLevelCounts
-from ballot.rules.profiles.hd21_2019 import organisation_level
+from ballot.rules.profiles.hd21_2019 import organisation_level as _organisation_level
+from tests.rules.rules_builders import crowd, member, run, scenario, votes
 
-PLAIN = Organisation()
+PLAIN = Organisation(kind=OrganisationKind.CHI_BO_CO_SO)
+DISCIPLINED = Organisation(kind=OrganisationKind.CHI_BO_CO_SO, disciplined=True)
+REVIEW = date(2026, 12, 15)
+
+
+def organisation_level(member_counts, org):
+    return _organisation_level(member_counts, org, REVIEW)
 
 
 def counts(htxsnv=0, httnv=0, htnv=0, khtnv=0, tied=0, pending=0) -> MemberLevelCounts:
@@ -49,13 +58,13 @@ def test_II_B_1_3_a_sections_of_each_step():
 
 
 def test_II_B_1_3_d_disciplined_organisation_is_khtnv_whatever_its_members():
-    level, codes = level_and_codes(counts(htxsnv=2, httnv=10), Organisation(disciplined=True))
+    level, codes = level_and_codes(counts(htxsnv=2, httnv=10), DISCIPLINED)
     assert level is Level.KHTNV
     assert codes == ["org_disciplined"]
 
 
 def test_II_B_1_3_d_disciplined_and_over_20_percent_both_given():
-    _, codes = level_and_codes(counts(httnv=1, khtnv=1), Organisation(disciplined=True))
+    _, codes = level_and_codes(counts(httnv=1, khtnv=1), DISCIPLINED)
     assert codes == ["org_disciplined", "org_khtnv_over_20_percent"]
 
 

@@ -1,4 +1,4 @@
-"""The proposal schema of issue 2 (reused by the meeting and the certified bundle) and the table."""
+"""The proposal schema (reused by the meeting and the certified bundle) and the table."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from rules_builders import crowd, member, run, scenario, votes
 
 from ballot.rules import classify, parse_scenario, proposal_to_dict, render_table
 from ballot.rules.text import percent_vi, round_fraction
+from tests.rules.rules_builders import crowd, member, run, scenario, votes
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("chi-bo-*.json"))
 LEVEL_KEYS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
-SECTION = re.compile(r"II\.B\.\d(\.\d)*(\.[a-zđ])?")
+SECTION = re.compile(r"II\.B\.\d(\.\d)*(\.[a-zđ])?|Cách đếm phiếu của hồ sơ 21-HD-2019")
 SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 VIETNAMESE_LETTER = re.compile(
     "[ăâđêôơưàáảãạầấẩẫậằắẳẵặèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]"
@@ -36,7 +36,18 @@ def sample():
 
 def test_proposal_has_exactly_the_issue_2_keys():
     data = proposal_to_dict(run(sample()))
-    assert list(data) == ["profile", "members", "totals", "cap", "organisation", "denominator"]
+    assert list(data) == [
+        "profile",
+        "rules_version",
+        "members",
+        "totals",
+        "cap",
+        "organisation",
+        "denominator",
+        "rounds",
+        "warnings",
+    ]
+    assert data["rules_version"] == 2
     assert data["profile"] == "21-HD-2019"
     assert list(data["members"][0]) == [
         "id",
@@ -46,6 +57,7 @@ def test_proposal_has_exactly_the_issue_2_keys():
         "level",
         "votes",
         "shares",
+        "round",
         "reasons",
     ]
     assert list(data["members"][0]["votes"]) == LEVEL_KEYS
@@ -142,7 +154,7 @@ def test_table_is_vietnamese_with_reasons_under_each_member():
     row = next(i for i, line in enumerate(lines) if "Nguyễn Thị Ánh Tuyết" in line)
     assert "Hoàn thành xuất sắc nhiệm vụ" in lines[row]
     assert "tự nhận: Hoàn thành xuất sắc nhiệm vụ" in lines[row + 1]
-    assert "[II.B.2.5]" in lines[row + 2]
+    assert "[Cách đếm phiếu của hồ sơ 21-HD-2019]" in lines[row + 2]
     assert "[II.B.2.3.d]" in text and "Không hoàn thành nhiệm vụ" in text
     assert "Vắng mặt, xếp loại sau" in text and "Chưa xác định" in text
     assert "MỨC XẾP LOẠI CAO NHẤT CỦA CHI BỘ" in text

@@ -1,4 +1,4 @@
-"""Hypothesis properties of the engine (issue 2, "Done when")."""
+"""Hypothesis properties of the engine."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rules_builders import member, run, scenario
 
 from ballot.rules import Level, MemberStatus, parse_scenario
 from ballot.rules.profiles.hd21_2019 import member_caps
+from tests.rules.rules_builders import member, run, scenario
 
 LEVELS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
 CONSTRAINT_FACTS = {
@@ -224,7 +224,7 @@ def test_II_B_2_3_a_kept_candidates_outvote_every_demoted_one(excellent_votes, g
 
 @PROPERTY_SETTINGS
 @given(scenarios())
-def test_II_B_2_5_advisory_cap_lowers_nobody(data):
+def test_II_B_2_5_chi_bo_truc_thuoc_advisory_cap_lowers_nobody(data):
     data["organisation"]["kind"] = "chi_bo_truc_thuoc"
     proposal = run(data)
     assert proposal.cap.binding is False
@@ -242,7 +242,7 @@ def test_II_B_2_5_advisory_cap_lowers_nobody(data):
     denominator=st.sampled_from(["entitled", "present", "ballots"]),
     thresholds=st.sampled_from(THRESHOLDS),
 )
-def test_II_B_2_5_unanimous_vote_gives_that_level(level, voters, denominator, thresholds):
+def test_counting_unanimous_vote_gives_that_level(level, voters, denominator, thresholds):
     members = [member(f"v{i:02d}") for i in range(voters)]
     data = scenario(
         members,
@@ -257,7 +257,7 @@ def test_II_B_2_5_unanimous_vote_gives_that_level(level, voters, denominator, th
 
 @PROPERTY_SETTINGS
 @given(st.lists(st.sampled_from(LEVELS), min_size=1, max_size=41))
-def test_II_B_2_5_half_threshold_on_ballots_is_the_median_ballot(ballot_marks):
+def test_counting_half_threshold_on_ballots_is_the_median_ballot(ballot_marks):
     members = [member(f"v{i:02d}") for i in range(len(ballot_marks))]
     counts = {level: ballot_marks.count(level) for level in LEVELS}
     data = scenario(

@@ -1,4 +1,4 @@
-"""The scenario schema of issue 2: defaults, and every malformed input named by its field."""
+"""The scenario schema (docs/rules.md, “Dữ liệu đầu vào”): defaults, and every malformed input named by its field."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
-from rules_builders import member, scenario, votes
 
 from ballot.rules import (
     Denominator,
@@ -17,6 +16,7 @@ from ballot.rules import (
     ScenarioError,
     parse_scenario,
 )
+from tests.rules.rules_builders import member, scenario, votes
 
 
 def valid() -> dict:
@@ -31,6 +31,7 @@ def test_defaults_of_a_minimal_scenario():
     parsed = parse_scenario(
         {
             "review_date": "2026-12-15",
+            "organisation": {"kind": "chi_bo_truc_thuoc"},
             "members": [
                 {
                     "id": "a",
@@ -253,7 +254,7 @@ MALFORMED = [
         "threshold as string",
         _set(["settings"], {"thresholds": {"HTTNV": "0.5"}}),
         "settings.thresholds.HTTNV",
-        "wrong_type",
+        "invalid_value",
     ),
     (
         "threshold for KHTNV",

@@ -1,4 +1,4 @@
-"""Registry of rule profiles, by name (DESIGN 2.7).
+"""Registry of rule profiles, by name (docs/rules.md, “Hồ sơ quy tắc”).
 
 Each regulation is its own module registering one `Profile`; adding one (for
 example `366-2025`) means adding a module and a line below, never editing another.
@@ -16,7 +16,7 @@ from ballot.rules.profiles.base import (
     Profile,
 )
 
-# A scenario that names no profile keeps 21-HD-2019 (issue 2's schema); a new
+# A scenario that names no profile keeps 21-HD-2019 (the first schema's); a new
 # meeting defaults to the profile in force on its date (`profile_in_force`).
 DEFAULT_PROFILE = hd21_2019.NAME
 
@@ -46,7 +46,7 @@ def profile_names() -> tuple[str, ...]:
 
 
 def profile_in_force(on: date) -> str:
-    """The profile a review held on `on` follows by default (DESIGN 2.7).
+    """The profile a review held on `on` follows by default (docs/rules.md, “Hồ sơ quy tắc”).
 
     21-HD-2019 before 2025-10-31, 366-2025 from 2025-10-31 on. (The 2023 texts,
     QĐ 124 and HD 25, have no profile: 21-HD-2019 stands in for them.)

@@ -1,4 +1,5 @@
-"""What a rule profile is (DESIGN 2.7): the whole rule set of one regulation.
+"""What a rule profile is (docs/rules.md, “Hồ sơ quy tắc”): the whole rule set of one
+regulation.
 
 A profile is data plus small functions. The generic pipeline (counting, the cap's
 fixed point, tie detection, totals) lives in `ballot.rules.pipeline` and asks the
@@ -15,16 +16,27 @@ from datetime import date
 from fractions import Fraction
 
 from ballot.rules.levels import Level
-from ballot.rules.model import MemberFacts, Organisation, OrganisationKind, Thresholds
+from ballot.rules.model import (
+    KhtnvByAccumulation,
+    MemberFacts,
+    Organisation,
+    OrganisationKind,
+    Thresholds,
+)
 from ballot.rules.results import OrganisationResult, Reason
 
 
 @dataclass(frozen=True, slots=True)
 class LevelCap:
-    """A per-member constraint: the level may be no higher than `level`."""
+    """A per-member constraint: the level may be no higher than `level`.
+
+    `counts_against_organisation=False`: the constraint belongs to another
+    organisation's result (II.B.6, a violation at the previous organisation), so a
+    member lowered only by it is left out of this chi bộ's own level."""
 
     level: Level
     reason: Reason
+    counts_against_organisation: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +71,9 @@ class MemberLevelCounts:
     """The members' results as the organisation's own level sees them.
 
     `tied` members are HTXSNV or HTTNV, not yet which: "HTTNV or better" either way.
-    `pending` members (absent, undetermined) have no level yet.
+    `pending` members (absent, undetermined, deferred) have no level yet.
+    `elsewhere`: members left out because their result counts for another
+    organisation (II.B.6).
     """
 
     htxsnv: int
@@ -68,6 +82,7 @@ class MemberLevelCounts:
     khtnv: int
     tied: int
     pending: int
+    elsewhere: int = 0
 
     @property
     def counted(self) -> int:
@@ -88,16 +103,23 @@ class Profile:
     exclusion_reasons: Callable[[MemberFacts, date], tuple[Reason, ...]]
     # Why a member is not assessed in this round (absent), or None.
     absence_reason: Callable[[MemberFacts], Reason | None]
+    # Why a member is not classified yet though present (a condition still
+    # missing, classified later), or None.
+    deferral_reason: Callable[[MemberFacts], Reason | None]
     member_caps: Callable[[MemberFacts], tuple[LevelCap, ...]]
     # Notes that change no level (for example maternity leave).
     member_notes: Callable[[MemberFacts], tuple[Reason, ...]]
     # The cap's rule; where the organisation may set its ratio, the default one.
     # The pipeline asks `cap_rule(organisation)`.
     excellence_cap: ExcellenceCapRule
-    organisation_level: Callable[[MemberLevelCounts, Organisation], OrganisationResult]
+    organisation_level: Callable[[MemberLevelCounts, Organisation, date], OrganisationResult]
     # Where the organisation sets the cap's parameters (366-2025: its cap_percent),
     # the rule for a given organisation; None: `excellence_cap` always.
     excellence_cap_for: Callable[[Organisation], ExcellenceCapRule] | None = None
+    # The bí thư chi bộ no higher than the chi bộ's level (21-HD-2019: II.B.4); the
+    # reason when the level was lowered, or None where the profile does not apply it.
+    secretary_cap: Callable[[Level, MemberLevelCounts], Reason] | None = None
+    default_khtnv_by_accumulation: KhtnvByAccumulation = KhtnvByAccumulation.KHTNV
 
     def cap_rule(self, organisation: Organisation) -> ExcellenceCapRule:
         """The cap on excellence that applies to this organisation."""

@@ -1,9 +1,9 @@
 """Profile `366-2025`: Quy định 366-QĐ/TW (30/8/2025) and Hướng dẫn 43-HD/BTCTW (31/10/2025).
 
-The regulation in force for reviews from 31/10/2025 on (issue 7). Every reason
-cites its article: "QĐ 366 Điều 11" (the levels by score and tasks), "QĐ 366
-khoản 4.2" (the cases forcing KHTNV), "QĐ 366 khoản 1.5" (the cap on HTXSNV),
-"HD 43 mục 7.5" (sick and maternity leave), "QĐ 366 Điều 5" (who is rated).
+The regulation in force for reviews from 31/10/2025 on (docs/rules.md, “Hồ sơ
+366-2025”). Every reason cites its article: "QĐ 366 Điều 11" (the levels by score
+and tasks), "QĐ 366 khoản 4.2" (the cases forcing KHTNV), "QĐ 366 khoản 1.5" (the cap
+on HTXSNV), "HD 43 mục 7.5" (sick and maternity leave), "QĐ 366 Điều 5" (who is rated).
 
 Facts this profile reads, all optional (see `MemberFacts`): the checked score on
 100 points, the task percentages, whether earlier shortcomings were fixed, the
@@ -27,8 +27,12 @@ Assumptions, each also stated in the reason that depends on it:
   behind schedule caps at HTNV.
 - The chi bộ's own level keeps the method of 21-HD II.B.1.3 (no 2025 text found
   that differs, and the scenario has no score for the chi bộ).
-- The vote keeps the counting of DESIGN 2.3; the cap binds in a chi bộ cơ sở and
-  is advice in a chi bộ trực thuộc, as in 21-HD-2019.
+- The vote keeps the counting of docs/rules.md, “Đếm phiếu”; the cap binds in a
+  chi bộ cơ sở and is advice in a chi bộ trực thuộc, as in 21-HD-2019.
+- The cases of 21-HD II.B.6 the 2025 texts in the reference folder do not restate
+  (temporary registration, transfers, a violation at the previous organisation or
+  already counted, a chi bộ founded under 6 months, đình chỉ sinh hoạt cấp ủy) keep
+  21-HD's reading, cited as "21-HD II.B.6" and said so in the reason.
 """
 
 from __future__ import annotations
@@ -63,7 +67,10 @@ FORCED_SECTION = "QĐ 366 khoản 4.2"
 CAP_SECTION = "QĐ 366 khoản 1.5"
 LEAVE_SECTION = "HD 43 mục 7.5"
 WHO_SECTION = "QĐ 366 Điều 5"
-COUNTING_SECTION = "HD 43"
+COUNTING_SECTION = f"Cách đếm phiếu của hồ sơ {NAME}"
+# A rule of 21-HD II.B.6 this profile keeps (see the module docstring).
+KEPT_SECTION = "21-HD II.B.6"
+KEPT_NOTE = " (giữ cách làm của Hướng dẫn 21-HD/BTCTW, mục {section})"
 
 # Điều 11: the score bands (the checked score on 100 points).
 SCORE_HTXSNV = Fraction(90)  # "từ 90 điểm trở lên"
@@ -82,6 +89,14 @@ SICK_LEAVE_MONTHS_NOTED = Fraction(3)
 # Khoản 1.5: 20%, or 25% where the competent level grants it.
 DEFAULT_CAP_PERCENT = 20
 RAISED_CAP_PERCENT = 25
+
+
+def _kept(reason: Reason) -> Reason:
+    """A reason of 21-HD-2019 this profile keeps, cited and worded as such."""
+    own = reason.section.removeprefix("21-HD ")
+    message = reason.message.rstrip(".") + KEPT_NOTE.format(section=own) + "."
+    section = f"21-HD {own}"
+    return replace(reason, section=section, message=message)
 
 
 def _pct(value: Fraction) -> str:
@@ -125,26 +140,29 @@ def exclusion_reasons(member: MemberFacts, review_date: date) -> tuple[Reason, .
                 f"{date_vi(complete_on)}): vẫn kiểm điểm nhưng không xếp loại chất lượng.",
             )
         )
+    reasons += [
+        _kept(r)
+        for r in hd21_2019.exclusion_reasons(member, review_date)
+        if r.code == "temporary_registration_here"
+    ]
     return tuple(reasons)
 
 
 def absence_reason(member: MemberFacts) -> Reason | None:
-    if member.present:
-        return None
-    how = "Vắng mặt có phép" if member.absent_with_leave else "Vắng mặt"
-    return Reason(
-        "absent",
-        COUNTING_SECTION,
-        f"{how} tại cuộc họp: chưa đánh giá, xếp loại trong lần này; phải tổ chức đánh giá, "
-        "xếp loại trong thời gian sớm nhất (giữ cách làm của 21-HD/BTCTW mục II.B.6).",
-    )
+    reason = hd21_2019.absence_reason(member)
+    return None if reason is None else _kept(reason)
+
+
+def deferral_reason(member: MemberFacts) -> Reason | None:
+    """None: the civil-service rating is no condition of this profile (see the notes)."""
+    return None
 
 
 # --- the task facts -----------------------------------------------------------------------
 
 
 def completed_pct(member: MemberFacts) -> tuple[Fraction | None, str]:
-    """The share of the year's tasks completed, and the field it comes from.
+    """The share of the year's tasks completed, and the fact it comes from.
 
     `tasks_completed_pct`; else 100 − `tasks_failed_pct`; else the 2019 field
     `targets_completed_pct` when it says less than 100 (its default, 100, says
@@ -179,14 +197,20 @@ def _done_text(member: MemberFacts) -> str:
     failed = member.tasks_failed_pct
     parts = []
     if done is not None and source != "tasks_failed_pct":
-        origin = " (theo targets_completed_pct)" if source == "targets_completed_pct" else ""
-        parts.append(f"hoàn thành {_pct(done)} nhiệm vụ{origin}")
+        what = "chỉ tiêu, nhiệm vụ" if source == "targets_completed_pct" else "nhiệm vụ"
+        parts.append(f"hoàn thành {_pct(done)} {what}")
     if failed is not None:
         parts.append(f"{_pct(failed)} nhiệm vụ không hoàn thành")
     return ", ".join(parts)
 
 
 # --- khoản 4.2 and Điều 11 khoản 4: forced KHTNV ----------------------------------------
+
+
+def _discipline_counts(member: MemberFacts) -> bool:
+    """Not a violation already counted (21-HD II.B.2.3.d's "chỉ tính một lần", kept)."""
+    given = member.discipline is not None or member.disciplined_this_year
+    return given and not member.discipline_already_counted
 
 
 def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
@@ -199,11 +223,20 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                     "degradation_concluded",
                     FORCED_SECTION,
                     "Cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối "
-                    f"sống, “tự diễn biến”, “tự chuyển hóa”: {quoted_level(Level.KHTNV)}.",
+                    f"sống, “tự diễn biến”, “tự chuyển hóa”: xếp loại {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
-    if member.discipline is not None:
+    if _discipline_counts(member) and member.discipline_at_previous_organisation:
+        previous = hd21_2019.member_caps(replace(member, disciplined_this_year=True))
+        caps += [
+            replace(cap, reason=_kept(cap.reason))
+            for cap in previous
+            if cap.reason.code == "disciplined_for_previous_organisation"
+        ]
+    elif not _discipline_counts(member):
+        pass
+    elif member.discipline is not None:
         caps.append(
             LevelCap(
                 Level.KHTNV,
@@ -211,8 +244,9 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                     "discipline_reprimand_or_above",
                     FORCED_SECTION,
                     f"Bị kỷ luật hình thức {member.discipline.vietnamese} (từ khiển trách trở "
-                    f"lên): {quoted_level(Level.KHTNV)}. Kịch bản không ghi vi phạm có trong thực thi "
-                    "nhiệm vụ hay không; mọi hình thức kỷ luật được ghi đều được tính.",
+                    f"lên): xếp loại {quoted_level(Level.KHTNV)}. Dữ liệu không ghi rõ vi phạm có "
+                    "trong thực thi nhiệm vụ hay không; mọi hình thức kỷ luật được ghi đều được "
+                    "tính.",
                 ),
             )
         )
@@ -223,8 +257,8 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                 Reason(
                     "disciplined_this_year",
                     FORCED_SECTION,
-                    "Bị thi hành kỷ luật trong năm (disciplined_this_year; mọi hình thức kỷ luật "
-                    f"đảng đều từ khiển trách trở lên): {quoted_level(Level.KHTNV)}.",
+                    "Bị thi hành kỷ luật trong năm, không ghi hình thức (mọi hình thức kỷ luật "
+                    f"đảng đều từ khiển trách trở lên): xếp loại {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -235,8 +269,8 @@ def _forced_khtnv(member: MemberFacts) -> list[LevelCap]:
                 Reason(
                     "tasks_not_completed_over_50_percent",
                     FORCED_SECTION,
-                    f"{_sentence(_done_text(member))} trong năm: trên 50% số nhiệm vụ không "
-                    f"hoàn thành: {quoted_level(Level.KHTNV)}.",
+                    f"{_sentence(_done_text(member))} trong năm: có trên 50% số nhiệm vụ không "
+                    f"hoàn thành, nên xếp loại {quoted_level(Level.KHTNV)}.",
                 ),
             )
         )
@@ -268,9 +302,14 @@ def level_by_score(total: Fraction) -> Level:
 
 
 _SCORE_BAND = {
-    Level.HTTNV: ("score_under_90", "từ 70 đến dưới 90 điểm", "mức cao nhất là"),
-    Level.HTNV: ("score_under_70", "từ 50 đến dưới 70 điểm", "mức cao nhất là"),
-    Level.KHTNV: ("score_under_50", "dưới 50 điểm", "xếp loại"),
+    Level.HTTNV: ("từ 70 đến dưới 90 điểm", "mức cao nhất là"),
+    Level.HTNV: ("từ 50 đến dưới 70 điểm", "mức cao nhất là"),
+    Level.KHTNV: ("dưới 50 điểm", "xếp loại"),
+}
+_SCORE_CODE = {
+    Level.HTTNV: "score_under_90",
+    Level.HTNV: "score_under_70",
+    Level.KHTNV: "score_under_50",
 }
 
 
@@ -280,7 +319,8 @@ def _score_cap(member: MemberFacts) -> list[LevelCap]:
     allowed = level_by_score(member.score.total)
     if allowed is Level.HTXSNV:
         return []
-    code, band, verb = _SCORE_BAND[allowed]
+    band, verb = _SCORE_BAND[allowed]
+    code = _SCORE_CODE[allowed]
     return [
         LevelCap(
             allowed,
@@ -316,9 +356,9 @@ def _tasks_htnv_cap(member: MemberFacts) -> list[LevelCap]:
                 Reason(
                     "tasks_not_all_on_time",
                     LEVELS_SECTION,
-                    f"{_sentence(facts)}: chưa hoàn thành 100% nhiệm vụ đúng hạn, điều kiện "
-                    f"của {quoted_level(Level.HTTNV)} trở lên; mức cao nhất là {quoted_level(Level.HTNV)} (không "
-                    "quá 20% nhiệm vụ chậm tiến độ).",
+                    f"Có {facts}: chưa đạt điều kiện 100% nhiệm vụ hoàn thành đúng tiến độ của "
+                    f"mức {quoted_level(Level.HTTNV)} trở lên; vì không quá 20% nhiệm vụ chậm "
+                    f"tiến độ nên mức cao nhất là {quoted_level(Level.HTNV)}.",
                 ),
             )
         ]
@@ -330,10 +370,11 @@ def _tasks_htnv_cap(member: MemberFacts) -> list[LevelCap]:
             Reason(
                 "tasks_below_htnv_conditions",
                 LEVELS_SECTION,
-                f"{_sentence(facts)}: chưa đủ điều kiện của {quoted_level(Level.HTNV)} (100% nhiệm "
-                "vụ, không quá 20% chậm tiến độ), nhưng khoản 4.2 chỉ buộc "
-                f"{quoted_level(Level.KHTNV)} khi trên 50% nhiệm vụ không hoàn thành. Các dữ kiện về "
-                f"nhiệm vụ giới hạn ở {quoted_level(Level.HTNV)}; chi bộ cân nhắc khi biểu quyết.",
+                f"{_sentence(facts)}: chưa đủ điều kiện của mức {quoted_level(Level.HTNV)} (100% "
+                "nhiệm vụ, không quá 20% chậm tiến độ), nhưng Quy định chỉ buộc xếp loại "
+                f"{quoted_level(Level.KHTNV)} khi có trên 50% nhiệm vụ không hoàn thành (khoản "
+                f"4.2). Vì vậy mức cao nhất theo kết quả thực hiện nhiệm vụ là "
+                f"{quoted_level(Level.HTNV)}; chi bộ cân nhắc khi biểu quyết.",
             ),
         )
     ]
@@ -345,7 +386,7 @@ def _tasks_httnv_cap(member: MemberFacts) -> list[LevelCap]:
     missing: list[str] = []
     exceeded = member.tasks_exceeded_pct
     if exceeded is not None and exceeded < MIN_EXCEEDED_PCT:
-        missing.append(f"chỉ {_pct(exceeded)} nhiệm vụ hoàn thành vượt mức (cần ít nhất 30%)")
+        missing.append(f"chỉ có {_pct(exceeded)} nhiệm vụ hoàn thành vượt mức (cần ít nhất 30%)")
     if member.earlier_shortcomings_fixed is False:
         missing.append("chưa khắc phục hết hạn chế, khuyết điểm đã được chỉ ra")
     if not missing:
@@ -356,8 +397,8 @@ def _tasks_httnv_cap(member: MemberFacts) -> list[LevelCap]:
             Reason(
                 "tasks_not_excellent",
                 LEVELS_SECTION,
-                f"{_sentence('; '.join(missing))}: chưa đủ điều kiện {quoted_level(Level.HTXSNV)}; "
-                f"mức cao nhất là {quoted_level(Level.HTTNV)}.",
+                f"{_sentence('; '.join(missing))}: chưa đủ điều kiện của mức "
+                f"{quoted_level(Level.HTXSNV)}; mức cao nhất là {quoted_level(Level.HTTNV)}.",
             ),
         )
     ]
@@ -374,8 +415,29 @@ def member_caps(member: MemberFacts) -> tuple[LevelCap, ...]:
 
 # --- notes: no level changed -------------------------------------------------------------
 
-# Facts of 21-HD-2019 that are no condition of QĐ 366 / HD 43 as issue 7 states them.
-_FIELDS_NOT_APPLIED = ("civil_servant_level", "criteria", "heads_collective_level")
+# Facts of 21-HD-2019 among no condition of QĐ 366 / HD 43 this profile applies, in
+# the words the minutes use for them.
+_FACTS_NOT_APPLIED = (
+    ("civil_servant_level", "kết quả xếp loại cán bộ, công chức, viên chức"),
+    ("civil_servant_rating_pending", "điều kiện chờ kết quả xếp loại công chức, viên chức"),
+    ("criteria", "các tiêu chí tự đánh giá theo Mẫu 02"),
+    ("heads_collective_level", "mức xếp loại của tập thể do đồng chí đứng đầu"),
+)
+# Notes of 21-HD-2019 this profile keeps, cited as such.
+_KEPT_NOTES = (
+    "discipline_already_counted",
+    "committee_activity_suspended",
+    "transferred_in",
+    "previous_branch_comments_received",
+    "previous_branch_comments_needed",
+    "temporary_registration_elsewhere",
+    "temporary_branch_comments_needed",
+)
+
+
+def _given(member: MemberFacts, name: str) -> bool:
+    value = getattr(member, name)
+    return value not in (None, False)
 
 
 def member_notes(member: MemberFacts) -> tuple[Reason, ...]:
@@ -408,16 +470,35 @@ def member_notes(member: MemberFacts) -> tuple[Reason, ...]:
                 f"gian công tác thực tế; không bị giới hạn ở {quoted_level(Level.HTNV)}.",
             )
         )
-    given = [name for name in _FIELDS_NOT_APPLIED if getattr(member, name) is not None]
+    given = [words for name, words in _FACTS_NOT_APPLIED if _given(member, name)]
     if given:
         notes.append(
             Reason(
                 "not_applied_in_profile",
                 LEVELS_SECTION,
-                f"Dữ kiện {', '.join(given)} là điều kiện của Hướng dẫn 21-HD/BTCTW, không "
-                "phải của QĐ 366 và HD 43: không áp dụng trong hồ sơ quy tắc này.",
+                f"Hồ sơ này không áp dụng {'; '.join(given)}: đây là điều kiện của Hướng dẫn "
+                "21-HD/BTCTW, không nằm trong các điều kiện của QĐ 366 và HD 43 mà hồ sơ áp dụng.",
             )
         )
+    if member.is_secretary:
+        notes.append(
+            Reason(
+                "secretary_not_applied",
+                LEVELS_SECTION,
+                "Là bí thư chi bộ: hồ sơ này đánh giá đảng viên như người không giữ chức vụ "
+                "lãnh đạo, quản lý, nên chưa áp dụng điều kiện riêng của người đứng đầu; chi bộ "
+                "cân nhắc khi biểu quyết.",
+            )
+        )
+    kept = [r for r in hd21_2019.member_notes(member) if r.code in _KEPT_NOTES]
+    if member.discipline is not None and member.discipline_already_counted:
+        if not member.disciplined_this_year:  # the 2019 note reads the 2019 fact
+            kept += [
+                r
+                for r in hd21_2019.member_notes(replace(member, disciplined_this_year=True))
+                if r.code == "discipline_already_counted"
+            ]
+    notes += [_kept(r) for r in kept]
     return tuple(notes)
 
 
@@ -451,20 +532,31 @@ def excellence_cap_for(organisation: Organisation) -> ExcellenceCapRule:
 _ORG_METHOD_NOTE = Reason(
     "org_level_method_assumed",
     LEVELS_SECTION,
-    "Giả định: QĐ 366 chấm điểm tập thể theo thang 100 điểm nhưng kịch bản không có điểm của "
-    "chi bộ; mức cao nhất theo kết quả đảng viên được tính như Hướng dẫn 21-HD/BTCTW mục "
-    "II.B.1.3 (chưa thấy văn bản năm 2025 quy định khác). Mức của chi bộ còn tùy các tiêu chí "
-    "của tập thể và do chi bộ biểu quyết bằng phiếu kín.",
+    "Giả định: QĐ 366 chấm điểm tập thể theo thang 100 điểm nhưng chưa có điểm của chi bộ; "
+    "mức cao nhất được tính như Hướng dẫn 21-HD/BTCTW mục II.B.1.3 (chưa thấy văn bản năm "
+    "2025 quy định khác). Mức của chi bộ còn tùy các tiêu chí của tập thể và do chi bộ biểu "
+    "quyết bằng phiếu kín.",
 )
 
 
-def organisation_level(counts: MemberLevelCounts, org: Organisation) -> OrganisationResult:
+def _cited_as_21hd(reason: Reason) -> Reason:
+    """A reason of 21-HD's method names 21-HD in its section: QĐ 366 has no II.B."""
+    if reason.section.startswith("II."):
+        return replace(reason, section=f"21-HD {reason.section}")
+    return reason
+
+
+def organisation_level(
+    counts: MemberLevelCounts, org: Organisation, review_date: date
+) -> OrganisationResult:
     """21-HD II.B.1.3's method, cited as such, with the assumption stated in place of
-    21-HD's note on its Mẫu 01 criteria."""
+    21-HD's note on the chi bộ's other criteria."""
     result = hd21_2019.organisation_level(
-        counts, org, cap_percent=org.cap_percent or DEFAULT_CAP_PERCENT
+        counts, org, review_date, cap_percent=org.cap_percent or DEFAULT_CAP_PERCENT
     )
-    kept = [r for r in result.reasons if r.code != hd21_2019.OTHER_CRITERIA_NOTE.code]
+    kept = [
+        _cited_as_21hd(r) for r in result.reasons if r.code != "org_other_criteria_not_assessed"
+    ]
     decided = [r for r in kept if r.code != "org_level_provisional"]
     provisional = [r for r in kept if r.code == "org_level_provisional"]
     assumption = [_ORG_METHOD_NOTE] if result.max_level is not None else []
@@ -481,6 +573,7 @@ PROFILE = Profile(
     counting_section=COUNTING_SECTION,
     exclusion_reasons=exclusion_reasons,
     absence_reason=absence_reason,
+    deferral_reason=deferral_reason,
     member_caps=member_caps,
     member_notes=member_notes,
     excellence_cap=EXCELLENCE_CAP,

@@ -71,12 +71,13 @@ def create_demo(services: Services, members: int, today: dt.date | None = None) 
     ))
     services.import_roster(host_id, meeting_id, ImportRoster(members=demo_rows(members, review_date)))
     state = services.host_state(host_id, meeting_id)
+    codes = {m["id"]: m["personal_code"] for m in services.personal_codes(host_id, meeting_id)}
     return {
         "host": {"username": services.username_of(host_id), "password": password},
         "meeting_id": meeting_id,
         "meeting_code": state["meeting"]["code"],
         "members": [
-            {"id": m["id"], "name": m["name"], "status": m["status"], "personal_code": m["personal_code"]}
+            {"id": m["id"], "name": m["name"], "status": m["status"], "personal_code": codes[m["id"]]}
             for m in state["members"]
         ],
     }

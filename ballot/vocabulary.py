@@ -53,9 +53,10 @@ class MeetingState(StrEnum):
 
 
 class CheckInState(StrEnum):
-    PENDING = "pending"  # chose a name; waits for the host
+    PENDING = "pending"  # chose a name, or the member is already on another phone: waits for the host
     APPROVED = "approved"
     REFUSED = "refused"
+    REPLACED = "replaced"  # the host moved the member to another phone: this one is signed out
 
 
 # --- what a person reads ---------------------------------------------------------

@@ -64,7 +64,14 @@ class Host:
         return self.state(meeting_id)
 
     def state(self, meeting_id: str) -> dict[str, Any]:
-        return self.ok("GET", f"/api/host/meetings/{meeting_id}")
+        """The console's state, with each member's personal code added from the
+        slips' endpoint (the state itself never carries them)."""
+        state = self.ok("GET", f"/api/host/meetings/{meeting_id}")
+        codes = {m["id"]: m["personal_code"]
+                 for m in self.ok("GET", f"/api/host/meetings/{meeting_id}/personal-codes")["members"]}
+        for member in state["members"]:
+            member["personal_code"] = codes[member["id"]]
+        return state
 
     def run_round(self, meeting_id: str, kind: str = "classification", **body: Any) -> str:
         created = self.ok("POST", f"/api/host/meetings/{meeting_id}/rounds", json={"kind": kind, **body})
@@ -80,6 +87,7 @@ class Phone:
     anonymous: Any  # a second client with no cookie, for casting
     member: dict[str, Any] = field(default_factory=dict)
     signed: dict[str, str] | None = None
+    blinding: dict[str, Any] | None = None  # the last blinded ballot, to ask for its signature again
 
     def join(self, meeting_code: str, personal_code: str) -> Any:
         answer = self.client.post("/api/join", json={"meeting_code": meeting_code,
@@ -93,8 +101,8 @@ class Phone:
         assert answer.status_code == 200, answer.get_json()
         return answer.get_json()
 
-    def prepare_ballot(self, choices: dict[str, str]) -> tuple[Any, Any]:
-        """Build, blind and get signed; returns (sign answer, finisher)."""
+    def prepare_ballot(self, choices: dict[str, str]) -> Any:
+        """Build and blind a ballot, and ask for its signature; returns the answer."""
         state = self.state()
         round_ = state["round"]
         public_key = serialization.load_pem_public_key(round_["public_key"]["spki_pem"].encode())
@@ -102,13 +110,20 @@ class Phone:
                                "nonce": b64url_encode(secrets.token_bytes(16))})
         prefix, prepared = blind_rsa.prepare(text)
         blinded, inv = blind_rsa.blind(public_key, prepared)
-        answer = self.client.post(f"/api/rounds/{round_['id']}/sign",
-                                  json={"blinded": b64url_encode(blinded)})
+        self.blinding = {"round": round_["id"], "key": public_key, "text": text, "prefix": prefix,
+                         "prepared": prepared, "blinded": blinded, "inv": inv}
+        return self.ask_signature()
+
+    def ask_signature(self) -> Any:
+        """Send the blinded ballot (again, after a lost answer) and, if signed, keep the
+        signed ballot ready to cast."""
+        b = self.blinding
+        answer = self.client.post(f"/api/rounds/{b['round']}/sign", json={"blinded": b64url_encode(b["blinded"])})
         if answer.status_code == 200:
             blind_sig = b64url_decode(answer.get_json()["blind_signature"])
-            signature = blind_rsa.finalize(public_key, prepared, blind_sig, inv)
-            self.signed = {"ballot": text.decode(), "prefix": b64url_encode(prefix),
-                           "signature": b64url_encode(signature), "round": round_["id"]}
+            signature = blind_rsa.finalize(b["key"], b["prepared"], blind_sig, b["inv"])
+            self.signed = {"ballot": b["text"].decode(), "prefix": b64url_encode(b["prefix"]),
+                           "signature": b64url_encode(signature), "round": b["round"]}
         return answer
 
     def cast(self) -> Any:

@@ -32,10 +32,10 @@ class Running:
 
 @contextmanager
 def running(args: Sequence[str], *, cwd: Path | None = None, command: Sequence[str] | None = None,
-            env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[Running]:
+            env: dict[str, str] | None = None, timeout: float = 60, port: int | None = None) -> Iterator[Running]:
     """`ballot <args> --host 127.0.0.1 --port P` (or `command` instead of
     `python -m ballot.cli`), yielded once it answers HTTP."""
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [*(command or [sys.executable, "-m", "ballot.cli"]), *args,
          "--host", "127.0.0.1", "--port", str(port)],

@@ -40,7 +40,6 @@ ENDPOINTS = [
     Endpoint("edit member", "PATCH", "/api/host/meetings/{meeting}/members/m02", {"name": "Trần Thị Bình"}, "host"),
     Endpoint("presence", "POST", "/api/host/meetings/{meeting}/presence",
              {"member_id": "m05", "present": True, "absent_with_leave": False}, "host"),
-    Endpoint("projector", "POST", "/api/host/meetings/{meeting}/projector", {"live": True}, "host"),
     Endpoint("decide check-in", "POST", "/api/host/meetings/{meeting}/check-ins/{check_in}", {"approve": True},
              "host"),
     Endpoint("create round", "POST", "/api/host/meetings/{meeting}/rounds",

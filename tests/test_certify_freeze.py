@@ -139,9 +139,6 @@ def test_every_change_to_a_certified_meeting_is_refused_audited_and_changes_noth
         ),
         "open_round": lambda: host.call("POST", f"/api/host/rounds/{closed_round}/open"),
         "close_round": lambda: host.call("POST", f"/api/host/rounds/{closed_round}/close"),
-        "set_projector_live": lambda: host.call(
-            "POST", f"/api/host/meetings/{meeting_id}/projector", json={"live": True}
-        ),
         "join": lambda: server.app.test_client().post(
             "/api/join",
             json={"meeting_code": before["meeting"]["code"], "personal_code": check_in_code},

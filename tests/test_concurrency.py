@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from tests.meeting_kit import phone_for
+from tests.meeting_kit import Phone, phone_for
 
 
 @pytest.fixture
@@ -37,8 +37,10 @@ def _race(*actions):
 
 def test_two_signature_requests_for_one_member_exactly_one_wins(setup):
     srv, meeting, round_id = setup
-    # Two phones of the same member (same personal code), racing.
-    a, b = phone_for(srv, meeting, "m01"), phone_for(srv, meeting, "m01")
+    # Two different ballots on the member's session (one member, one phone), racing.
+    a = phone_for(srv, meeting, "m01")
+    b = Phone(srv.app.test_client(), srv.app.test_client(use_cookies=False))
+    b.client.set_cookie("phieukin", a.client.get_cookie("phieukin").value)
     statuses = _race(lambda: a.prepare_ballot({"m01": "HTTNV"}).status_code,
                      lambda: b.prepare_ballot({"m01": "HTNV"}).status_code)
     assert sorted(statuses) == [200, 409]

@@ -1,21 +1,20 @@
 """Faults (docs/architecture.md, “Faults”): killing the server at any moment and starting it
-again loses no acknowledged ballot and leaves the round consistent; a phone that
-held a signed ballot casts it after the restart."""
+again loses no acknowledged ballot and leaves the round consistent; a phone that held a
+signed ballot casts it after the restart; and a phone whose signing answer was lost (the
+server committed, then died before answering) gets the same signature again, never a
+second one (docs/protocol.md, “The signing request”)."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
-import time
+import sqlite3
 from pathlib import Path
 
 import requests
 
 from tests.meeting_kit import Phone
+from tests.server_process import free_port, running
 
 
 class HttpClient:
@@ -38,36 +37,18 @@ class HttpClient:
         return self._send("POST", path, **kwargs)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(args: list[str], base: str) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ballot.cli", *args, "--host", "127.0.0.1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + 30
-    while True:  # waiting for a process to open its port, not for an event
-        try:
-            requests.get(f"{base}/host", timeout=1)
-            return process
-        except requests.ConnectionError:
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.1)
+def _killed(server) -> None:
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait(10)
 
 
 def test_acknowledged_ballots_survive_a_kill_and_voting_goes_on(tmp_path: Path):
-    port, data, codes_file = _free_port(), tmp_path / "data", tmp_path / "codes.json"
+    port, data, codes_file = free_port(), tmp_path / "data", tmp_path / "codes.json"
     base = f"http://127.0.0.1:{port}"
-    server = _start(["demo", "--port", str(port), "--data", str(data), "--members", "6",
-                     "--export-codes", str(codes_file)], base)
-    try:
+    with running(["demo", "--data", str(data), "--members", "6", "--export-codes", str(codes_file)],
+                 port=port) as server:
         codes = json.loads(codes_file.read_text(encoding="utf-8"))
-        voters = [m for m in codes["members"] if m["status"] == "chinh_thuc"][:3]
+        voters = [m for m in codes["members"] if m["status"] == "chinh_thuc"][:4]
         phones = [Phone(HttpClient(base), HttpClient(base, cookies=False)) for _ in voters]
         for phone, member in zip(phones, voters, strict=True):
             assert phone.join(codes["meeting_code"], member["personal_code"]).status_code == 200
@@ -80,25 +61,37 @@ def test_acknowledged_ballots_survive_a_kill_and_voting_goes_on(tmp_path: Path):
         choice = {voters[0]["id"]: "HTTNV"}
         first_code = phones[0].vote(choice)
         assert phones[1].prepare_ballot(choice).status_code == 200  # signed, not yet cast
+        # Phone 3's signature commits, but its answer never reaches the phone.
+        lost = phones[2].prepare_ballot({voters[1]["id"]: "HTNV"})
+        lost_signature, phones[2].signed = lost.json()["blind_signature"], None
+        _killed(server)
 
-        server.send_signal(signal.SIGKILL)
-        server.wait(10)
-        server = _start(["serve", "--port", str(port), "--data", str(data)], base)
-
+    with running(["serve", "--data", str(data)], port=port):
         board = requests.get(f"{base}/api/rounds/{round_id}/board", timeout=10).json()
-        assert board == {"round_id": round_id, "status": "open", "ballots_cast": 1,
-                         "tracking_codes": [first_code]}
+        assert board == {"round_id": round_id, "status": "open", "ballots_cast": 1, "tracking_codes": None}
         assert phones[0].cast().json()["tracking_code"] == first_code  # resend: same code
         second_code = phones[1].cast()
         assert second_code.status_code == 201
-        third_code = phones[2].vote(choice)  # the round key survived the restart
+        # The phone that lost its answer asks again with the same blinded ballot: the
+        # same signature, and no second one for another ballot.
+        again = phones[2].ask_signature()
+        assert again.status_code == 200 and again.json()["blind_signature"] == lost_signature
+        third_code = phones[2].cast()
+        assert third_code.status_code == 201
+        assert phones[2].prepare_ballot({voters[1]["id"]: "HTXSNV"}).json()["error"]["code"] == "already_signed"
+        fourth_code = phones[3].vote(choice)  # the round key survived the restart
         csrf = host.post("/api/host/login", json=codes["host"]).json()["csrf_token"]
         assert host.post(f"/api/host/rounds/{round_id}/close",
                          headers={"X-CSRF-Token": csrf}).status_code == 200
         board = requests.get(f"{base}/api/rounds/{round_id}/board", timeout=10).json()
-        assert board["ballots_cast"] == 3
+        assert board["ballots_cast"] == 4
         assert sorted(board["tracking_codes"]) == sorted(
-            [first_code, second_code.json()["tracking_code"], third_code])
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(10)
+            [first_code, second_code.json()["tracking_code"], third_code.json()["tracking_code"], fourth_code])
+    rows = _stored_signatures(data)
+    assert len(rows) == 4 and all(digest is None and signature is None for digest, signature in rows)
+
+
+def _stored_signatures(data: Path) -> list[tuple]:
+    """What the sign-in sheet keeps once the round closed: who signed, nothing signed."""
+    with sqlite3.connect(data / "phieukin.sqlite3") as db:
+        return db.execute("SELECT blinded_digest, blind_signature FROM signature_issuance").fetchall()

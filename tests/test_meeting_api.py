@@ -32,8 +32,10 @@ def test_whole_round_to_proposal(server, host, meeting):
     codes = [phones[k].vote({"m01": "HTXSNV", "m02": "HTTNV", "m03": "HTNV"})
              for k in ("m01", "m02", "m03")]
     board = server.app.test_client().get(f"/api/rounds/{round_id}/board").get_json()
-    assert board["ballots_cast"] == 3 and board["tracking_codes"] == sorted(codes)
+    assert board["ballots_cast"] == 3 and board["tracking_codes"] is None  # codes only once closed
     host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    board = server.app.test_client().get(f"/api/rounds/{round_id}/board").get_json()
+    assert board["tracking_codes"] == sorted(codes)
     proposal = host.ok("GET", f"/api/host/meetings/{meeting_id}/proposal")
     levels = {m["id"]: (m["status"], m["level"]) for m in proposal["members"]}
     assert levels["m01"] == ("classified", "HTXSNV")
@@ -53,10 +55,15 @@ def test_probationary_member_takes_part_but_cannot_vote(server, host, meeting):
 def test_second_signature_for_same_member_refused(server, host, meeting):
     p = phone_for(server, meeting, "m01")
     host.run_round(meeting["meeting"]["id"])
-    assert p.prepare_ballot({"m01": "HTTNV"}).status_code == 200
-    again = p.prepare_ballot({"m01": "KHTNV"})
-    assert again.status_code == 409 and error_code(again) == "already_signed"
+    first = p.prepare_ballot({"m01": "HTTNV"})
+    assert first.status_code == 200
+    # The same blinded ballot again (its answer was lost): the same signature, no new one.
+    again = p.ask_signature()
+    assert again.status_code == 200 and again.get_json() == first.get_json()
+    other = p.prepare_ballot({"m01": "KHTNV"})
+    assert other.status_code == 409 and error_code(other) == "already_signed"
     assert p.state()["me"]["has_signature"] is True
+    assert server.services.board(p.blinding["round"])["ballots_cast"] == 0
 
 
 def test_sign_refused_when_round_not_open(server, host, meeting):

@@ -32,7 +32,7 @@ def test_projector_gets_current_state_on_join(server, host):
     assert "members" not in state  # personal codes stay on the host console
 
 
-def test_public_room_sees_turnout_but_no_tally_unless_host_allows(server, host):
+def test_no_screen_sees_a_tally_while_the_round_is_open(server, host):
     meeting = _present_meeting(host)
     meeting_id = meeting["meeting"]["id"]
     round_id = host.run_round(meeting_id)
@@ -40,13 +40,14 @@ def test_public_room_sees_turnout_but_no_tally_unless_host_allows(server, host):
     code = next(m["personal_code"] for m in meeting["members"] if m["id"] == "m01")
     phone.join(meeting["meeting"]["code"], code)
     phone.vote({"m02": "HTTNV"})
-    hidden = server.services.public_state(meeting_id)["round"]
-    assert hidden["ballots_cast"] == 1 and "tally" not in hidden
-    host.ok("POST", f"/api/host/meetings/{meeting_id}/projector", json={"live": True})
-    shown = server.services.public_state(meeting_id)["round"]
-    assert shown["tally"]["votes"]["m02"]["HTTNV"] == 1
+    public = server.services.public_state(meeting_id)["round"]
+    assert public["ballots_cast"] == 1 and "tally" not in public and "tracking_codes" not in public
+    console = host.state(meeting_id)
+    assert all("tally" not in r for r in console["rounds"]) and "signed" not in console["round"]
+    assert [m["id"] for m in console["round"]["waiting"]] == ["m02", "m03"]  # roster order
     host.ok("POST", f"/api/host/rounds/{round_id}/close")
     closed = server.services.public_state(meeting_id)
+    assert closed["round"]["tally"]["votes"]["m02"]["HTTNV"] == 1
     assert closed["round"]["tracking_codes"] and closed["results"]["profile"] == "21-HD-2019"
 
 

@@ -33,7 +33,7 @@ def tracking_codes(session: Session, round_id: str) -> list[str]:
 
 def has_signature(session: Session, round_id: str, member_id: int) -> bool:
     return session.scalar(
-        select(SignatureIssuance.id).where(
+        select(SignatureIssuance.member_id).where(
             SignatureIssuance.round_id == round_id, SignatureIssuance.member_id == member_id
         )
     ) is not None
@@ -42,7 +42,7 @@ def has_signature(session: Session, round_id: str, member_id: int) -> bool:
 def has_signed_any(session: Session, member: Member) -> bool:
     """Whether the member took a ballot in any round: the sign-in sheet says they were here."""
     return session.scalar(
-        select(SignatureIssuance.id).where(SignatureIssuance.member_id == member.id).limit(1)
+        select(SignatureIssuance.member_id).where(SignatureIssuance.member_id == member.id).limit(1)
     ) is not None
 
 

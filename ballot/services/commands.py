@@ -133,7 +133,6 @@ class NewMeeting(Command):
                                                 title="Loại tổ chức")
     organisation_disciplined: bool = Field(default=False, title="Chi bộ bị kỷ luật")
     cap_percent: Literal[20, 25] | None = Field(default=None, title="Tỷ lệ giới hạn xuất sắc")
-    projector_live: bool = Field(default=False, title="Màn chiếu hiện phiếu trực tiếp")
 
 
 class ImportRoster(Command):
@@ -164,10 +163,6 @@ class SetPresence(Command):
     member_id: RosterId = Field(title="Đảng viên")
     present: bool = Field(title="Có mặt")
     absent_with_leave: bool = Field(default=False, title="Vắng có phép")
-
-
-class SetProjectorLive(Command):
-    live: bool = Field(title="Màn chiếu hiện phiếu trực tiếp")
 
 
 class DecideCheckIn(Command):

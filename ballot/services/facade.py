@@ -18,6 +18,7 @@ from ballot.report.names import document_filename
 from ballot.report.pdf import minutes_pdf
 from ballot.report.xlsx import proposal_xlsx
 from ballot.services import (
+    audit,
     certification_key,
     checkin,
     guards,
@@ -124,6 +125,17 @@ class Services:
             w.changed(meeting_id)
         return count
 
+    def personal_codes(self, host_id: int, meeting_id: str, member_key: str | None = None) -> list[dict[str, str]]:
+        """Personal codes, for printing the join slips or, with `member_key`, for
+        reprinting one: never part of the console's state (it is on the projector's
+        laptop). Each showing is audited."""
+        with self.work() as w:
+            host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
+            members = [guards.member_by_key(meeting, member_key)] if member_key else list(meeting.members)
+            audit.record(w.session, meeting.id, host.username, "personal_codes_shown",
+                         members=[m.key for m in members] if member_key else "all")
+            return [{"id": m.key, "name": m.name, "personal_code": m.personal_code} for m in members]
+
     def update_member(self, host_id: int, meeting_id: str, member_key: str, changes: dict[str, Any]) -> None:
         with self.work("update_member", _host_actor(host_id)) as w:
             host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
@@ -136,12 +148,6 @@ class Services:
         with self.work("set_presence", _host_actor(host_id)) as w:
             host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
             meetings.set_presence(w.session, host, meeting, command)
-            w.changed(meeting_id)
-
-    def set_projector_live(self, host_id: int, meeting_id: str, live: bool) -> None:
-        with self.work("set_projector_live", _host_actor(host_id)) as w:
-            host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
-            meetings.set_projector_live(w.session, host, meeting, live)
             w.changed(meeting_id)
 
     def decide_check_in(self, host_id: int, meeting_id: str, check_in_id: str, approve: bool) -> None:
@@ -213,11 +219,13 @@ class Services:
 
     # --- phones --------------------------------------------------------------------------
 
-    def join(self, meeting_code: str, personal_code: str) -> dict[str, Any]:
-        """Check in with the meeting code and a personal code; returns the check-in."""
+    def join(self, meeting_code: str, personal_code: str, current: str | None = None) -> dict[str, Any]:
+        """Check in with the meeting code and a personal code (`current`: the check-in
+        this phone already holds); returns the check-in, pending if the member is
+        already in on another phone."""
         with self.work("join", _phone) as w:
             meeting = guards.meeting_by_code(w.session, normalise_code(meeting_code))
-            check_in = checkin.join_with_code(w.session, meeting, personal_code)
+            check_in = checkin.join_with_code(w.session, meeting, personal_code, current)
             result = views.check_in_view(meeting, check_in.member, check_in)
             w.changed(meeting.id)
         return result
@@ -234,7 +242,7 @@ class Services:
 
     def roster_names(self, meeting_code: str) -> dict[str, Any]:
         with self.db.read() as s:
-            return views.roster_names(guards.meeting_by_code(s, normalise_code(meeting_code)))
+            return views.roster_names(s, guards.meeting_by_code(s, normalise_code(meeting_code)))
 
     def voter_state(self, check_in_id: str) -> dict[str, Any]:
         version = self.forms.version  # read before the snapshot (see RoundForms)
@@ -275,4 +283,4 @@ class Services:
     def host_state(self, host_id: int, meeting_id: str) -> dict[str, Any]:
         with self.db.read() as s:
             _, meeting = guards.host_and_meeting(s, host_id, meeting_id)
-            return views.host_state(s, meeting)
+            return views.host_state(s, meeting, self.settings.zone)

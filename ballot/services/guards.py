@@ -73,6 +73,11 @@ def checked_in(session: Session, check_in_id: str, *, approved: bool) -> CheckIn
     """The phone's check-in (from its session cookie); `approved`: the host has
     confirmed it (a check-in by name waits for that)."""
     check_in = session.get(CheckIn, check_in_id)
+    if check_in is not None and check_in.state == CheckInState.REPLACED:
+        raise unauthorised("moved_to_another_phone",
+                           "Chủ tọa đã chuyển đồng chí sang một điện thoại khác, nên điện thoại này "
+                           "không còn dùng để bỏ phiếu. Nếu đồng chí không yêu cầu việc này, hãy báo "
+                           "chủ tọa ngay.")
     if check_in is None or check_in.state == CheckInState.REFUSED:
         raise unauthorised("not_checked_in", "Đồng chí chưa tham gia cuộc họp (hoặc đã bị từ chối).")
     if approved and check_in.state != CheckInState.APPROVED:

@@ -35,7 +35,6 @@ def create_meeting(session: Session, host: HostAccount, command: NewMeeting) -> 
         organisation_kind=command.organisation_kind,
         organisation_disciplined=command.organisation_disciplined,
         cap_percent=command.cap_percent,
-        projector_live=command.projector_live,
     )
     problem = meeting_settings_error(meeting)
     if problem is not None:
@@ -51,12 +50,6 @@ def open_meetings(session: Session) -> list[Meeting]:
     return list(session.scalars(
         select(Meeting).where(Meeting.state == MeetingState.OPEN).order_by(Meeting.created_at.desc())
     ))
-
-
-def set_projector_live(session: Session, host: HostAccount, meeting: Meeting, live: bool) -> None:
-    ensure_editable(meeting)
-    meeting.projector_live = live
-    audit.record(session, meeting.id, host.username, "projector_live_set", live=live)
 
 
 # --- the roster ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy.orm import Session
 
-from ballot.services import audit, ballot_box
+from ballot.services import audit, ballot_box, voting
 from ballot.services.codes import new_id
 from ballot.services.commands import NewRound
 from ballot.services.errors import conflict, invalid
@@ -85,6 +85,7 @@ def close_round(session: Session, actor: str, round_: Round) -> Round:
         raise conflict("round_not_open", "Vòng này không đang mở.")
     round_.status = RoundStatus.CLOSED
     round_.closed_at = utcnow()
+    voting.forget_what_was_signed(session, round_)
     audit.record(session, round_.meeting_id, actor, "round_closed", round=round_.id,
                  ballots=ballot_box.ballot_count(session, round_.id))
     session.flush()

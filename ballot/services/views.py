@@ -1,16 +1,21 @@
-"""Read models: what each screen is sent (docs/architecture.md, “Read models”).
+"""Read models: what each screen is sent (docs/architecture.md, “Read models”;
+docs/threat-model.md says who sees what).
 
-The projector's and the phones' snapshot is public: turnout, and the distribution
-only when the host allows it or the round has closed; never who cast which
-ballot, never a ballot's contents. The host console's adds the roster and the
-sign-in sheet. A phone's ballot form is built once per round and version
-(`RoundForms`): every phone asks for it when a round opens.
+While a round is open every screen, the host's included, gets the turnout and
+nothing finer: signatures issued, ballots cast, voters present. The votes per
+member appear for everyone the moment the round closes. The projector's and the
+phones' snapshot is public: no roster fact, no personal code, and results with
+short public notes only. The host console's adds the roster, the members who have
+not yet taken part (in roster order, as a paper sign-in sheet) and the full
+reasons. A phone's ballot form is built once per round and version (`RoundForms`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
@@ -25,33 +30,56 @@ from ballot.vocabulary import LEVEL_CODES, CheckInState, RoundStatus
 
 
 def public_state(session: Session, meeting: Meeting) -> dict[str, Any]:
+    state = _common_state(session, meeting)
+    if state["results"] is not None:
+        state["results"] = public_results(state["results"])
+    return state
+
+
+def host_state(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, Any]:
+    state = _common_state(session, meeting)
+    state["meeting"]["code"] = meeting.code
+    state["members"] = [_member_view(m) for m in meeting.members]
+    state["pending_check_ins"] = [_pending_view(session, c, zone) for c in checkin.pending(session, meeting)]
+    state["rounds"] = [_round_summary(session, r) for r in meeting.rounds]
+    if state["round"]:
+        state["round"] = state["rounds"][-1]
+        if meeting.rounds[-1].status == RoundStatus.OPEN:
+            state["round"]["waiting"] = _not_yet_signed(session, meeting, meeting.rounds[-1])
+    state["organisation_vote"] = proposal.organisation_vote(session, meeting)
+    return state
+
+
+def _common_state(session: Session, meeting: Meeting) -> dict[str, Any]:
     latest = meeting.rounds[-1] if meeting.rounds else None
-    state: dict[str, Any] = {
+    open_now = latest is not None and latest.status == RoundStatus.OPEN
+    return {
         "meeting": _meeting_view(meeting),
         "attendance": quorum(meeting),
         "voters": sum(1 for m in meeting.members if may_vote(m)),
-        "round": _round_summary(session, meeting, latest) if latest else None,
-        "results": None,
+        # Phones refetch their own state when this grows: one of them may be asked about.
+        "check_ins_waiting": len(checkin.pending(session, meeting)),
+        "round": _round_summary(session, latest) if latest else None,
+        "results": proposal.compute(session, meeting)
+        if proposal.closed_member_rounds(meeting) and not open_now else None,
     }
-    if proposal.closed_member_rounds(meeting) and not (latest and latest.status == RoundStatus.OPEN):
-        state["results"] = proposal.compute(session, meeting)
-    return state
 
 
-def host_state(session: Session, meeting: Meeting) -> dict[str, Any]:
-    state = public_state(session, meeting)
-    state["meeting"]["code"] = meeting.code
-    state["members"] = [_member_view(m) for m in meeting.members]
-    state["pending_check_ins"] = [
-        {"id": c.id, "member_id": c.member.key, "name": c.member.name}
-        for c in checkin.pending(session, meeting)
-    ]
-    state["rounds"] = [_round_summary(session, meeting, r, force_tally=True) for r in meeting.rounds]
-    if state["round"]:
-        state["round"] = state["rounds"][-1]
-        state["round"]["signed"] = ballot_box.signed_member_keys(session, meeting.rounds[-1].id)
-    state["organisation_vote"] = proposal.organisation_vote(session, meeting)
-    return state
+def _not_yet_signed(session: Session, meeting: Meeting, round_: Round) -> list[dict[str, str]]:
+    """The voters present who have not yet taken a ballot, in roster order: a paper
+    sign-in sheet's blanks, never the order or time of signing."""
+    signed = set(ballot_box.signed_member_keys(session, round_.id))
+    return [{"id": m.key, "name": m.name} for m in meeting.members if may_vote(m) and m.key not in signed]
+
+
+def _pending_view(session: Session, check_in: CheckIn, zone: ZoneInfo) -> dict[str, Any]:
+    view: dict[str, Any] = {"id": check_in.id, "member_id": check_in.member.key, "name": check_in.member.name,
+                            "other_phone_since": None}
+    other = checkin.active_check_in(session, check_in.member)
+    if other is not None:
+        since = other.created_at.replace(tzinfo=dt.timezone.utc).astimezone(zone)
+        view["other_phone_since"] = since.strftime("%H:%M")
+    return view
 
 
 def check_in_view(meeting: Meeting, member: Member, check_in: CheckIn) -> dict[str, Any]:
@@ -62,15 +90,63 @@ def check_in_view(meeting: Meeting, member: Member, check_in: CheckIn) -> dict[s
     }
 
 
-def roster_names(meeting: Meeting) -> dict[str, Any]:
+def roster_names(session: Session, meeting: Meeting) -> dict[str, Any]:
+    """The names a phone may choose from: never a member already present or in on a
+    phone (one member, one phone)."""
     return {"meeting": {"id": meeting.id, "title": meeting.title},
-            "members": [{"id": m.key, "name": m.name} for m in meeting.members]}
+            "members": [{"id": m.key, "name": m.name} for m in meeting.members
+                        if not m.present and checkin.active_check_in(session, m) is None]}
 
 
 def board(session: Session, round_: Round) -> dict[str, Any]:
-    codes = ballot_box.tracking_codes(session, round_.id)
-    return {"round_id": round_.id, "status": round_.status.value, "ballots_cast": len(codes),
-            "tracking_codes": codes}
+    """The bulletin board: the count while the round is open, the sorted tracking
+    codes once it has closed (polled during the round, codes appearing one by one
+    would tell when each ballot arrived)."""
+    closed = round_.status == RoundStatus.CLOSED
+    return {"round_id": round_.id, "status": round_.status.value,
+            "ballots_cast": ballot_box.ballot_count(session, round_.id),
+            "tracking_codes": ballot_box.tracking_codes(session, round_.id) if closed else None}
+
+
+# What the room may read of a result: no roster fact, only these short notes.
+PUBLIC_NOTES = {
+    "within_excellence_cap": "Trong giới hạn tỷ lệ xuất sắc",
+    "excellence_cap_exceeded": "Giảm theo giới hạn tỷ lệ xuất sắc",
+    "excellence_cap_advisory": "Vượt giới hạn tỷ lệ xuất sắc: đảng ủy cơ sở xem xét",
+    "excellence_cap_exceeded_after_followup": "Vượt giới hạn tỷ lệ xuất sắc sau vòng bổ sung",
+    "excellence_cap_tie": "Bằng phiếu tại giới hạn tỷ lệ xuất sắc: chi bộ bỏ phiếu bổ sung",
+    "excellence_cap_advisory_tie": "Bằng phiếu tại giới hạn tỷ lệ xuất sắc",
+    "excellence_cap_tie_not_asked": "Bằng phiếu tại giới hạn tỷ lệ xuất sắc",
+    "small_organisation_exception": "Nơi có dưới 05 đảng viên hoàn thành tốt nhiệm vụ",
+    "no_level_reached": "Chưa đạt mức nào: cần bỏ phiếu bổ sung",
+    "khtnv_by_accumulation": "Chỉ đạt do cộng dồn phiếu",
+    "khtnv_by_accumulation_undetermined": "Chỉ đạt do cộng dồn phiếu: cần bỏ phiếu bổ sung",
+}
+ADJUSTED_NOTE = "Điều chỉnh theo quy định (chi tiết trong biên bản)"
+NOT_NOW_NOTE = "Không xếp loại trong lần này (chi tiết trong biên bản)"
+
+
+def public_results(full: dict[str, Any]) -> dict[str, Any]:
+    """The proposal as the room may see it: levels, counts and shares, the cap's
+    arithmetic, and short public notes instead of reasons that name private facts."""
+    members = []
+    for member in full["members"]:
+        codes = [reason["code"] for reason in member["reasons"]]
+        notes = [PUBLIC_NOTES[code] for code in dict.fromkeys(codes) if code in PUBLIC_NOTES]
+        if member["status"] in ("not_classified", "deferred"):
+            notes.append(NOT_NOW_NOTE)
+        elif member["level"] != member["voted_level"] and not any(c.startswith("excellence_cap") for c in codes):
+            notes.append(ADJUSTED_NOTE)
+        members.append({key: member[key] for key in ("id", "name", "status", "voted_level", "level",
+                                                     "votes", "shares")} | {"notes": notes})
+    return {
+        "profile": full["profile"],
+        "members": members,
+        "totals": full["totals"],
+        "cap": full["cap"],
+        "denominator": full["denominator"],
+        "organisation": {"max_level": full["organisation"]["max_level"]},
+    }
 
 
 class RoundForms:
@@ -119,6 +195,12 @@ def voter_state(session: Session, forms: RoundForms, version: int, check_in: Che
             "check_in": check_in.state.value,
             "can_vote": check_in.state == CheckInState.APPROVED and may_vote(member),
             "has_signature": bool(round_) and ballot_box.has_signature(session, round_.id, member.id),
+            # Another phone asked to come in as this member (docs/threat-model.md, “Another member”).
+            "other_phone_waiting": check_in.state == CheckInState.APPROVED
+            and checkin.waiting_on_another_phone(session, member),
+            # This phone waits because the member is already in on another.
+            "other_phone": check_in.state == CheckInState.PENDING
+            and checkin.active_check_in(session, member) is not None,
         },
     }
 
@@ -133,14 +215,12 @@ def _meeting_view(meeting: Meeting) -> dict[str, Any]:
         "profile": meeting.profile,
         "denominator": meeting.denominator.value,
         "organisation_kind": meeting.organisation_kind.value,
-        "projector_live": meeting.projector_live,
         "state": meeting.state.value,
     }
 
 
-def _round_summary(
-    session: Session, meeting: Meeting, round_: Round, force_tally: bool = False
-) -> dict[str, Any]:
+def _round_summary(session: Session, round_: Round) -> dict[str, Any]:
+    """Turnout while the round is open; its tally and tracking codes once closed."""
     summary: dict[str, Any] = {
         "id": round_.id,
         "number": round_.number,
@@ -150,11 +230,8 @@ def _round_summary(
         "ballots_cast": ballot_box.ballot_count(session, round_.id),
         "questions": [{"id": q.key, "label": q.label} for q in round_.questions],
     }
-    show_tally = force_tally or round_.status == RoundStatus.CLOSED or (
-        round_.status == RoundStatus.OPEN and meeting.projector_live)
-    if show_tally:
-        summary["tally"] = ballot_box.tally(session, round_)
     if round_.status == RoundStatus.CLOSED:
+        summary["tally"] = ballot_box.tally(session, round_)
         summary["tracking_codes"] = ballot_box.tracking_codes(session, round_.id)
     return summary
 
@@ -170,7 +247,6 @@ def _member_view(member: Member) -> dict[str, Any]:
         "absent_with_leave": member.absent_with_leave,
         "self_level": member.self_level,
         "committee_level": member.committee_level,
-        "personal_code": member.personal_code,
         "facts": member.facts,
         "may_vote": may_vote(member),
     }

@@ -7,11 +7,13 @@ knows the member; casting never does.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,10 @@ from ballot.vocabulary import LEVEL_CODES, RoundStatus
 
 
 def sign_blinded(session: Session, vault: KeyVault, round_: Round, member: Member, blinded: bytes) -> bytes:
+    """The blind signature for this member's one ballot of the round. Asked again with
+    the same blinded message (its answer was lost), the same signature is answered
+    and nothing new is issued; a different message is refused (docs/protocol.md,
+    “The signing request”)."""
     ensure_editable(round_.meeting)
     if round_.status != RoundStatus.OPEN:
         raise conflict("round_not_open", "Vòng bỏ phiếu không đang mở.")
@@ -36,19 +42,36 @@ def sign_blinded(session: Session, vault: KeyVault, round_: Round, member: Membe
     if not may_vote(member):
         raise forbidden("not_a_voter", "Đồng chí không có quyền biểu quyết trong vòng này "
                         "(chỉ đảng viên chính thức có mặt).")
-    session.add(SignatureIssuance(round_id=round_.id, member_id=member.id))
+    digest = hashlib.sha256(blinded).digest()
+    issued = session.get(SignatureIssuance, (round_.id, member.id))
+    if issued is not None:
+        if issued.blinded_digest is not None and hmac.compare_digest(issued.blinded_digest, digest):
+            return issued.blind_signature  # the same request again: the same answer
+        raise conflict("already_signed", "Đồng chí đã nhận chữ ký cho vòng này rồi.")
     try:
-        session.flush()
-    except IntegrityError:
-        raise conflict("already_signed", "Đồng chí đã nhận chữ ký cho vòng này rồi.") from None
-    try:
-        # The signature is returned only after the issuance row commits (the
-        # caller's unit of work), so a crash cannot hand out a second one.
-        return blind_rsa.blind_sign(vault.load(round_.id), blinded)
+        signature = blind_rsa.blind_sign(vault.load(round_.id), blinded)
     except RoundKeyGone:
         raise conflict("round_key_gone", "Khóa của vòng này đã bị hủy.") from None
     except CryptoError as exc:
         raise invalid(exc.code, exc.message, field="blinded") from None
+    session.add(SignatureIssuance(round_id=round_.id, member_id=member.id,
+                                  blinded_digest=digest, blind_signature=signature))
+    try:
+        # Returned only after the issuance row commits (the caller's unit of work):
+        # a crash before then hands out nothing.
+        session.flush()
+    except IntegrityError:
+        raise conflict("already_signed", "Đồng chí đã nhận chữ ký cho vòng này rồi.") from None
+    return signature
+
+
+def forget_what_was_signed(session: Session, round_: Round) -> None:
+    """At close: the blinded messages and blind signatures kept for resending are
+    erased; the sign-in sheet keeps only who signed."""
+    session.execute(
+        update(SignatureIssuance).where(SignatureIssuance.round_id == round_.id)
+        .values(blinded_digest=None, blind_signature=None)
+    )
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,6 @@ class Meeting(Base):
     organisation_disciplined: Mapped[bool] = mapped_column(Boolean, default=False)
     # 366-2025 khoản 1.5: 25 where the competent level grants it; None: the profile's default.
     cap_percent: Mapped[int | None] = mapped_column(Integer)
-    projector_live: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[MeetingState] = mapped_column(_stored(MeetingState, 16), default=MeetingState.OPEN)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -139,11 +138,13 @@ class Member(Base):
 
 class CheckIn(Base):
     """A phone that joined the meeting: by personal code (approved at once) or by
-    choosing a name (pending until the host approves)."""
+    choosing a name (pending until the host approves). One member, one phone: a
+    second phone for a member already in waits for the host, who may move the member
+    to it (the first becomes `replaced`)."""
 
     __tablename__ = "check_in"
     __table_args__ = (
-        CheckConstraint("state IN ('pending', 'approved', 'refused')", name="ck_checkin_state"),
+        CheckConstraint("state IN ('pending', 'approved', 'refused', 'replaced')", name="ck_checkin_state"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -198,14 +199,33 @@ class Question(Base):
 
 
 class SignatureIssuance(Base):
-    """Participation: this member received their one blind signature for this round."""
+    """Participation, the paper sign-in sheet: this member received their one blind
+    signature for this round. Keyed by (round, member) WITHOUT ROWID and with no
+    time, so neither a row id nor a column keeps the order in which members signed
+    (docs/threat-model.md, “Whoever gets the data directory after the meeting”).
+
+    While the round is open it also keeps what was signed, so that a member whose
+    answer was lost (a crash, a dropped Wi-Fi) gets the same signature again for the
+    same blinded message, never a second one; both are erased when the round closes."""
 
     __tablename__ = "signature_issuance"
-    __table_args__ = (UniqueConstraint("round_id", "member_id", name="uq_one_signature"),)
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[str] = mapped_column(ForeignKey("round.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    round_id: Mapped[str] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    blinded_digest: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    blind_signature: Mapped[bytes | None] = mapped_column(LargeBinary(1024))
+
+
+class HostSession(Base):
+    """A host's login, kept on the server so that logging out or changing the
+    password ends it (the cookie carries only a random token; the digest is stored)."""
+
+    __tablename__ = "host_session"
+
+    token_digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("host_account.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Ballot(Base):

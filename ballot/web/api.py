@@ -32,14 +32,16 @@ join_guesses = FailureLimiter()
 def join():
     join_guesses.check(request.remote_addr or "")
     command = parse_json(Join, request)
+    current = session.get("voter") if isinstance(session.get("voter"), str) else None
     try:
-        result = _services().join(command.meeting_code, command.personal_code)
+        result = _services().join(command.meeting_code, command.personal_code, current)
     except ServiceError as exc:
         if exc.code in ("bad_personal_code", "not_found"):
             join_guesses.failed(request.remote_addr or "")
         raise
     _start_voter_session(result["check_in"]["id"])
-    return jsonify({"member": result["member"], "meeting": result["meeting"]})
+    return jsonify({"member": result["member"], "meeting": result["meeting"],
+                    "check_in": {"state": result["check_in"]["state"]}})
 
 
 @bp.get("/meetings/<meeting_code>/names")

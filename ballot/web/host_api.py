@@ -18,7 +18,6 @@ from ballot.services.commands import (
     Nothing,
     RosterTable,
     SetPresence,
-    SetProjectorLive,
 )
 from ballot.services.errors import forbidden, unauthorised
 from ballot.web import services_of
@@ -103,6 +102,21 @@ def import_roster(host_id: int, meeting_id: str):
     return jsonify({"imported": count}), 201
 
 
+@bp.get("/meetings/<meeting_id>/personal-codes")
+@host_required
+def personal_codes(host_id: int, meeting_id: str):
+    """Every member's personal code, for printing the join slips."""
+    return jsonify({"members": _services().personal_codes(host_id, meeting_id)})
+
+
+@bp.get("/meetings/<meeting_id>/members/<member_id>/personal-code")
+@host_required
+def personal_code(host_id: int, meeting_id: str, member_id: str):
+    """One member's code, shown on request (to reprint a slip)."""
+    [member] = _services().personal_codes(host_id, meeting_id, member_id)
+    return jsonify(member)
+
+
 @bp.patch("/meetings/<meeting_id>/members/<member_id>")
 @host_required
 def update_member(host_id: int, meeting_id: str, member_id: str):
@@ -115,13 +129,6 @@ def update_member(host_id: int, meeting_id: str, member_id: str):
 @host_required
 def presence(host_id: int, meeting_id: str):
     _services().set_presence(host_id, meeting_id, parse_json(SetPresence, request))
-    return jsonify({"ok": True})
-
-
-@bp.post("/meetings/<meeting_id>/projector")
-@host_required
-def projector(host_id: int, meeting_id: str):
-    _services().set_projector_live(host_id, meeting_id, parse_json(SetProjectorLive, request).live)
     return jsonify({"ok": True})
 
 

@@ -47,15 +47,15 @@ export class MembersTable {
 
   update(state) {
     this.last = state;
-    const key = state.members.map((m) => `${m.id}\u0001${m.name}\u0001${m.status}\u0001${m.personal_code}`).join("\u0002");
+    const key = state.members.map((m) => `${m.id}\u0001${m.name}\u0001${m.status}`).join("\u0002");
     if (key !== this.key) {
       this.key = key;
       this.build(state.members);
     }
     const round = state.round;
-    const signed = new Set(round && round.status !== "draft" ? round.signed || [] : []);
+    const waiting = new Set(round && round.status === "open" ? (round.waiting || []).map((m) => m.id) : []);
     for (const member of state.members) {
-      this.rows.get(member.id).update(member, signed.has(member.id));
+      this.rows.get(member.id).update(member, waiting.has(member.id));
     }
   }
 
@@ -70,7 +70,7 @@ export class MembersTable {
     replace(this.container, h("div", { class: "table-wrap" }, h("table", { class: "members" },
       h("thead", null, h("tr", null,
         ["#", "Họ và tên", "Đảng viên", "Tự nhận", "Chi ủy đề xuất", "Mã cá nhân", "Điểm danh",
-          "Biểu quyết", "Đã nhận chữ ký", "Vòng bổ sung"].map((t) => h("th", { scope: "col", text: t })))),
+          "Biểu quyết", "Chưa nhận phiếu", "Vòng bổ sung"].map((t) => h("th", { scope: "col", text: t })))),
       body)));
   }
 
@@ -84,7 +84,12 @@ export class MembersTable {
       select.addEventListener("change", () => this.setLevel(member.id, select));
     }
     const mayVote = h("td", { class: "center may-vote" });
-    const signed = h("td", { class: "center signed" });
+    const waiting = h("td", { class: "center waiting" });
+    // The personal code is never in the table (this laptop is on the projector):
+    // shown on request, for reprinting one slip, and hidden again.
+    const code = h("code", { class: "personal-code", hidden: true });
+    const show = h("button", { type: "button", class: "secondary small show-code", text: "Xem mã",
+      onclick: () => this.toggleCode(member.id, code, show) });
     const choose = h("input", { type: "checkbox", name: "followup", "aria-label": `Chọn ${member.name} cho vòng bổ sung`,
       checked: this.chosen.has(member.id),
       onchange: () => (choose.checked ? this.chosen.add(member.id) : this.chosen.delete(member.id)) });
@@ -94,22 +99,40 @@ export class MembersTable {
       h("th", { scope: "row" }, h("span", { class: "name", text: member.name }), " ", role),
       h("td", { text: MEMBERSHIP_NAMES[member.status] || member.status, class: `ms-${member.status}` }),
       h("td", null, self), h("td", null, committee),
-      h("td", null, h("code", { class: "personal-code", text: spaced(member.personal_code) })),
-      h("td", null, presence), mayVote, signed,
+      h("td", null, show, " ", code),
+      h("td", null, presence), mayVote, waiting,
       h("td", { class: "center" }, choose));
     this.rows.set(member.id, {
-      update: (m, hasSigned) => {
+      update: (m, notYet) => {
         setValue(presence, presenceOf(m));
         setValue(self, m.self_level || "");
         setValue(committee, m.committee_level || "");
         setText(role, m.role || "");
         setText(mayVote, m.may_vote ? "✓" : "—");
-        setText(signed, hasSigned ? "✓" : "");
+        setText(waiting, notYet ? "●" : "");
         tr.classList.toggle("is-present", m.present);
         choose.checked = this.chosen.has(m.id);
       },
     });
     return tr;
+  }
+
+  async toggleCode(memberId, code, button) {
+    if (!code.hidden) {
+      code.hidden = true;
+      setText(code, "");
+      setText(button, "Xem mã");
+      return;
+    }
+    try {
+      const member = await this.ctx.call("GET",
+        `/api/host/meetings/${this.ctx.meetingId()}/members/${encodeURIComponent(memberId)}/personal-code`);
+      setText(code, spaced(member.personal_code));
+      code.hidden = false;
+      setText(button, "Ẩn mã");
+    } catch (error) {
+      this.ctx.flash(errorText(error), true);
+    }
   }
 
   /** Tick the given members for a follow-up round (e.g. those still undetermined). */

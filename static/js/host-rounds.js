@@ -2,7 +2,6 @@
 // rounds so far; and the proposal once a member round has closed.
 
 import { errorText } from "./api.js";
-import { TallyBars, legend } from "./bars.js";
 import { capSummary, organisationSummary, resultsTable } from "./results.js";
 import { ROUND_KIND_NAMES, ROUND_STATUS_NAMES, h, replace, setText } from "./ui.js";
 
@@ -11,7 +10,7 @@ const MEMBER_ROUNDS = ["classification", "followup"];
 export class RoundsPanel {
   /** ctx: {call, meetingId, flash, chosenMembers(), chooseMembers(ids)} */
   constructor(els, ctx) {
-    this.els = els; // {panel, history, live, proposal, proposalCard}
+    this.els = els; // {panel, history, proposal, proposalCard}
     this.ctx = ctx;
     this.panelKey = null;
     this.bars = null;
@@ -32,29 +31,14 @@ export class RoundsPanel {
     }
     if (this.turnout && round) {
       setText(this.turnout, `${round.ballots_cast}/${state.voters} đã bỏ phiếu · `
-        + `${round.participants} đã nhận chữ ký`);
-    }
-    this.updateBars();
-    if (this.els.live.checked !== state.meeting.projector_live && document.activeElement !== this.els.live) {
-      this.els.live.checked = state.meeting.projector_live;
+        + `${round.participants} đã nhận phiếu`);
+      const waiting = round.waiting || [];
+      setText(this.waiting, waiting.length
+        ? `Còn ${waiting.length} đồng chí chưa nhận phiếu: ${waiting.map((m) => m.name).join(", ")}.`
+        : "Mọi đồng chí có quyền biểu quyết đã nhận phiếu.");
     }
     this.history(state.rounds);
     this.maybeFetchProposal(state);
-  }
-
-  /** The host's live distribution, kept current only while its section is open. */
-  updateBars() {
-    const round = this.state.round;
-    const details = this.els.liveBars.parentElement;
-    if (!round || round.status !== "open" || !round.tally || !details || !details.open) {
-      return;
-    }
-    if (this.barsRound !== round.id) {
-      this.bars = new TallyBars(round.questions);
-      this.barsRound = round.id;
-      replace(this.els.liveBars, legend(), this.bars.el);
-    }
-    this.bars.update(round.tally);
   }
 
   panel(state) {
@@ -70,6 +54,8 @@ export class RoundsPanel {
     }
     if (round && round.status === "open") {
       this.turnout = h("p", { class: "turnout", id: "host-turnout" });
+      // Who has not yet taken part, in roster order (a paper sign-in sheet's blanks).
+      this.waiting = h("p", { class: "waiting", id: "host-waiting" });
       const close = this.confirming
         ? h("div", { class: "confirm" },
           h("p", { text: "Kết thúc vòng? Phiếu đến sau sẽ không được nhận; khóa ký của vòng bị hủy." }),
@@ -82,9 +68,8 @@ export class RoundsPanel {
       return [
         h("p", null, h("strong", { text: `Vòng ${round.number}: ${ROUND_KIND_NAMES[round.kind]}` }), " — đang mở."),
         this.turnout,
+        this.waiting,
         close,
-        h("details", { class: "live-tally", ontoggle: () => this.updateBars() },
-          h("summary", { text: "Phân bố phiếu hiện tại (chỉ chủ tọa thấy)" }), this.els.liveBars),
       ];
     }
     const id = this.ctx.meetingId();

@@ -165,8 +165,7 @@ async function openMeeting(meetingId) {
     app.state = null;
     app.members = new MembersTable($("#members"), context);
     app.rounds = new RoundsPanel({
-      panel: $("#round-panel"), history: $("#rounds-history"), live: $("#projector-live"),
-      liveBars: h("div", { class: "live-bars" }), proposal: $("#proposal"), proposalCard: $("#proposal-card"),
+      panel: $("#round-panel"), history: $("#rounds-history"), proposal: $("#proposal"), proposalCard: $("#proposal-card"),
     }, context);
     app.certify = new CertifyPanel($("#certify-card"), context);
   }
@@ -243,15 +242,21 @@ function renderQuorum(a, voters) {
 
 function renderCheckIns(pending) {
   const list = $("#checkins");
-  const key = pending.map((c) => c.id).join(",");
+  const key = pending.map((c) => `${c.id}:${c.other_phone_since}`).join(",");
   if (list.dataset.key === key) {
     return;
   }
   list.dataset.key = key;
   replace(list, pending.length
-    ? pending.map((c) => h("li", { dataset: { checkIn: c.id } },
+    ? pending.map((c) => h("li", { dataset: { checkIn: c.id }, class: c.other_phone_since ? "second-phone" : null },
       h("span", { class: "name", text: c.name }),
-      h("button", { type: "button", class: "primary", text: "Xác nhận", onclick: (e) => decide(e, c, true) }),
+      // One member, one phone: approving moves the member to this phone.
+      c.other_phone_since
+        ? h("strong", { class: "warn", text: ` đã có mặt trên một điện thoại khác từ ${c.other_phone_since}` })
+        : null,
+      h("button", { type: "button", class: "primary",
+        text: c.other_phone_since ? "Chuyển sang điện thoại này" : "Xác nhận",
+        onclick: (e) => decide(e, c, true) }),
       h("button", { type: "button", class: "secondary", text: "Từ chối", onclick: (e) => decide(e, c, false) })))
     : h("li", { class: "muted", text: "Không có ai đang chờ." }));
 }
@@ -287,16 +292,6 @@ async function onImport(event) {
   }
 }
 
-async function onProjectorLive(event) {
-  const box = event.target;
-  try {
-    await call("POST", `/api/host/meetings/${app.meetingId}/projector`, { live: box.checked });
-  } catch (error) {
-    box.checked = !box.checked;
-    flash(errorText(error), true);
-  }
-}
-
 // --- routing ---------------------------------------------------------------------------
 
 async function route() {
@@ -322,7 +317,6 @@ function boot() {
   $("#open-form").addEventListener("submit", onOpenByCode);
   $("#create-form").addEventListener("submit", onCreate);
   $("#roster-form").addEventListener("submit", onImport);
-  $("#projector-live").addEventListener("change", onProjectorLive);
   $("#switch-meeting").addEventListener("click", () => { location.hash = ""; });
   window.addEventListener("hashchange", route);
   const warning = loopbackWarning();

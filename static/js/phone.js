@@ -52,7 +52,9 @@ async function refresh() {
         page.stateError = "";
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) {
-          if (before && before.me.check_in === "pending") {
+          if (error.code === "moved_to_another_phone") {
+            page.notice = error.message;
+          } else if (before && before.me.check_in === "pending") {
             page.notice = "Chủ tọa chưa chấp nhận yêu cầu tham gia. "
               + "Hãy nhập mã cá nhân, hoặc chọn lại tên và báo chủ tọa.";
           }
@@ -102,8 +104,9 @@ function onPublicState(pub) {
   const round = pub.round || {};
   const me = page.voter && page.voter.me;
   const watchAttendance = !me || !me.can_vote;
+  // A new waiting check-in may be another phone asking to be this member.
   const key = JSON.stringify([round.id, round.status, pub.meeting.state,
-    watchAttendance ? pub.attendance : null]);
+    watchAttendance ? pub.attendance : null, pub.check_ins_waiting]);
   const waiting = me && me.check_in === "pending";
   if (key === page.lastPublicKey && !waiting) {
     return;
@@ -169,7 +172,9 @@ function view(key, build) {
 function render() {
   const v = page.voter;
   setText($("#who"), v ? `${v.me.name} · ${v.meeting.title}` : "");
-  setText($("#state-error"), page.stateError || "");
+  setText($("#state-error"), page.stateError
+    || (v && v.me.other_phone_waiting
+      ? "Một điện thoại khác đã vào bằng tên của đồng chí; hãy báo chủ tọa." : ""));
   if (!v) {
     return page.joinMode === "names"
       ? view("names", namesView)
@@ -360,8 +365,13 @@ async function isThisMeeting(voter) {
 function pendingView() {
   return [
     h("h1", { text: "Đang chờ chủ tọa xác nhận" }),
-    h("p", { class: "spinner" }, "Đồng chí đã chọn tên ",
+    h("p", { class: "spinner" }, "Đồng chí vào với tên ",
       h("strong", { text: page.voter.me.name }), ". Khi chủ tọa xác nhận, trang này tự chuyển tiếp."),
+    page.voter.me.other_phone
+      ? h("p", { class: "note", id: "other-phone" },
+        "Đồng chí đã có mặt trên một điện thoại khác. Mỗi đảng viên chỉ dùng một điện thoại: "
+        + "chủ tọa sẽ quyết định chuyển sang điện thoại này hay không.")
+      : null,
   ];
 }
 

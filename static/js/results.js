@@ -21,13 +21,18 @@ export function resultsTable(results, { showShares = true } = {}) {
     h("td", { class: "level final" }, m.status === "classified"
       ? h("strong", { text: m.level, title: levelName(m.level) })
       : h("span", { class: "status", text: RESULT_STATUS_NAMES[m.status] || m.status })),
-    h("td", { class: "reasons" }, reasonList(m.reasons))));
+    h("td", { class: "reasons" }, m.reasons ? reasonList(m.reasons) : noteList(m.notes))));
   const totals = results.totals;
   const foot = h("tr", null,
     h("td"), h("th", { scope: "row", text: `Tổng đã xếp loại: ${totals.classified}` }),
     LEVELS.map((level) => h("td", { class: "num", title: LEVEL_NAMES[level] }, h("strong", { text: String(totals[level]) }))),
     h("td", { colspan: "3", class: "muted", text: "(số đảng viên theo mức đề xuất)" }));
   return h("table", { class: "results" }, h("thead", null, head), h("tbody", null, rows), h("tfoot", null, foot));
+}
+
+/** The short public notes the projector shows instead of reasons (no roster fact). */
+function noteList(notes) {
+  return notes && notes.length ? h("ul", null, notes.map((note) => h("li", { text: note }))) : null;
 }
 
 export function reasonList(reasons) {
@@ -63,7 +68,7 @@ export function organisationSummary(results, vote = null) {
       ? h("p", null, `Chi bộ tự bỏ phiếu (${vote.ballots} phiếu): `,
         LEVELS.map((level) => `${level} ${vote.votes[level] || 0}`).join(" · "))
       : null,
-    reasonList(org.reasons));
+    org.reasons ? reasonList(org.reasons) : null);
 }
 
 /** Tracking codes of a closed round, sorted as the server gives them. */

@@ -42,9 +42,13 @@ async function boot() {
   });
   try {
     const csrf = (await request("GET", "/api/host/session")).csrf_token;
-    const state = await request("GET", `/api/host/meetings/${encodeURIComponent(meetingId)}`, { csrf });
-    setText($("#slips-heading"), `Phiếu tham gia: ${state.meeting.title} (${state.members.length} đảng viên)`);
-    replace($("#slip-list"), state.members.map((m) => slip(state.meeting, m)));
+    const base = `/api/host/meetings/${encodeURIComponent(meetingId)}`;
+    const state = await request("GET", base, { csrf });
+    const codes = new Map((await request("GET", `${base}/personal-codes`, { csrf })).members
+      .map((m) => [m.id, m.personal_code]));
+    const members = state.members.map((m) => ({ ...m, personal_code: codes.get(m.id) }));
+    setText($("#slips-heading"), `Phiếu tham gia: ${state.meeting.title} (${members.length} đảng viên)`);
+    replace($("#slip-list"), members.map((m) => slip(state.meeting, m)));
   } catch (error) {
     replace($("#slip-list"), h("p", { class: "error", text: errorText(error) }));
   }

@@ -60,7 +60,8 @@ export const MEETING_STATES = Object.freeze({
 export const CHECK_IN_STATES = Object.freeze({
   "PENDING": "pending",
   "APPROVED": "approved",
-  "REFUSED": "refused"
+  "REFUSED": "refused",
+  "REPLACED": "replaced"
 });
 
 export const DENOMINATOR_NAMES = Object.freeze({

@@ -65,6 +65,7 @@ class Services:
     def __init__(self, settings: Settings, notify: Notify | None = None) -> None:
         self.settings = settings
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        settings.data_dir.chmod(0o700)  # the whole state of the installation: its owner's alone
         self.db = Database(settings.database)
         self.db.migrate()
         self.vault = KeyVault(settings.data_dir / "round-keys", settings.key_bits)
@@ -177,6 +178,7 @@ class Services:
             host, round_ = guards.hosted_round(w.session, host_id, round_id)
             rounds.close_round(w.session, host.username, round_)
             w.after_commit(lambda: self.vault.destroy(round_id))  # a failed close keeps its key
+            w.after_commit(self.db.rewrite_without_order)  # the files keep no order of the ballots
             w.changed(round_.meeting_id)
 
     def proposal(self, host_id: int, meeting_id: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ PostgreSQL (the `database_url` setting) uses the same models and migrations.
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,7 +48,28 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
+    # Deleted content (a round's erased blind signatures, rows moved by a rewrite) is
+    # overwritten with zeros, not left in free space (docs/threat-model.md).
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for another database or in memory)."""
+    if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def create_private_file(path: Path) -> None:
+    """The database file, created readable by its owner only before SQLite opens it
+    (SQLite gives its -wal and -shm files the same mode), and made so if it exists."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if existing.exists():
+            existing.chmod(0o600)
 
 
 def migrate(engine: Engine) -> None:
@@ -61,6 +83,9 @@ def migrate(engine: Engine) -> None:
 
 class Database:
     def __init__(self, url: str) -> None:
+        self.path = sqlite_path(url)
+        if self.path is not None:
+            create_private_file(self.path)
         self.engine = make_engine(url)
         # SQLite has one writer at a time, and a writer that finds the lock taken
         # polls for it with growing sleeps (up to 100 ms), so under a burst of casts
@@ -85,6 +110,25 @@ class Database:
             with self._sessions() as session:
                 with session.begin():
                     yield session
+        finally:
+            if queued:
+                turn.release()
+
+    def rewrite_without_order(self) -> None:
+        """Rebuild the database so that no page, WAL frame or free page keeps the order
+        in which rows were written (docs/threat-model.md, “Whoever gets the data
+        directory after the meeting”): fold the WAL in and empty it, then VACUUM
+        (every table rewritten in key order, free pages dropped), then empty the WAL
+        again. Run after a round closes, behind this server's other writers."""
+        if self.path is None:
+            return
+        turn = self._writer_turn
+        queued = turn is not None and turn.acquire(timeout=WRITER_QUEUE_TIMEOUT_S)
+        try:
+            with self.engine.connect() as conn:
+                raw = conn.connection.dbapi_connection
+                for statement in ("PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"):
+                    raw.execute(statement)
         finally:
             if queued:
                 turn.release()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import requests
 from cryptography.hazmat.primitives import serialization
 
 from ballot.config import load_settings
@@ -136,6 +137,26 @@ class Phone:
         answer = self.cast()
         assert answer.status_code == 201, answer.get_json()
         return answer.get_json()["tracking_code"]
+
+
+class HttpClient:
+    """The slice of Flask's test client that tests/meeting_kit.Phone uses, over HTTP."""
+
+    def __init__(self, base: str, cookies: bool = True) -> None:
+        self.base = base
+        self.session = requests.Session() if cookies else None
+
+    def _send(self, method: str, path: str, **kwargs):
+        sender = self.session.request if self.session else requests.request
+        answer = sender(method, self.base + path, timeout=30, **kwargs)
+        answer.get_json = answer.json
+        return answer
+
+    def get(self, path: str, **kwargs):
+        return self._send("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs):
+        return self._send("POST", path, **kwargs)
 
 
 def new_server(data_dir: Path) -> Server:

@@ -13,28 +13,8 @@ from pathlib import Path
 
 import requests
 
-from tests.meeting_kit import Phone
+from tests.meeting_kit import HttpClient, Phone
 from tests.server_process import free_port, running
-
-
-class HttpClient:
-    """The slice of Flask's test client that tests/meeting_kit.Phone uses, over HTTP."""
-
-    def __init__(self, base: str, cookies: bool = True) -> None:
-        self.base = base
-        self.session = requests.Session() if cookies else None
-
-    def _send(self, method: str, path: str, **kwargs):
-        sender = self.session.request if self.session else requests.request
-        answer = sender(method, self.base + path, timeout=30, **kwargs)
-        answer.get_json = answer.json
-        return answer
-
-    def get(self, path: str, **kwargs):
-        return self._send("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs):
-        return self._send("POST", path, **kwargs)
 
 
 def _killed(server) -> None:

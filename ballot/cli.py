@@ -152,7 +152,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     if server is None:
         return 2
     demo = create_demo(server.services, args.members)
-    base_url = _base_url(args)
+    base_url = server.listening(args.host, args.port)
     print(f"Tài khoản chủ tọa / host login: {demo['host']['username']} / {demo['host']['password']}")
     print(f"Mã cuộc họp / meeting code: {demo['meeting_code']}")
     if args.export_codes:
@@ -161,17 +161,10 @@ def _run_demo(args: argparse.Namespace) -> int:
     return _serve(server, args)
 
 
-def _base_url(args: argparse.Namespace) -> str:
-    from ballot.server import lan_address
-
-    host = lan_address() if args.host in ("0.0.0.0", "::") else args.host
-    return f"http://{host}:{args.port}"
-
-
 def _serve(server, args: argparse.Namespace) -> int:
     from ballot.server import run
 
-    base_url = _base_url(args)
+    base_url = server.listening(args.host, args.port)
     print(f"Bàn chủ tọa / host console: {base_url}/host")
     for meeting in server.services.open_meetings()[:5]:
         print(f"Trình chiếu / projector ({meeting['code']}, {meeting['title']}): "

@@ -42,6 +42,9 @@ class Settings:
     public_url: str = ""
     # The meeting's local time zone for every time a person reads.
     timezone: str = "Asia/Ho_Chi_Minh"
+    # Seconds a connection may keep the server waiting for the rest of a request (a
+    # half-sent request must not hold a thread); above the realtime channel's ping.
+    read_timeout: int = 60
 
     @property
     def database(self) -> str:
@@ -64,6 +67,7 @@ _SOURCES: dict[str, tuple[type, str]] = {
     "key_bits": (int, "KEY_BITS"),
     "public_url": (str, "PUBLIC_URL"),
     "timezone": (str, "TIMEZONE"),
+    "read_timeout": (int, "READ_TIMEOUT"),
 }
 
 
@@ -134,6 +138,8 @@ def _check(settings: Settings) -> None:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(f"Múi giờ “{settings.timezone}” không có.") from None
+    if not 1 <= settings.read_timeout <= 3600:
+        raise SettingsError("Thiết lập “read_timeout” phải từ 1 đến 3600 giây.")
     url = settings.public_url
     if url and not (url.startswith("http://") or url.startswith("https://")):
         raise SettingsError("Thiết lập “public_url” phải bắt đầu bằng http:// hoặc https://.")

@@ -15,12 +15,13 @@ import threading
 import time
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, request
 from flask_socketio import SocketIO, join_room
 
 from ballot.services.commands import JoinRoom
 from ballot.services.errors import ServiceError, unauthorised
 from ballot.services.facade import Services
+from ballot.web.host_api import logged_in_host
 from ballot.web.validation import parse_value
 
 BROADCAST_INTERVAL = 0.2  # seconds: at most 5 broadcasts a second per meeting
@@ -150,7 +151,9 @@ def init_realtime(app: Flask, services: Services, async_mode: str | None = None)
     socketio = SocketIO(
         app,
         async_mode=async_mode or "threading",
-        cors_allowed_origins=[],  # same origin only
+        # Only pages of this server's own addresses (not whatever Host a request names:
+        # a rebound DNS name would pass a same-origin check); no Origin: not a browser.
+        cors_allowed_origins=lambda origin: origin is None or origin in app.config["OWN_ORIGINS"],
         max_http_buffer_size=64 * 1024,
         logger=False,
         engineio_logger=False,
@@ -166,8 +169,8 @@ def init_realtime(app: Flask, services: Services, async_mode: str | None = None)
             command = parse_value(JoinRoom, data if data is not None else {})
             meeting_id = command.meeting_id
             if command.role == "host":
-                host_id = session.get("host")
-                if not isinstance(host_id, int):
+                host_id = logged_in_host()
+                if host_id is None:
                     raise unauthorised("not_logged_in", "Cần đăng nhập.")
                 state = services.host_state(host_id, meeting_id)
                 join_room(f"host:{meeting_id}:{host_id}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from flask_socketio import SocketIO
-from werkzeug.serving import BaseWSGIServer
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from ballot.config import Settings
 from ballot.realtime import init_realtime
@@ -23,6 +23,23 @@ class Server:
     services: Services
     key: KeyState  # the chi bộ's certification key, made or adopted at start-up if need be
 
+    def listening(self, host: str, port: int) -> str:
+        """Record where the server listens: the address phones are sent to (the
+        `public_url` setting, else the LAN address; never a request's Host header)
+        and the origins the realtime channel accepts. Returns the public address."""
+        own = [f"http://{name}:{port}" for name in ("localhost", "127.0.0.1", "[::1]")]
+        if host not in ALL_INTERFACES:
+            own.append(f"http://{host}:{port}")
+        lan = f"http://{lan_address() if host in ALL_INTERFACES else host}:{port}"
+        public = self.services.settings.public_url.rstrip("/") or lan
+        self.app.config["PUBLIC_URL"] = public
+        self.app.config["OWN_ORIGINS"] = frozenset({*own, lan, _origin(public)})
+        return public
+
+
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+DEFAULT_PORT = 5000
+
 
 def build(settings: Settings, *, testing: bool = False, legacy_keys=None) -> Server:
     """The whole server on `settings`; `legacy_keys`: a `./keys` folder of an earlier
@@ -31,7 +48,14 @@ def build(settings: Settings, *, testing: bool = False, legacy_keys=None) -> Ser
     services = Services(settings)
     app = create_app(services, testing=testing)
     socketio = init_realtime(app, services)
-    return Server(app, socketio, services, key)
+    server = Server(app, socketio, services, key)
+    server.listening("0.0.0.0", DEFAULT_PORT)  # until run() says where
+    return server
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 def lan_address() -> str:
@@ -59,5 +83,10 @@ def run(server: Server, host: str, port: int) -> None:
     # into reset connections (bench/meeting_load.py). The kernel caps this at its
     # own limit (net.core.somaxconn).
     BaseWSGIServer.request_queue_size = LISTEN_BACKLOG
+    server.listening(host, port)
+
+    class TimedHandler(WSGIRequestHandler):
+        timeout = server.services.settings.read_timeout  # socket timeout on every read
+
     server.socketio.run(server.app, host=host, port=port, allow_unsafe_werkzeug=True,
-                        log_output=False, use_reloader=False)
+                        log_output=False, use_reloader=False, request_handler=TimedHandler)

@@ -794,7 +794,7 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
     ensure_key(settings)
     services = Services(settings)
     demo = create_demo(services, n)
-    host_id = services.login(demo["host"]["username"], demo["host"]["password"])
+    host_id = services.host_of_token(services.login(demo["host"]["username"], demo["host"]["password"]))
     meeting_code, meeting_id = demo["meeting_code"], demo["meeting_id"]
 
     started = time.perf_counter()

@@ -30,6 +30,8 @@ class Endpoint:
 
 ENDPOINTS = [
     Endpoint("login", "POST", "/api/host/login", {"username": "bithu", "password": "mat-khau-dai-1"}, "anonymous"),
+    Endpoint("change password", "POST", "/api/host/password",
+             {"current_password": "sai-mat-khau-1", "new_password": "mat-khau-moi-dai"}, "host"),
     Endpoint("create meeting", "POST", "/api/host/meetings",
              {"branch_name": "Chi bộ B", "title": "Họp", "date": "2026-12-15", "profile": "21-HD-2019",
               "denominator": "present", "organisation_kind": "chi_bo_co_so", "organisation_disciplined": False,

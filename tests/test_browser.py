@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 from ballot.config import load_settings
 from ballot.server import build
 from tests.meeting_kit import HOST_PASSWORD, HOST_USER
+from tests.server_process import free_port
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -62,9 +63,13 @@ def _require_browser() -> None:
 def live_server(tmp_path):
     """The real app with its Socket.IO channel on a free loopback port."""
     _require_browser()
-    server = build(load_settings(tmp_path))
+    port = free_port()
+    # Phones reach the laptop at its LAN name (mapped to loopback for Chromium): the
+    # address join links and slips carry, whatever address the console was opened on.
+    server = build(load_settings(tmp_path, public_url=f"http://{LAN_NAME}:{port}"))
     server.services.create_host(HOST_USER, HOST_PASSWORD)
-    http = make_server("127.0.0.1", 0, server.app, threaded=True)
+    server.listening("127.0.0.1", port)
+    http = make_server("127.0.0.1", port, server.app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{http.server_port}"
@@ -150,7 +155,8 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
                        errors, "projector")
     projector.goto(f"{base}/projector/{meeting_id}")
     expect(projector.locator("#meeting-code")).to_have_text(meeting_code)
-    expect(projector.locator("#join-url")).to_have_text(f"{base.split('://')[1]}/j/{meeting_code}")
+    expect(projector.locator("#join-url")).to_have_text(f"{base.split('://')[1]}/j/{meeting_code}".replace(
+        "127.0.0.1", LAN_NAME))
     assert projector.locator("#lobby img.qr").evaluate("img => img.complete && img.naturalWidth > 0")
 
     # --- three phones join with their personal codes (m04 is dự bị) --------------------------

@@ -113,6 +113,13 @@ class Login(Command):
                         AfterValidator(_clean)] = Field(title="Mật khẩu")
 
 
+class ChangePassword(Command):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=200),
+                                AfterValidator(_clean)] = Field(title="Mật khẩu hiện tại")
+    new_password: Annotated[str, StringConstraints(min_length=8, max_length=200),
+                            AfterValidator(_clean)] = Field(title="Mật khẩu mới")
+
+
 Share = Annotated[float, Field(gt=0, lt=1)]
 
 

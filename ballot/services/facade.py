@@ -90,9 +90,22 @@ class Services:
         with self.work() as w:
             return hosts.create_host(w.session, username, password).id
 
-    def login(self, username: str, password: str) -> int:
+    def login(self, username: str, password: str) -> str:
+        """A new login's token (for the host's cookie)."""
+        with self.work() as w:
+            return hosts.start_session(w.session, hosts.authenticate(w.session, username, password))
+
+    def host_of_token(self, token: str) -> int | None:
         with self.db.read() as s:
-            return hosts.authenticate(s, username, password).id
+            return hosts.host_of_token(s, token)
+
+    def logout(self, token: str) -> None:
+        with self.work() as w:
+            hosts.end_session(w.session, token)
+
+    def change_password(self, host_id: int, current: str, new: str) -> str:
+        with self.work() as w:
+            return hosts.change_password(w.session, guards.host_account(w.session, host_id), current, new)
 
     def username_of(self, host_id: int) -> str:
         with self.db.read() as s:

@@ -54,8 +54,29 @@ def create_app(services: Services, *, secret_key: str | None = None, testing: bo
     app.register_blueprint(pages.bp)
     app.register_blueprint(verify.bp)
     _register_errors(app)
+    app.after_request(_security_headers)
     _quiet_access_log()
     return app
+
+
+# Every page: scripts, styles and connections from this server only, no inline
+# script or style, never framed, no referrer sent, no content sniffing
+# (docs/threat-model.md, “A network observer”).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def services_of(app: Flask) -> Services:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, session
+import secrets
+
+from flask import Blueprint, current_app, g, jsonify, request, session
 
 from ballot.crypto.encoding import b64url_encode
+from ballot.services.codes import normalise_code
 from ballot.services.commands import CastBallot, Join, JoinByName, SignBlinded
 from ballot.services.errors import ServiceError, unauthorised
 from ballot.web import services_of
-from ballot.web.ratelimit import FailureLimiter
+from ballot.web.ratelimit import Attempts, Rule
 from ballot.web.validation import parse_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -25,20 +28,44 @@ def _check_in_id() -> str:
     return check_in_id
 
 
-join_guesses = FailureLimiter()
+# Personal codes are guessed per phone (its device cookie) and per meeting; one
+# member's typos slow down that phone only, and a whole room behind one Wi-Fi address
+# joining at once stays far under the address's limit.
+join_guesses = Attempts(
+    {"device": Rule(limit=5, window=60.0), "meeting": Rule(limit=300, window=600.0),
+     "address": Rule(limit=300, window=60.0)},
+    "Nhập sai mã quá nhiều lần. Hãy đợi {wait} giây rồi thử lại, hoặc nhờ chủ tọa xác nhận.",
+)
+DEVICE_COOKIE = "phieukin_device"
+
+
+@bp.before_app_request
+def _device() -> None:
+    """The phone's device cookie: a random id with no meaning but "the same phone"."""
+    device = request.cookies.get(DEVICE_COOKIE, "")
+    g.device, g.new_device = (device, False) if len(device) == 43 else (secrets.token_urlsafe(32), True)
+
+
+@bp.after_app_request
+def _keep_device(response):
+    if getattr(g, "new_device", False) and request.path == "/api/join":
+        response.set_cookie(DEVICE_COOKIE, g.device, max_age=400 * 86400, httponly=True, samesite="Strict")
+    return response
 
 
 @bp.post("/join")
 def join():
-    join_guesses.check(request.remote_addr or "")
     command = parse_json(Join, request)
+    ticket = join_guesses.begin(device=g.device, meeting=normalise_code(command.meeting_code),
+                                address=request.remote_addr or "")
     current = session.get("voter") if isinstance(session.get("voter"), str) else None
     try:
         result = _services().join(command.meeting_code, command.personal_code, current)
     except ServiceError as exc:
-        if exc.code in ("bad_personal_code", "not_found"):
-            join_guesses.failed(request.remote_addr or "")
+        if exc.code not in ("bad_personal_code", "not_found"):
+            ticket.succeeded()  # not a guess: the code was never checked
         raise
+    ticket.succeeded()
     _start_voter_session(result["check_in"]["id"])
     return jsonify({"member": result["member"], "meeting": result["meeting"],
                     "check_in": {"state": result["check_in"]["state"]}})

@@ -1,4 +1,8 @@
-"""The host's JSON API: a login cookie plus the X-CSRF-Token header on every call."""
+"""The host's JSON API: a login cookie plus the X-CSRF-Token header on every call.
+
+The cookie carries a random login token the server keeps (logout and a password
+change end it); logins are limited per account and per address, with a growing wait
+(OWASP ASVS 2.2.1)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, jsonify, request, session
 
 from ballot.services.commands import (
+    ChangePassword,
     DecideCheckIn,
     ImportRoster,
     Login,
@@ -21,6 +26,7 @@ from ballot.services.commands import (
 )
 from ballot.services.errors import forbidden, unauthorised
 from ballot.web import services_of
+from ballot.web.ratelimit import Attempts, Rule
 from ballot.web.uploads import read_table
 from ballot.web.validation import parse_json, parse_value
 
@@ -37,11 +43,23 @@ def _services():
     return services_of(current_app)
 
 
+logins = Attempts(
+    {"account": Rule(limit=5, window=60.0), "address": Rule(limit=30, window=600.0)},
+    "Đăng nhập sai quá nhiều lần. Hãy đợi {wait} giây rồi thử lại.",
+)
+
+
+def logged_in_host() -> int | None:
+    """The host behind this request's cookie, if its login is still open."""
+    token = session.get("host_token")
+    return _services().host_of_token(token) if isinstance(token, str) else None
+
+
 def host_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        host_id = session.get("host")
-        if not isinstance(host_id, int):
+        host_id = logged_in_host()
+        if host_id is None:
             raise unauthorised("not_logged_in", "Cần đăng nhập với tư cách chủ tọa.")
         sent = request.headers.get("X-CSRF-Token", "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(sent, str(session.get("csrf", "")).encode()):
@@ -54,17 +72,24 @@ def host_required(view):
 @bp.post("/login")
 def login():
     command = parse_json(Login, request)
-    host_id = _services().login(command.username, command.password)
-    session.clear()
-    session["host"] = host_id
-    session["csrf"] = secrets.token_urlsafe(32)
+    ticket = logins.begin(account=command.username.casefold(), address=request.remote_addr or "")
+    token = _services().login(command.username, command.password)
+    ticket.succeeded()
+    logins.forget(account=command.username.casefold())
+    _open(token)
     return jsonify({"csrf_token": session["csrf"]})
+
+
+def _open(token: str) -> None:
+    session.clear()
+    session["host_token"] = token
+    session["csrf"] = secrets.token_urlsafe(32)
 
 
 @bp.get("/session")
 def current_session():
     """Lets the console page recover its CSRF token after a reload."""
-    if not isinstance(session.get("host"), int):
+    if logged_in_host() is None:
         raise unauthorised("not_logged_in", "Cần đăng nhập với tư cách chủ tọa.")
     return jsonify({"csrf_token": session["csrf"]})
 
@@ -72,8 +97,18 @@ def current_session():
 @bp.post("/logout")
 @host_required
 def logout(host_id: int):
+    _services().logout(session["host_token"])
     session.clear()
     return jsonify({"ok": True})
+
+
+@bp.post("/password")
+@host_required
+def change_password(host_id: int):
+    """Change the password: every other login of this host ends."""
+    command = parse_json(ChangePassword, request)
+    _open(_services().change_password(host_id, command.current_password, command.new_password))
+    return jsonify({"csrf_token": session["csrf"]})
 
 
 @bp.post("/meetings")

@@ -15,14 +15,20 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    session,
     url_for,
 )
 
 from ballot.services.scenario import profile_names
 from ballot.web import asset_dir, services_of
+from ballot.web.host_api import logged_in_host
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.app_context_processor
+def _public_url() -> dict[str, str]:
+    """Pages build join links and slips from the server's address, not the browser's."""
+    return {"public_url": public_url()}
 
 
 @bp.get("/")
@@ -38,7 +44,7 @@ def host_console():
 @bp.get("/host/meetings/<meeting_id>/slips")
 def join_slips(meeting_id: str):
     """Printable personal join slips; the codes come from the host API."""
-    if not session.get("host"):
+    if logged_in_host() is None:
         return redirect(url_for("pages.host_console"))
     return render_template("slips.html", meeting_id=meeting_id)
 
@@ -67,7 +73,7 @@ def phone(meeting_code: str):
 def qr_svg():
     """A QR code for a URL of this server only (join links, personal slips)."""
     target = request.args.get("u", "")
-    if not target.startswith(request.host_url) or len(target) > 300:
+    if not target.startswith(public_url() + "/") or len(target) > 300:
         return Response("bad url", status=400)
     image = qrcode.make(target, image_factory=qrcode.image.svg.SvgPathImage, box_size=20)
     buffer = io.BytesIO()
@@ -75,5 +81,10 @@ def qr_svg():
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
+def public_url() -> str:
+    """The address phones reach this server at (ballot.server.Server.listening)."""
+    return current_app.config["PUBLIC_URL"]
+
+
 def join_url(meeting_code: str) -> str:
-    return f"{request.host_url}j/{meeting_code}"
+    return f"{public_url()}/j/{meeting_code}"

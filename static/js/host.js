@@ -212,7 +212,7 @@ function render(state) {
     + ` · ${ORGANISATION_KIND_NAMES[meeting.organisation_kind] || meeting.organisation_kind}`
     + ` · mẫu số: ${(DENOMINATOR_NAMES[meeting.denominator] || meeting.denominator).toLowerCase()}`);
   setText($("#meeting-code"), meeting.code);
-  const joinUrl = `${location.origin}/j/${meeting.code}`;
+  const joinUrl = `${$("#host").dataset.publicUrl}/j/${meeting.code}`;
   const link = $("#join-link");
   setText(link, joinUrl);
   link.href = joinUrl;
@@ -319,7 +319,7 @@ function boot() {
   $("#roster-form").addEventListener("submit", onImport);
   $("#switch-meeting").addEventListener("click", () => { location.hash = ""; });
   window.addEventListener("hashchange", route);
-  const warning = loopbackWarning();
+  const warning = loopbackWarning($("#host").dataset.publicUrl);
   if (warning) {
     $("#meeting-links").after(warning);
   }

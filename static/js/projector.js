@@ -118,7 +118,7 @@ function renderClosed(state) {
 async function boot() {
   const root = $("#projector");
   const meetingId = root.dataset.meetingId;
-  const warning = loopbackWarning();
+  const warning = loopbackWarning(root.dataset.publicUrl);
   if (warning) {
     $("#lobby .join").append(warning);
   }

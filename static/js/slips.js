@@ -7,7 +7,7 @@ import { spaced } from "./host-members.js";
 import { $, MEMBERSHIP_NAMES, formatDate, h, loopbackWarning, replace, setText } from "./ui.js";
 
 function slip(meeting, member) {
-  const joinUrl = `${location.origin}/j/${meeting.code}`;
+  const joinUrl = `${$("#slips").dataset.publicUrl}/j/${meeting.code}`;
   const personalUrl = `${joinUrl}?c=${member.personal_code}`;
   return h("article", { class: "slip", dataset: { member: member.id } },
     h("header", null,
@@ -29,7 +29,7 @@ function slip(meeting, member) {
 async function boot() {
   const root = $("#slips");
   const meetingId = root.dataset.meetingId;
-  const warning = loopbackWarning();
+  const warning = loopbackWarning(root.dataset.publicUrl);
   if (warning) {
     $("#slips-tools").append(warning);
   }

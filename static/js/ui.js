@@ -115,12 +115,13 @@ export function isLoopback(hostname) {
     || /^127\./.test(hostname);
 }
 
-export function loopbackWarning() {
-  if (!isLoopback(location.hostname)) {
+/** A warning when the address phones are sent to (the server's) only works on this computer. */
+export function loopbackWarning(publicUrl) {
+  const address = new URL(publicUrl);
+  if (!isLoopback(address.hostname)) {
     return null;
   }
   return h("p", { class: "warn" },
-    "Trang đang mở bằng địa chỉ chỉ dùng được trên máy này (", location.host, "). ",
-    "Điện thoại không vào được địa chỉ này: hãy mở bằng địa chỉ mạng LAN mà lệnh ",
-    h("code", { text: "ballot serve" }), " in ra.");
+    "Máy chủ chưa có địa chỉ mạng LAN (", address.host, "): điện thoại không vào được. ",
+    "Hãy nối máy tính vào Wi-Fi của phòng họp rồi khởi động lại máy chủ.");
 }

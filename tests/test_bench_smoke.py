@@ -33,3 +33,20 @@ def test_smoke_run_counts_every_ballot_once(tmp_path):
     assert not any(status.isdigit() and int(status) >= 500 for status in result["http_statuses"])
     assert result["error_count"] == 0, result["errors"]
     assert result["projector"]["missed"] == 0
+
+
+def test_encrypted_ballots_benchmark_decrypts_what_it_encrypted(tmp_path):
+    """`bench/encrypted_ballots.py --quick --no-phone` (the server rows): it exits
+    non-zero if the decrypted counts of its 30 x 30 close differ from the ballots."""
+    out = tmp_path / "enc.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "encrypted_ballots.py"), "--quick", "--no-phone", "--json", str(out)],
+        check=False, cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    whats = [r["what"] for r in rows]
+    assert "verify one ballot, 300 members" in whats
+    assert any(w.startswith("close: check 2 trustees' shares") for w in whats)
+    sizes = {r["what"]: r["bytes"] for r in rows if "bytes" in r and r["what"].startswith("verify one ballot")}
+    assert sizes["verify one ballot, 300 members"] > sizes["verify one ballot, 10 members"]

@@ -10,6 +10,7 @@ import time
 import requests
 import socketio as sio_client
 
+from ballot.server import run
 from tests.meeting_kit import Phone
 
 
@@ -103,8 +104,7 @@ def test_live_server_pushes_turnout_to_a_websocket_client(server, host):
     meeting_id = meeting["meeting"]["id"]
     port = _free_port()
     thread = threading.Thread(
-        target=lambda: server.socketio.run(server.app, host="127.0.0.1", port=port,
-                                           allow_unsafe_werkzeug=True, log_output=False),
+        target=lambda: run(server, "127.0.0.1", port),
         daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

@@ -20,6 +20,7 @@ import pytest
 import requests
 import socketio as sio_client
 
+from ballot.server import run
 from tests.meeting_kit import HttpClient, Phone
 from tests.server_process import free_port
 
@@ -86,8 +87,7 @@ def matching_attack(messages) -> dict[str, dict[str, str]]:
 @pytest.fixture
 def live(server, host):
     port = free_port()
-    thread = threading.Thread(target=lambda: server.socketio.run(
-        server.app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, log_output=False), daemon=True)
+    thread = threading.Thread(target=lambda: run(server, "127.0.0.1", port), daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):

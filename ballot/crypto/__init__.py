@@ -5,6 +5,11 @@
 - `tracking`: tracking codes for the bulletin board;
 - `certify`: the chi bộ's Ed25519 certification key and document signatures;
 - `encoding`, `errors`: strict base64url and the error types (stable codes).
+
+Encrypted ballots and the counting committee (docs/encrypted-ballots.md), imported
+from their modules (they load libsodium through rbcl):
+`ristretto` (group, hash-to-scalar), `elgamal`, `zkp` (proofs), `encrypted_ballot`
+(ballot, tally), `committee` (key generation), `threshold` (decryption), `backup`.
 """
 
 from ballot.crypto.blind_rsa import (

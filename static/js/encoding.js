@@ -90,6 +90,28 @@ export function base32Encode(data) {
   return out;
 }
 
+/** Decode unpadded upper-case base32 (RFC 4648 section 6); refuses stray trailing bits. */
+export function base32Decode(text) {
+  if (typeof text !== "string" || !/^[A-Z2-7]*$/.test(text) || [1, 3, 6].includes(text.length % 8)) {
+    throw new EncodingError("not base32");
+  }
+  const out = new Uint8Array(Math.floor((text.length * 5) / 8));
+  let bits = 0;
+  let acc = 0;
+  let pos = 0;
+  for (const ch of text) {
+    acc = (acc << 5) | BASE32_ALPHABET.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out[pos++] = (acc >> bits) & 0xff;
+      acc &= (1 << bits) - 1;
+    }
+  }
+  if (acc !== 0) throw new EncodingError("non-canonical trailing bits");
+  return out;
+}
+
 /** Lower-case hex. */
 export function hexEncode(data) {
   requireBytes(data);

@@ -41,3 +41,32 @@ export const InvalidKey = defineError(
   "InvalidKey", "bad_key", "Khóa không hợp lệ hoặc không được hỗ trợ.");
 export const EncodingError = defineError(
   "EncodingError", "bad_encoding", "Dữ liệu không mã hóa được.");
+
+// Encrypted ballots and the counting committee (docs/encrypted-ballots.md).
+export const InvalidElement = defineError(
+  "InvalidElement", "bad_element", "Phần tử nhóm ristretto255 không hợp lệ.");
+export const InvalidScalar = defineError(
+  "InvalidScalar", "bad_scalar",
+  "Số vô hướng không hợp lệ (phải nhỏ hơn bậc của nhóm, viết một cách duy nhất).");
+export const InvalidProof = defineError(
+  "InvalidProof", "bad_proof", "Bằng chứng mật mã không đúng.");
+export const InvalidEncryptedBallot = defineError(
+  "InvalidEncryptedBallot", "bad_encrypted_ballot", "Phiếu mã hóa không hợp lệ.");
+export const CommitteeError = defineError(
+  "CommitteeError", "bad_committee", "Hồ sơ tạo khóa của ban kiểm phiếu không hợp lệ.");
+export const CeremonyFailed = defineError(
+  "CeremonyFailed", "ceremony_failed",
+  "Lễ tạo khóa thất bại; cần chọn lại ban kiểm phiếu và tạo khóa lại.");
+export const InvalidShare = defineError(
+  "InvalidShare", "bad_share", "Phần giải mã của thành viên ban kiểm phiếu không đúng.");
+export const NotEnoughShares = defineError(
+  "NotEnoughShares", "not_enough_shares",
+  "Chưa đủ số thành viên ban kiểm phiếu gửi phần giải mã hợp lệ.");
+export const CountOutOfRange = defineError(
+  "CountOutOfRange", "count_out_of_range",
+  "Kết quả giải mã nằm ngoài số phiếu: tổng mã hóa hoặc phần giải mã bị sai.");
+export const InvalidBackup = defineError(
+  "InvalidBackup", "bad_backup",
+  "Mã sao lưu không đúng (gõ nhầm một ký tự, hoặc không thuộc ban kiểm phiếu này).");
+export const WrongPin = defineError(
+  "WrongPin", "bad_pin", "Mã PIN của bản sao lưu không đúng.");

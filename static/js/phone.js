@@ -280,7 +280,8 @@ function namesView() {
     autocomplete: "off", oninput: () => {
       const q = fold(search.value.trim());
       for (const li of list.children) {
-        li.hidden = Boolean(q) && !(li.dataset.fold || "").includes(q);
+        // The "loading…" placeholder has no folded name: typing before the list arrives hides it.
+        li.hidden = Boolean(q) && !(li.dataset.fold ?? "").includes(q);
       }
     } });
   request("GET", `/api/meetings/${encodeURIComponent(page.code)}/names`).then((answer) => {

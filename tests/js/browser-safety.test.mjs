@@ -13,12 +13,15 @@ import { describe, it } from "node:test";
 const STATIC = new URL("../../static/", import.meta.url);
 // The crypto modules (and the vendored hash) are also imported here; the UI
 // modules, which touch the DOM when they load, are only scanned.
-const CRYPTO_FILES = ["bigint", "blind-rsa", "canonical", "encoding", "errors", "tracking"]
-  .map((name) => `js/${name}.js`)
-  .concat(["vendor/noble-hashes/noble-hashes.js"]);
+const VENDORED = ["vendor/noble-hashes/noble-hashes.js", "vendor/noble-curves/noble-curves.js"];
+const CRYPTO_FILES = [
+  "bigint", "blind-rsa", "canonical", "encoding", "errors", "tracking",
+  // encrypted ballots (docs/encrypted-ballots.md)
+  "ristretto", "elgamal", "zkp", "encrypted-ballot", "committee", "threshold", "backup",
+].map((name) => `js/${name}.js`).concat(VENDORED);
 const FILES = [
   ...readdirSync(new URL("js/", STATIC)).filter((f) => f.endsWith(".js")).map((f) => `js/${f}`),
-  "vendor/noble-hashes/noble-hashes.js",
+  ...VENDORED,
 ];
 
 const FORBIDDEN = [
@@ -81,5 +84,9 @@ describe("static JavaScript runs without Node's globals", () => {
     assert.equal(result.freshBlindLength, 512);
     assert.equal(result.canonical, '{"a":[1,"\u{1F600}"],"b":"Nguy\u1EC5n"}');
     assert.match(result.tracking, /^[A-Z2-7]{5}-[A-Z2-7]{5}$/);
+    // The encrypted ballot's whole chain, with only the browser's globals:
+    assert.equal(result.fingerprint, result.expectedFingerprint);
+    assert.equal(result.ballotVerified, true);
+    assert.deepEqual(result.counts, result.expectedCounts);
   });
 });

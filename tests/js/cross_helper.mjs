@@ -11,6 +11,15 @@
 //   {"op": "canonical", "value": JSON} -> {"bytes": B64}
 //   {"op": "tracking", "prefix", "message", "signature"} -> {"code"}
 //
+// Encrypted ballots (docs/encrypted-ballots.md; tests/test_js_encrypted_ballots.py):
+//   {"op": "trustee_announce" | "trustee_deal" | "trustee_respond", "seed", "context",
+//    "index", "announcements"?, "dealings"?} -> {"envelope"} / {"envelopes"}
+//   {"op": "committee_verify", "transcript"} -> {"joint_key", "fingerprint", "short"}
+//   {"op": "encrypt_ballot", "key", "round", "questions", "choices"} -> {"ballot"}
+//   {"op": "check_ballot", "ballot", "round", "questions", "key"} -> {"ok": true}
+//   {"op": "partial_decrypt", "seed", "transcript", "index", "tally", "wrong"?} -> {"envelope"}
+//   {"op": "combine", "transcript", "tally", "envelopes"} -> {"counts", "used", "refused"}
+//
 // A CryptoError becomes {"error": {"code", "detail"}}; anything else
 // {"error": {"code": "exception", "detail"}}.
 
@@ -20,6 +29,10 @@ import { blind, finalize, prepare, verify } from "../../static/js/blind-rsa.js";
 import { canonicalJsonBytes } from "../../static/js/canonical.js";
 import { b64urlDecode as dec, b64urlEncode as enc } from "../../static/js/encoding.js";
 import { trackingCode } from "../../static/js/tracking.js";
+import { Trustee, verifyCommittee } from "../../static/js/committee.js";
+import { checkEncryptedBallot, encryptBallot, tallyFromJson } from "../../static/js/encrypted-ballot.js";
+import { Fn, elementB64, elementFromB64 } from "../../static/js/ristretto.js";
+import { combine, partialDecryption } from "../../static/js/threshold.js";
 
 const OPS = {
   prepare_blind({ key, msg }) {
@@ -42,6 +55,40 @@ const OPS = {
   },
   tracking({ prefix, message, signature }) {
     return { code: trackingCode(dec(prefix), dec(message), dec(signature)) };
+  },
+  trustee_announce({ seed, context, index }) {
+    return { envelope: new Trustee(dec(seed), context, index).announce() };
+  },
+  trustee_deal({ seed, context, index, announcements }) {
+    return { envelope: new Trustee(dec(seed), context, index).deal(announcements) };
+  },
+  trustee_respond({ seed, context, index, announcements, dealings }) {
+    return { envelopes: new Trustee(dec(seed), context, index).respond(announcements, dealings) };
+  },
+  committee_verify({ transcript }) {
+    const c = verifyCommittee(transcript);
+    return { joint_key: elementB64(c.jointKey), fingerprint: enc(c.fingerprint), short: c.shortFingerprint };
+  },
+  encrypt_ballot({ key, round, questions, choices }) {
+    return { ballot: encryptBallot(elementFromB64(key), round, questions, choices) };
+  },
+  check_ballot({ ballot, round, questions, key }) {
+    try {
+      checkEncryptedBallot(ballot, { roundId: round, questionIds: questions, key: elementFromB64(key) });
+    } catch (err) {
+      return { error: { code: err.code ?? "exception", field: err.field, detail: err.detail ?? String(err) } };
+    }
+    return { ok: true };
+  },
+  partial_decrypt({ seed, transcript, index, tally, wrong }) {
+    const committee = verifyCommittee(transcript);
+    const trustee = new Trustee(dec(seed), transcript.context, index);
+    const share = trustee.secretShare(transcript);
+    return { envelope: partialDecryption(trustee, wrong ? Fn.add(share, 1n) : share, committee, tallyFromJson(tally)) };
+  },
+  combine({ transcript, tally, envelopes }) {
+    const { counts, used, refused } = combine(verifyCommittee(transcript), tallyFromJson(tally), envelopes);
+    return { counts, used, refused: Object.keys(refused).map(Number) };
   },
 };
 

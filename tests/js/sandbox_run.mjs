@@ -38,6 +38,9 @@ function load(url) {
   return cache.get(key);
 }
 
+const encrypted = JSON.parse(
+  readFileSync(new URL("../data/encrypted-ballot-vectors.json", import.meta.url), "utf8"),
+);
 const vector = JSON.parse(readFileSync(VECTORS, "utf8")).find(
   (v) => v.name === "RSABSSA-SHA384-PSS-Randomized",
 );
@@ -48,7 +51,22 @@ const driver = new vm.SourceTextModule(
   import { hexDecode, hexEncode } from "./encoding.js";
   import { canonicalJson } from "./canonical.js";
   import { trackingCode } from "./tracking.js";
+  import { runCeremony, verifyCommittee, Trustee } from "./committee.js";
+  import { encryptBallot, checkEncryptedBallot, tallyOf } from "./encrypted-ballot.js";
+  import { partialDecryption, combine } from "./threshold.js";
+  import { b64urlDecode } from "./encoding.js";
   const v = JSON.parse(${JSON.stringify(JSON.stringify(vector))});
+  const ev = JSON.parse(${JSON.stringify(JSON.stringify(encrypted))});
+  const seeds = ev.ceremony.seeds.map(b64urlDecode);
+  const context = ev.ceremony.transcript.context;
+  const transcript = runCeremony(context, seeds);
+  const committee = verifyCommittee(transcript);
+  const qs = ["a", "b"];
+  const ballots = [{ a: "HTTNV" }, { a: "HTTNV", b: "KHTNV" }, {}].map((c) =>
+    checkEncryptedBallot(encryptBallot(committee.jointKey, "R", qs, c), { roundId: "R", questionIds: qs, key: committee.jointKey }));
+  const tally = tallyOf("R", committee.jointKey, qs, ballots);
+  const trustees = [2, 3].map((i) => new Trustee(seeds[i - 1], context, i));
+  const shares = trustees.map((t) => partialDecryption(t, t.secretShare(transcript), committee, tally));
   const key = { n: BigInt(v.n), e: BigInt(v.e) };
   const { prefix, prepared } = prepare(hexDecode(v.msg), hexDecode(v.msg_prefix));
   const { blinded } = blind(key, prepared, {
@@ -68,6 +86,11 @@ const driver = new vm.SourceTextModule(
     freshBlindLength: fresh.blinded.length,
     canonical: canonicalJson({ b: "Nguye\\u0302\\u0303n", a: [1, "\\u{1F600}"] }),
     tracking: trackingCode(prefix, hexDecode(v.msg), sig),
+    fingerprint: committee.shortFingerprint,
+    expectedFingerprint: ev.ceremony.short_fingerprint,
+    ballotVerified: ballots.length === 3,
+    counts: combine(committee, tally, shares).counts,
+    expectedCounts: { a: { HTXSNV: 0, HTTNV: 2, HTNV: 0, KHTNV: 0 }, b: { HTXSNV: 0, HTTNV: 0, HTNV: 0, KHTNV: 1 } },
   };
   `,
   { identifier: new URL("driver.js", STATIC_JS).href, context },

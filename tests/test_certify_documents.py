@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 
 from ballot.report.canonical import bundle_hash_text, dump_bundle
 from ballot.report.pdf import qr_payload
+from ballot.report.xlsx import proposal_xlsx
 from tests.certify_kit import NAMES, CertifiedMeeting, certified_meeting
 
 
@@ -111,6 +113,29 @@ def test_xlsx_has_one_row_per_member(certified):
     summary = {r[0]: r for r in workbook["Tổng hợp"].iter_rows(values_only=True) if r[0]}
     assert summary["Hoàn thành tốt nhiệm vụ"][2] == 1
     assert summary["Mã băm gói chứng thực (SHA-256)"][1] == bundle_hash_text(certified.bundle)
+
+
+@pytest.mark.parametrize("text", [
+    '=HYPERLINK("http://attacker.example","Bấm")', "+84 912 000 000", "-1+1", "@SUM(A1)",
+    "\tTab", "\rCR",
+])
+def test_xlsx_writes_formula_like_names_as_text(certified, text):
+    """A name or role beginning like a formula must not run in the office's Excel
+    (OWASP: CSV/formula injection): the cell is text, marked with the quote prefix."""
+    bundle = copy.deepcopy(certified.bundle)
+    bundle["proposal"]["members"][0]["name"] = text
+    bundle["roster"][0]["role"] = text
+    raw = proposal_xlsx(bundle)
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml
+    sheet = load_workbook(io.BytesIO(raw))["Đề xuất"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == 1)
+    for cell in (row[2], row[3]):
+        # XML reads a bare CR back as a line feed; the text is otherwise unchanged.
+        assert cell.value in (text, text.replace("\r", "\n"))
+        assert cell.data_type == "s" and cell.quotePrefix
+    assert row[0].data_type == "n"  # numbers stay numbers
 
 
 # --- the verification page ------------------------------------------------------------

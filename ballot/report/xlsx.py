@@ -31,6 +31,9 @@ PROPOSAL_COLUMNS = (
     ("Tình trạng", 24),
     ("Lý do", 90),
 )
+# A cell whose text begins so is read as a formula by spreadsheet programs (OWASP
+# "CSV injection"): a member's name or a reason must never run in the office's Excel.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 HEADING_FILL = PatternFill("solid", fgColor="E8E8E8")
 
@@ -49,11 +52,23 @@ def proposal_xlsx(bundle: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+def append_text_safe(sheet, values: list[Any]) -> None:
+    """Append a row; text that a spreadsheet would take for a formula is stored as
+    text and marked so (the quote prefix Excel itself uses), numbers stay numbers."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def _title(sheet, bundle: dict[str, Any]) -> None:
-    sheet.append(
+    append_text_safe(
+        sheet,
         [f"{bundle['organisation']['name']} — DANH SÁCH ĐỀ NGHỊ XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN"]
     )
-    sheet.append(
+    append_text_safe(
+        sheet,
         [
             f"{bundle['meeting']['title']}; ngày {date_vi(bundle['meeting']['review_date'])}; "
             f"hồ sơ quy tắc {bundle['profile']}; mẫu số {bundle['proposal']['denominator']}"
@@ -64,7 +79,7 @@ def _title(sheet, bundle: dict[str, Any]) -> None:
 
 
 def _proposal_table(sheet, bundle: dict[str, Any]) -> None:
-    sheet.append([name for name, _ in PROPOSAL_COLUMNS])
+    append_text_safe(sheet, [name for name, _ in PROPOSAL_COLUMNS])
     header_row = sheet.max_row
     for column, (_, width) in enumerate(PROPOSAL_COLUMNS, start=1):
         cell = sheet.cell(header_row, column)
@@ -73,7 +88,8 @@ def _proposal_table(sheet, bundle: dict[str, Any]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
     for row in proposal_rows(bundle):
         reasons = "\n".join(f"[{r['section']}] {r['message']}" for r in row["reasons"])
-        sheet.append(
+        append_text_safe(
+            sheet,
             [
                 row["number"],
                 row["id"],
@@ -100,24 +116,25 @@ def _proposal_table(sheet, bundle: dict[str, Any]) -> None:
 
 def _summary_sheet(sheet, bundle: dict[str, Any]) -> None:
     classified = bundle["proposal"]["totals"]["classified"]
-    sheet.append(["Mức xếp loại", "Mã", "Số lượng", "Tỷ lệ"])
+    append_text_safe(sheet, ["Mức xếp loại", "Mã", "Số lượng", "Tỷ lệ"])
     for cell in sheet[1]:
         cell.font, cell.fill = BOLD, HEADING_FILL
     for total in level_totals(bundle):
-        sheet.append([total["name"], total["level"], total["count"], total["percent"]])
-    sheet.append(["Tổng số được xếp loại", "", classified, ""])
+        append_text_safe(sheet, [total["name"], total["level"], total["count"], total["percent"]])
+    append_text_safe(sheet, ["Tổng số được xếp loại", "", classified, ""])
     sheet.append([])
-    sheet.append(["Giới hạn xuất sắc", cap_arithmetic_vi(bundle)])
+    append_text_safe(sheet, ["Giới hạn xuất sắc", cap_arithmetic_vi(bundle)])
     organisation = bundle["proposal"]["organisation"]
-    sheet.append(
+    append_text_safe(
+        sheet,
         ["Mức cao nhất của chi bộ theo kết quả đảng viên", level_vi(organisation["max_level"])]
     )
     vote = bundle.get("organisation_vote")
     if vote:
-        sheet.append(["Chi bộ bỏ phiếu", level_vi(vote["voted_level"])])
-        sheet.append(["Mức xếp loại của chi bộ", level_vi(vote["level"])])
+        append_text_safe(sheet, ["Chi bộ bỏ phiếu", level_vi(vote["voted_level"])])
+        append_text_safe(sheet, ["Mức xếp loại của chi bộ", level_vi(vote["level"])])
     sheet.append([])
-    sheet.append(["Mã băm gói chứng thực (SHA-256)", bundle_hash_text(bundle)])
-    sheet.append(["Dấu vân tay khóa ký của chi bộ", bundle["signer"]["fingerprint"]])
+    append_text_safe(sheet, ["Mã băm gói chứng thực (SHA-256)", bundle_hash_text(bundle)])
+    append_text_safe(sheet, ["Dấu vân tay khóa ký của chi bộ", bundle["signer"]["fingerprint"]])
     sheet.column_dimensions["A"].width = 44
     sheet.column_dimensions["B"].width = 80

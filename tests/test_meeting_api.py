@@ -295,3 +295,46 @@ def test_phone_sees_a_proposal_edited_during_the_round(server, host, meeting):
                        json={"committee_level": "HTXSNV"})
     assert answer.status_code == 200, answer.get_json()
     assert committee_level_of_m02() == "HTXSNV"
+
+
+def test_roster_id_fixed_once_a_round_exists(server, host, meeting):
+    """Ballots name members by roster id: before any round it may change (to a free
+    id), afterwards the change is refused and nothing is stored."""
+    meeting_id = meeting["meeting"]["id"]
+    path = f"/api/host/meetings/{meeting_id}/members"
+    taken = host.call("PATCH", f"{path}/m02", json={"id": "m03"})
+    assert taken.status_code == 400 and taken.get_json()["error"]["field"] == "id"
+    host.ok("PATCH", f"{path}/m02", json={"id": "m02b"})
+    host.ok("POST", f"/api/host/meetings/{meeting_id}/rounds", json={"kind": "classification"})
+    before = host.state(meeting_id)["members"]
+    locked = host.call("PATCH", f"{path}/m02b", json={"id": "m02"})
+    assert locked.status_code == 409 and error_code(locked) == "roster_id_locked"
+    assert "Mã đảng viên" in locked.get_json()["error"]["message"]
+    assert host.state(meeting_id)["members"] == before
+    host.ok("PATCH", f"{path}/m02b", json={"role": "Đảng viên"})  # other fields still editable
+
+
+def test_roster_names_from_a_spreadsheet_are_stored_in_one_spelling(server, host):
+    """A name typed with combining accents (NFD, as some Mac and Word copies give) is
+    stored as NFC, so it matches the same name typed elsewhere; a control character
+    in a cell is refused with its row and column."""
+    import io
+    import unicodedata
+
+    created = host.ok("POST", "/api/host/meetings", json={
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15"})
+    meeting_id = created["meeting"]["id"]
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hồng")
+
+    def upload(name: str):
+        csv_bytes = f"id;name;status;admitted_on\na;{name};chính thức;01/01/2000\n".encode()
+        return host.call("POST", f"/api/host/meetings/{meeting_id}/roster",
+                         data={"file": (io.BytesIO(csv_bytes), "ds.csv")},
+                         content_type="multipart/form-data")
+
+    bad = upload("Ngô\x07Văn Hải")
+    assert bad.status_code == 400
+    assert bad.get_json()["error"]["message"] == "Tệp danh sách, dòng 2, cột B: có ký tự điều khiển."
+    assert host.state(meeting_id)["members"] == []
+    assert upload(decomposed).status_code == 201
+    assert [m["name"] for m in host.state(meeting_id)["members"]] == ["Nguyễn Thị Hồng"]

@@ -36,7 +36,8 @@ ROSTER_ID_LENGTH = 32  # Member.key's column
 MAX_BALLOT_BYTES = 64 * 1024
 
 
-def _clean(value: str) -> str:
+def clean_text(value: str) -> str:
+    """NFC, and refused with surrogates or control characters (tab and line feed aside)."""
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
         raise ValueError("có ký tự không hợp lệ")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n" for ch in value):
@@ -55,7 +56,7 @@ def text(max_length: int, *, min_length: int = 1) -> type[str]:
     return Annotated[  # type: ignore[return-value]
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_clean),
+        AfterValidator(clean_text),
         AfterValidator(_single_line),
     ]
 
@@ -87,7 +88,7 @@ def _cell(value: object) -> object:
     if isinstance(value, str):
         if len(value) > MAX_CELL_LENGTH:
             raise ValueError(f"quá dài (tối đa {MAX_CELL_LENGTH} ký tự)")
-        return _single_line(_clean(value)).strip()
+        return _single_line(clean_text(value)).strip()
     if value is None or isinstance(value, (bool, int, float, dt.date)):
         return value
     raise ValueError("phải là chữ, số, đúng/sai hoặc để trống")
@@ -110,14 +111,14 @@ class Login(Command):
     username: text(64) = Field(title="Tên đăng nhập")
     # A password is taken as typed: no stripping, no normalising.
     password: Annotated[str, StringConstraints(min_length=1, max_length=200),
-                        AfterValidator(_clean)] = Field(title="Mật khẩu")
+                        AfterValidator(clean_text)] = Field(title="Mật khẩu")
 
 
 class ChangePassword(Command):
     current_password: Annotated[str, StringConstraints(min_length=1, max_length=200),
-                                AfterValidator(_clean)] = Field(title="Mật khẩu hiện tại")
+                                AfterValidator(clean_text)] = Field(title="Mật khẩu hiện tại")
     new_password: Annotated[str, StringConstraints(min_length=8, max_length=200),
-                            AfterValidator(_clean)] = Field(title="Mật khẩu mới")
+                            AfterValidator(clean_text)] = Field(title="Mật khẩu mới")
 
 
 Share = Annotated[float, Field(gt=0, lt=1)]
@@ -156,7 +157,7 @@ class RosterTable(Command):
     rows: Annotated[
         list[Annotated[list[Cell], Field(max_length=MAX_ROSTER_COLUMNS)]],
         Field(max_length=MAX_ROSTER_ROWS + 10),
-    ] = Field(title="Tệp danh sách")
+    ] = Field(title="Tệp danh sách", json_schema_extra={"positions": ("dòng", "cột")})
 
 
 class MemberChanges(RootModel[Annotated[dict[text(60), Cell], Field(min_length=1,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ballot.services import audit, ballot_box, roster
 from ballot.services.codes import MEETING_CODE_LENGTH, PERSONAL_CODE_LENGTH, new_id, readable_code
 from ballot.services.commands import NewMeeting, SetPresence
-from ballot.services.errors import conflict, invalid
+from ballot.services.errors import ServiceError, conflict, invalid
 from ballot.services.guards import ensure_editable, member_by_key
 from ballot.services.scenario import meeting_settings_error, profile_in_force, profile_names
 from ballot.store.models import HostAccount, Meeting, Member
@@ -84,11 +84,23 @@ def update_member(
     current = roster.member_as_row(member)
     current.update(changes)
     validated = roster.validate_rows([current], meeting.review_date)[0]
+    if validated["key"] != member.key:
+        _ensure_key_may_change(meeting, validated["key"])
     for field, value in validated.items():
         setattr(member, field, value)
     audit.record(session, meeting.id, host.username, "member_updated", member=member_key,
                  fields=sorted(changes))
     return member
+
+
+def _ensure_key_may_change(meeting: Meeting, new_key: str) -> None:
+    """Ballots name members by their roster id, so once a round exists the id is
+    fixed; before that it may change, to an id no other member has."""
+    if meeting.rounds:
+        raise ServiceError("roster_id_locked", "Mã đảng viên (id): đã có vòng bỏ phiếu, không thể đổi mã; "
+                           "phiếu đã ghi theo mã này.", status=409, field="id")
+    if any(other.key == new_key for other in meeting.members):
+        raise invalid("duplicate_id", f"Mã đảng viên (id): “{new_key}” đã có trong danh sách.", field="id")
 
 
 def set_presence(session: Session, host: HostAccount, meeting: Meeting, command: SetPresence) -> Member:

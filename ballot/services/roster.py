@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ballot.services.commands import MAX_ROSTER_ROWS, ROSTER_ID_LENGTH
+from ballot.services.commands import MAX_ROSTER_ROWS, ROSTER_ID_LENGTH, clean_text
 from ballot.services.errors import ServiceError
 from ballot.services.scenario import member_fact_error
 from ballot.store.models import Member
@@ -183,7 +183,11 @@ def _text(row: dict[str, Any], name: str, *, words: bool = False) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
-    return text.strip()
+    try:
+        # One spelling per name (NFC), as every typed field has (services/commands.py).
+        return clean_text(text.strip())
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def _required(row: dict[str, Any], name: str, longest: int = 200, *, words: bool = False) -> str:

@@ -89,6 +89,19 @@ def _problem(error: dict[str, Any]) -> str:
     return "không hợp lệ"
 
 
+def _position(kind: str, index: int) -> str:
+    """A position as its reader counts it: a spreadsheet's rows from 1, its columns
+    by letter (A, B, …, AA), anything else "mục thứ N"."""
+    if kind != "cột":
+        return f"{kind} {index + 1}"
+    letters = ""
+    number = index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return f"cột {letters}"
+
+
 def _label(model: type[BaseModel], location: tuple[Any, ...]) -> str:
     """The field as a person knows it: the command's Vietnamese title, then any
     position ("mục thứ 3") or column inside it."""
@@ -97,9 +110,10 @@ def _label(model: type[BaseModel], location: tuple[Any, ...]) -> str:
     first, rest = location[0], location[1:]
     field = model.model_fields.get(str(first)) if isinstance(first, str) else None
     words = [field.title] if field is not None and field.title else [f"“{first}”"]
+    positions = iter((field.json_schema_extra or {}).get("positions", ()) if field is not None else ())
     for part in rest:
         if isinstance(part, int):
-            words.append(f"mục thứ {part + 1}")
+            words.append(_position(next(positions, "mục thứ"), part))
         elif part != "[key]":
             words.append(f"“{part}”")
     return ", ".join(words)

@@ -212,6 +212,19 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
             page.locator(f'fieldset[data-question="{question}"] label.lvl-{level}').click()
         expect(page.locator("#chosen-count")).to_have_text(f"Đã chọn {len(choices)}/4")
 
+    # Voter 1's signing answer is lost after the server issued the signature: the phone
+    # asks again with the blinded ballot it kept and gets that same signature back.
+    signs: list[str | None] = []
+
+    def lost_signature(route):
+        signs.append(route.request.post_data)
+        answer = route.fetch(url=route.request.url.replace(LAN_NAME, "127.0.0.1"))
+        if len(signs) == 1:
+            route.abort("connectionreset")  # issued, and the phone never hears back
+        else:
+            route.fulfill(response=answer)
+
+    voter1.route("**/api/rounds/*/sign", lost_signature)
     # Voter 1 ticks three members, leaves m04 blank, reviews and casts.
     fill(voter1, {"m01": "HTXSNV", "m02": "HTTNV", "m03": "HTNV"})
     voter1.evaluate("() => window.scrollTo(0, 0)")
@@ -221,6 +234,9 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     voter1.locator("#cast").click()
     expect(voter1.locator("#tracking-code")).to_have_text(TRACKING)
     code1 = voter1.locator("#tracking-code").inner_text()
+    assert len(signs) == 2 and signs[0] == signs[1]  # the same blinded ballot, asked twice
+    assert voter1.evaluate("""() => Object.keys(localStorage)
+        .filter((k) => k.startsWith("phieukin:signing:")).length""") == 0
 
     # One member, one phone: the same member's code on another phone waits for the host, the
     # first phone is warned, and the host cannot move a member who holds this round's ballot.

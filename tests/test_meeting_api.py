@@ -228,6 +228,23 @@ def test_round_key_destroyed_at_close(server, host, meeting, tmp_path):
     assert not key_file.exists()
 
 
+def test_a_key_left_by_a_crash_at_close_is_destroyed_at_the_next_start(server, host, meeting, tmp_path):
+    """A crash between the close's commit and the key's deletion leaves the key file:
+    the next start destroys it, and keeps the key of a round still open."""
+    from ballot.config import load_settings
+    from ballot.services.facade import Services
+
+    meeting_id = meeting["meeting"]["id"]
+    closed = host.run_round(meeting_id)
+    keys = tmp_path / "round-keys"
+    left_behind = (keys / f"round-{closed}.pem").read_bytes()
+    host.ok("POST", f"/api/host/rounds/{closed}/close")
+    (keys / f"round-{closed}.pem").write_bytes(left_behind)  # as if the process died here
+    still_open = host.run_round(meeting_id, kind="organisation")
+    Services(load_settings(tmp_path))
+    assert sorted(p.name for p in keys.iterdir()) == [f"round-{still_open}.pem"]
+
+
 def test_member_who_took_a_ballot_cannot_be_marked_absent(server, host, meeting):
     meeting_id = meeting["meeting"]["id"]
     p = phone_for(server, meeting, "m02")

@@ -70,7 +70,18 @@ class Services:
         self.db.migrate()
         self.vault = KeyVault(settings.data_dir / "round-keys", settings.key_bits)
         self.work = Work(self.db, notify or (lambda meeting_id: None))
+        self._destroy_keys_no_round_needs()
         self.forms = views.RoundForms()
+
+    def _destroy_keys_no_round_needs(self) -> None:
+        """A crash between a close's commit and the key's deletion leaves the key
+        file behind; at the next start every key whose round is closed, certified or
+        gone is destroyed, so no ballot can be signed for it afterwards."""
+        with self.db.read() as s:
+            needed = rounds.round_ids_with_live_keys(s)
+        for round_id in self.vault.round_ids():
+            if round_id not in needed:
+                self.vault.destroy(round_id)
 
     @property
     def data_dir(self) -> Path:

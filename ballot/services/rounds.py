@@ -8,6 +8,7 @@ that), so no ballot can be signed afterwards.
 from __future__ import annotations
 
 from cryptography.hazmat.primitives import serialization
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ballot.services import audit, ballot_box, voting
@@ -18,7 +19,7 @@ from ballot.services.guards import ensure_editable, member_by_key
 from ballot.services.scenario import on_ballot
 from ballot.store.keyvault import KeyVault
 from ballot.store.models import Meeting, Question, Round, utcnow
-from ballot.vocabulary import ORGANISATION_QUESTION, RoundKind, RoundStatus
+from ballot.vocabulary import ORGANISATION_QUESTION, MeetingState, RoundKind, RoundStatus
 
 
 def create_round(session: Session, vault: KeyVault, actor: str, meeting: Meeting, command: NewRound) -> Round:
@@ -99,3 +100,11 @@ def current_round(meeting: Meeting) -> Round | None:
             return round_
     closed = [r for r in meeting.rounds if r.status == RoundStatus.CLOSED]
     return closed[-1] if closed else None
+
+
+def round_ids_with_live_keys(session: Session) -> set[str]:
+    """Rounds that may still sign: drafts and open rounds of meetings not certified."""
+    return set(session.scalars(
+        select(Round.id).join(Meeting, Round.meeting_id == Meeting.id)
+        .where(Round.status != RoundStatus.CLOSED, Meeting.state != MeetingState.CERTIFIED)
+    ))

@@ -45,6 +45,23 @@ class KeyVault:
             self._loaded[round_id] = blind_rsa.private_key_from_pem(pem)
         return self._loaded[round_id]
 
+    def round_ids(self) -> list[str]:
+        """The rounds whose key files are on disk."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(p.name[len("round-"):-len(".pem")] for p in self.directory.glob("round-*.pem"))
+
     def destroy(self, round_id: str) -> None:
+        """Overwrite the key file, then remove it. The overwrite is best effort: a
+        journalling or copy-on-write file system, an SSD's remapping or a backup taken
+        while the round was open may still keep the old bytes (docs/threat-model.md)."""
         self._loaded.pop(round_id, None)
-        self.path(round_id).unlink(missing_ok=True)
+        path = self.path(round_id)
+        try:
+            with path.open("r+b") as handle:
+                handle.write(b"\0" * path.stat().st_size)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except FileNotFoundError:
+            return
+        path.unlink(missing_ok=True)

@@ -7,6 +7,7 @@
 // Where localStorage is unavailable (some private modes), a Map keeps the page
 // working for as long as it stays open.
 
+const SIGNING = "phieukin:signing:";
 const PENDING = "phieukin:pending:";
 const RECEIPT = "phieukin:receipt:";
 const memory = new Map();
@@ -71,6 +72,23 @@ function keysWith(prefix) {
     }
   }
   return [...keys];
+}
+
+/**
+ * Keep a blinded ballot {round, ballot, prefix, blinded, inv} while its signature is
+ * asked for: if the answer is lost, the same blinded message is asked again and the
+ * server answers it with the same signature (docs/protocol.md, idempotent signing).
+ */
+export function saveSigning(entry) {
+  return put(SIGNING + entry.round, entry);
+}
+
+export function signingFor(roundId) {
+  return get(SIGNING + roundId);
+}
+
+export function removeSigning(roundId) {
+  drop(SIGNING + roundId);
 }
 
 /** Keep a signed ballot {round, ballot, prefix, signature}; true if it reached localStorage. */

@@ -36,22 +36,57 @@ export function ballotText(roundId, choices) {
 /**
  * Build, blind, get signed and unblind a ballot for an open round
  * ({id, public_key}); the signed ballot is in storage when this returns.
+ * The blinded ballot is stored before the signature is asked for, so that a lost
+ * answer can be asked again with resumeSigning.
  */
 export async function signBallot(round, choices) {
   const text = ballotText(round.id, choices);
   const { prefix, prepared } = prepare(utf8Encode(text));
   const { blinded, inv } = blind(round.public_key, prepared);
-  const answer = await request("POST", `/api/rounds/${encodeURIComponent(round.id)}/sign`, {
-    body: { blinded: b64urlEncode(blinded) },
-  });
-  const signature = finalize(round.public_key, prepared, b64urlDecode(answer.blind_signature), inv);
-  const entry = {
+  const signing = {
     round: round.id,
     ballot: text,
     prefix: b64urlEncode(prefix),
+    blinded: b64urlEncode(blinded),
+    inv: b64urlEncode(inv),
+  };
+  store.saveSigning(signing);
+  return askSignature(round, signing);
+}
+
+/**
+ * The member's signature was issued but its answer never reached this phone:
+ * ask again with the stored blinded ballot. Null when this phone kept none.
+ */
+export async function resumeSigning(round) {
+  const signing = store.signingFor(round.id);
+  return signing ? askSignature(round, signing) : null;
+}
+
+async function askSignature(round, signing) {
+  let answer;
+  try {
+    answer = await request("POST", `/api/rounds/${encodeURIComponent(round.id)}/sign`, {
+      body: { blinded: signing.blinded },
+    });
+  } catch (error) {
+    if (error instanceof ApiError && error.code !== "network" && error.status < 500
+        && error.status !== 429) {
+      store.removeSigning(round.id); // refused for good: nothing to ask again
+    }
+    throw error;
+  }
+  const { prepared } = prepare(utf8Encode(signing.ballot), b64urlDecode(signing.prefix));
+  const signature = finalize(round.public_key, prepared, b64urlDecode(answer.blind_signature),
+    b64urlDecode(signing.inv));
+  const entry = {
+    round: round.id,
+    ballot: signing.ballot,
+    prefix: signing.prefix,
     signature: b64urlEncode(signature),
   };
   entry.stored = store.savePending(entry);
+  store.removeSigning(round.id); // the signed ballot replaces it
   return entry;
 }
 

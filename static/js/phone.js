@@ -7,7 +7,7 @@
 
 import { ApiError, errorText, request } from "./api.js";
 import * as store from "./ballot-store.js";
-import { RetryLater, deliver, signBallot } from "./casting.js";
+import { RetryLater, deliver, resumeSigning, signBallot } from "./casting.js";
 import { connectLive, statusBadge } from "./live.js";
 import { $, LEVELS, LEVEL_NAMES, ROUND_KIND_NAMES, h, replace, setText } from "./ui.js";
 
@@ -22,6 +22,7 @@ const page = {
   step: "form", // form | review | casting
   castNote: "",
   delivery: {}, // round id -> {attempt, failed, note, timer}
+  resuming: null, // {round, note, attempt, timer}: asking again for a signature whose answer was lost
   refused: {}, // round id -> message: the server refused the ballot for good
   socket: null,
   lastPublicKey: "",
@@ -156,6 +157,36 @@ async function send(entry) {
   render();
 }
 
+/**
+ * The server issued this member's signature but the answer was lost (Wi-Fi,
+ * crash): ask again with the same blinded ballot; the server answers it with the
+ * same signature and no second one is issued (docs/protocol.md).
+ */
+async function resumeSignature(round) {
+  const r = page.resuming;
+  if (r && r.round === round.id && (r.busy || r.timer)) {
+    return;
+  }
+  const state = page.resuming = { round: round.id, note: "Đang xin lại chữ ký cho phiếu đã gửi…",
+    attempt: r && r.round === round.id ? r.attempt + 1 : 1, busy: true, timer: null };
+  try {
+    const entry = await resumeSigning(round);
+    page.resuming = null;
+    if (entry) {
+      page.unstored = !entry.stored;
+      send(entry);
+    }
+  } catch (error) {
+    state.busy = false;
+    state.note = errorText(error);
+    if (store.signingFor(round.id)) {
+      state.timer = setTimeout(() => { state.timer = null; render(); },
+        Math.min(2000 * 2 ** (state.attempt - 1), 20000));
+    }
+  }
+  render();
+}
+
 // --- rendering --------------------------------------------------------------------------
 
 /** Rebuild the main view only when its key changes (the ballot form keeps its ticks). */
@@ -192,6 +223,7 @@ function render() {
   }
   const receipt = store.receiptFor(round.id);
   if (round.status !== "open") {
+    store.removeSigning(round.id); // the blinding factor is of no use once the round closed
     return view(`closed:${round.id}:${receipt ? receipt.tracking_code : ""}:${page.refused[round.id] || ""}`,
       closedView);
   }
@@ -210,6 +242,10 @@ function render() {
   }
   if (!me.can_vote) {
     return view(`novote:${round.id}`, noVoteView);
+  }
+  if (me.has_signature && store.signingFor(round.id)) {
+    resumeSignature(round);
+    return view(`resume:${round.id}:${page.resuming.note}`, resumeView);
   }
   if (me.has_signature) {
     return view(`lost:${round.id}`, lostView);
@@ -413,6 +449,15 @@ function noVoteView() {
   ];
 }
 
+function resumeView() {
+  return [
+    h("h1", { text: "Đang lấy lại phiếu đã ký" }),
+    h("p", { class: "note", id: "resume", role: "status", text: page.resuming.note }),
+    h("p", { text: "Máy chủ đã ký phiếu của đồng chí nhưng câu trả lời chưa về tới điện thoại. "
+      + "Điện thoại vẫn giữ phiếu và đang xin lại đúng chữ ký ấy; đồng chí không cần chọn lại." }),
+  ];
+}
+
 function lostView() {
   return [
     h("h1", { text: "Điện thoại này không còn giữ phiếu của đồng chí" }),
@@ -575,7 +620,8 @@ async function castBallot(errorEl) {
     page.viewKey = null;
     render();
     setText($("#view .error") || errorEl, errorText(error));
-    if (error instanceof ApiError && error.code === "already_signed") {
+    if (error instanceof ApiError && (error.code === "already_signed" || error.code === "network")) {
+      // Perhaps the signature was issued and only its answer lost: the state says so.
       await refresh();
     }
   }

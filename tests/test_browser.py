@@ -173,6 +173,10 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
         return page
 
     voter1, voter2, probationer = phone("m01"), phone("m02"), phone("m04")
+    # What the secret ballot protects, and what remains while a round is open, in plain words.
+    voter1.get_by_text("Về bí mật phiếu").click()
+    expect(voter1.locator("#secrecy-help")).to_contain_text("trong lúc vòng đang mở")
+    voter1.get_by_text("Về bí mật phiếu").click()
     expect(probationer.locator("#probation")).to_contain_text("không biểu quyết")
     expect(host.locator("#present-count")).to_have_text("4/8")
     expect(projector.locator("#attendance")).to_contain_text("Đã có mặt 4/8")

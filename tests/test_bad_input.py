@@ -209,3 +209,17 @@ def test_realtime_join_refuses_bad_data(server, data):
     client = server.socketio.test_client(server.app)
     ack = client.emit("join", data, callback=True)
     assert ack["error"]["code"] == "invalid_field" and set(ack["error"]["message"].lower()) & VIETNAMESE
+
+
+@pytest.mark.parametrize("token", ["tôken-đúng", "\xff\xfe", "", " " * 300, "a" * 5000])
+def test_a_malformed_csrf_token_is_refused_cleanly(room, token):
+    """A header is bytes from the network: one that is not the token, whatever its
+    characters or length, answers 403 in Vietnamese and changes nothing."""
+    before = database_rows(room["server"])
+    answer = room["host"].client.post(
+        f"/api/host/meetings/{room['names']['meeting']}/presence",
+        json={"member_id": "m05", "present": True, "absent_with_leave": False},
+        headers={"X-CSRF-Token": token})
+    assert answer.status_code == 403, answer.get_data(as_text=True)[:300]
+    assert set(answer.get_json()["error"]["message"].lower()) & VIETNAMESE
+    assert database_rows(room["server"]) == before

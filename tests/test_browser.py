@@ -321,6 +321,12 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
 
     expect(projector.locator("#results table.results tbody tr")).to_have_count(8)
     expect(projector.locator('#results tr[data-member="m02"]')).to_contain_text("Chưa xác định")
+    # The room sees levels, counts and short public notes: no roster fact, no field name
+    # (m05 was disciplined, m07 exempt, m08 on sick leave; m01 is a rated civil servant).
+    room_text = projector.locator("body").inner_text()
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", room_text), room_text
+    for private in ("ốm", "thai sản", "kỷ luật", "miễn", "công chức", "khắc phục", r"(?<!kiểm )điểm"):
+        assert not re.search(private, room_text.lower()), private
     expect(projector.locator("#codes li")).to_have_text(sorted([code1, code2]))
     projector.screenshot(path=str(SCREENSHOTS / "phieukin-projector-results.png"), full_page=True)
 

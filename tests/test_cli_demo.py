@@ -27,6 +27,9 @@ def test_demo_starts_a_meeting_a_phone_can_join(tmp_path):
         assert joined.json()["member"]["name"] == member["name"]
         login = requests.post(f"{base}/api/host/login", json=codes["host"])
         assert login.status_code == 200 and login.json()["csrf_token"]
+    # No access log: a line per request would join a phone's address and a time to its
+    # signing and its cast (docs/threat-model.md, "The server operator").
+    assert "/api/join" not in server.output and "/api/host/login" not in server.output
     assert f"{base}/host" in server.output  # what the secretary opens on the laptop
     assert f"{base}/projector/{codes['meeting_id']}" in server.output
 

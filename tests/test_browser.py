@@ -132,7 +132,7 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     # This laptop is on the projector: no personal code in the table until asked for one.
     expect(host.locator("#members .personal-code:visible")).to_have_count(0)
     codes = {}
-    for key in ("m01", "m02", "m04"):
+    for key in ("m01", "m02", "m03", "m04"):
         host.locator(f'tr[data-member="{key}"] .show-code').click()
         code = host.locator(f'tr[data-member="{key}"] .personal-code')
         expect(code).to_have_text(re.compile(r"^\w{4} \w{4}$"))
@@ -173,6 +173,7 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
         return page
 
     voter1, voter2, probationer = phone("m01"), phone("m02"), phone("m04")
+    late = phone("m03")  # will still be on the review page when the round closes
     # What the secret ballot protects, and what remains while a round is open, in plain words.
     voter1.get_by_text("Về bí mật phiếu").click()
     expect(voter1.locator("#secrecy-help")).to_contain_text("trong lúc vòng đang mở")
@@ -213,7 +214,7 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
 
     def fill(page, choices: dict[str, str]) -> None:
         for question, level in choices.items():
-            page.locator(f'fieldset[data-question="{question}"] label.lvl-{level}').click()
+            page.locator(f'fieldset[data-question="{question}"] .choice.lvl-{level}').click()
         expect(page.locator("#chosen-count")).to_have_text(f"Đã chọn {len(choices)}/4")
 
     # Voter 1's signing answer is lost after the server issued the signature: the phone
@@ -282,8 +283,33 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
             route.fulfill(response=answer)
 
     voter2.route("**/api/rounds/*/ballots", lossy)
-    fill(voter2, {"m01": "HTTNV", "m02": "HTTNV", "m03": "HTTNV", "m04": "HTNV"})
+    fill(voter2, {"m01": "HTTNV", "m02": "HTTNV", "m03": "HTNV", "m04": "HTNV"})
+    # A tap on the chosen level again leaves that member blank; a reload keeps every tick.
+    voter2.locator('fieldset[data-question="m03"] .choice.lvl-HTNV').click()
+    expect(voter2.locator("#chosen-count")).to_have_text("Đã chọn 3/4")
+    voter2.locator('fieldset[data-question="m03"] .choice.lvl-HTTNV').click()
+    voter2.reload()
+    expect(voter2.locator("#chosen-count")).to_have_text("Đã chọn 4/4")
+    expect(voter2.locator('fieldset[data-question="m03"] .choice.lvl-HTTNV')).to_have_attribute("aria-pressed", "true")
+    # The server is busy at the first press: the member sees why at the button pressed.
+    busy = []
+
+    def busy_once(route):
+        if busy:
+            route.continue_()
+            return
+        busy.append(1)
+        route.fulfill(status=503, content_type="application/json",
+                      body=json.dumps({"error": {"code": "busy", "message": "Máy chủ đang bận."}}))
+
+    voter2.route("**/api/rounds/*/sign", busy_once)
     voter2.locator("#to-review").click()
+    voter2.locator('.review li[data-question="m02"] button').click()  # a line taps back to its member
+    expect(voter2.locator('fieldset[data-question="m02"]')).to_be_in_viewport()
+    voter2.locator("#to-review").click()
+    voter2.locator("#cast").click()
+    expect(voter2.locator("#cast-error")).to_contain_text("Máy chủ đang bận.")
+    expect(voter2.locator("#cast-error")).to_be_in_viewport()
     voter2.locator("#cast").click()
     expect(voter2.locator("#send-retry")).to_contain_text("Chưa gửi được")
     stored = voter2.evaluate("""() => Object.keys(localStorage)
@@ -312,6 +338,8 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     expect(projector.locator("#live")).to_be_hidden()
 
     # --- the host closes the round ------------------------------------------------------------
+    fill(late, {"m01": "HTNV"})
+    late.locator("#to-review").click()
     host.locator("#close-round").click()
     host.locator("#confirm-close").click()
     expect(host.locator("#proposal-card")).to_be_visible()
@@ -331,6 +359,8 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     projector.screenshot(path=str(SCREENSHOTS / "phieukin-projector-results.png"), full_page=True)
 
     expect(voter1.locator("#view h1")).to_contain_text("đã kết thúc")
+    expect(voter1.locator("#counted")).to_have_text("Phiếu của đồng chí đã được tính ✓")
+    expect(late.locator("#not-counted")).to_contain_text("không được tính")
     expect(voter1.locator("#tracking-code")).to_have_text(code1)
     board = _get_json(f"{base}/api/rounds/{round_id}/board")
     assert board["ballots_cast"] == 2 and board["tracking_codes"] == sorted([code1, code2])

@@ -257,7 +257,8 @@ def _round_form(session: Session, round_: Round) -> dict[str, Any]:
     # One query of plain rows, rather than a thousand Question and Member objects
     # built for it in a meeting of 1,000.
     rows = session.execute(
-        select(Question.key, Question.label, Member.key, Member.self_level, Member.committee_level)
+        select(Question.key, Question.label, Member.key, Member.role, Member.self_level,
+               Member.committee_level)
         .outerjoin(Member, Question.member_id == Member.id)
         .where(Question.round_id == round_.id)
         .order_by(Question.position)
@@ -272,10 +273,11 @@ def _round_form(session: Session, round_: Round) -> dict[str, Any]:
                 "id": key,
                 "member_id": member_key,
                 "label": label,
+                "role": role or "",
                 "options": list(LEVEL_CODES),
                 "proposals": {"self": self_level, "committee": committee_level},
             }
-            for key, label, member_key, self_level, committee_level in rows
+            for key, label, member_key, role, self_level, committee_level in rows
         ],
         "public_key": public_key_to_json(public_key),
     }

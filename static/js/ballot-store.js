@@ -7,6 +7,7 @@
 // Where localStorage is unavailable (some private modes), a Map keeps the page
 // working for as long as it stays open.
 
+const DRAFT = "phieukin:draft:";
 const SIGNING = "phieukin:signing:";
 const PENDING = "phieukin:pending:";
 const RECEIPT = "phieukin:receipt:";
@@ -72,6 +73,28 @@ function keysWith(prefix) {
     }
   }
   return [...keys];
+}
+
+/**
+ * The ticks of the open round's ballot, kept on this phone only (never sent until
+ * cast) so that a reload or a discarded tab loses none; one round at a time.
+ */
+export function saveDraft(roundId, choices) {
+  for (const key of keysWith(DRAFT)) {
+    if (key !== DRAFT + roundId) {
+      drop(key);
+    }
+  }
+  put(DRAFT + roundId, choices);
+}
+
+export function draftFor(roundId) {
+  const draft = get(DRAFT + roundId);
+  return draft && typeof draft === "object" && !Array.isArray(draft) ? draft : null;
+}
+
+export function removeDraft(roundId) {
+  drop(DRAFT + roundId);
 }
 
 /**

@@ -224,6 +224,7 @@ function render() {
   const receipt = store.receiptFor(round.id);
   if (round.status !== "open") {
     store.removeSigning(round.id); // the blinding factor is of no use once the round closed
+    store.removeDraft(round.id);
     return view(`closed:${round.id}:${receipt ? receipt.tracking_code : ""}:${page.refused[round.id] || ""}`,
       closedView);
   }
@@ -252,7 +253,7 @@ function render() {
   }
   if (page.choicesRound !== round.id) {
     page.choicesRound = round.id;
-    page.choices = {};
+    page.choices = validDraft(round);
     page.step = "form";
   }
   return page.step === "review"
@@ -424,8 +425,19 @@ function waitView() {
     h("h1", { text: `Xin chào đồng chí ${me.name}` }),
     h("p", { class: "ok", text: "Đồng chí đã có mặt trong cuộc họp." }),
     me.status === "du_bi" ? probationNote() : null,
-    h("p", { class: "spinner", id: "waiting", text: "Chờ chủ tọa mở vòng bỏ phiếu…" }),
+    certified()
+      ? finishedNote()
+      : h("p", { class: "spinner", id: "waiting", text: "Chờ chủ tọa mở vòng bỏ phiếu…" }),
   ];
+}
+
+function certified() {
+  return page.voter.meeting.state === "certified";
+}
+
+function finishedNote() {
+  return h("p", { class: "ok", id: "finished", text: "Cuộc họp đã kết thúc, kết quả đã được chứng thực "
+    + "để gửi đảng ủy. Cảm ơn đồng chí. Có thể đóng trang này." });
 }
 
 function observerView() {
@@ -436,6 +448,7 @@ function observerView() {
     h("p", { text: round.status === "open"
       ? "Vòng bỏ phiếu đang mở cho các đảng viên chính thức."
       : "Vòng bỏ phiếu đã kết thúc. Kết quả hiện trên màn hình chiếu." }),
+    certified() ? finishedNote() : null,
   ];
 }
 
@@ -472,15 +485,25 @@ function lostView() {
 }
 
 function closedView() {
-  const { round } = page.voter;
+  const { round, me } = page.voter;
   const receipt = store.receiptFor(round.id);
+  let outcome;
+  if (receipt) {
+    outcome = [h("p", { class: "ok big-note", id: "counted", text: "Phiếu của đồng chí đã được tính ✓" }),
+      trackingBlock(receipt)];
+  } else if (me.can_vote) {
+    outcome = h("div", { class: "note", id: "not-counted", role: "alert" },
+      h("p", null, h("strong", { text: "Phiếu của đồng chí không được tính trong vòng này" }),
+        ": vòng đã kết thúc trước khi phiếu của đồng chí tới máy chủ."),
+      page.refused[round.id] ? h("p", { text: `Máy chủ trả lời: ${page.refused[round.id]}` }) : null,
+      h("p", { text: "Nếu đồng chí đã bấm “Bỏ phiếu”, hãy báo chủ tọa." }));
+  }
   return [
     h("h1", { text: `${roundTitle(round)} đã kết thúc` }),
-    receipt ? trackingBlock(receipt) : null,
-    page.refused[round.id]
-      ? h("p", { class: "error", role: "alert" }, "Máy chủ không nhận phiếu của đồng chí: ", page.refused[round.id])
-      : null,
-    h("p", { text: "Kết quả hiện trên màn hình chiếu. Chờ chủ tọa mở vòng tiếp theo (nếu có)." }),
+    outcome,
+    certified()
+      ? finishedNote()
+      : h("p", { text: "Kết quả hiện trên màn hình chiếu. Chờ chủ tọa mở vòng tiếp theo (nếu có)." }),
   ];
 }
 
@@ -497,61 +520,122 @@ function trackingBlock(receipt) {
 
 // --- the ballot ------------------------------------------------------------------------
 
+/** The stored ticks of this round, keeping only questions and levels it has. */
+function validDraft(round) {
+  const draft = store.draftFor(round.id) || {};
+  const kept = {};
+  for (const q of round.questions) {
+    if (LEVELS.includes(draft[q.id])) {
+      kept[q.id] = draft[q.id];
+    }
+  }
+  return kept;
+}
+
+function choose(round, questionId, level) {
+  if (level) {
+    page.choices[questionId] = level;
+  } else {
+    delete page.choices[questionId];
+  }
+  store.saveDraft(round.id, page.choices);
+}
+
 function formView() {
   const { round } = page.voter;
   const total = round.questions.length;
   const counter = h("span", { id: "chosen-count" });
+  const progress = h("span", { class: "progress", "aria-hidden": "true" }, h("span", { class: "progress-fill" }));
+  const next = h("button", { type: "button", class: "secondary", id: "next-unanswered", text: "↓ Chưa chọn",
+    "aria-label": "Tới đồng chí tiếp theo chưa chọn mức",
+    onclick: () => goToQuestion(round.questions.find((q) => !page.choices[q.id])) });
   const updateCount = () => {
     const chosen = round.questions.filter((q) => page.choices[q.id]).length;
     setText(counter, `Đã chọn ${chosen}/${total}`);
+    progress.firstChild.style.width = `${total ? (100 * chosen) / total : 100}%`;
+    next.hidden = chosen === total;
   };
-  const cards = round.questions.map((q, i) => questionCard(q, i, updateCount));
+  const cards = round.questions.map((q, i) => questionCard(round, q, i, updateCount));
   updateCount();
   return [
     h("h1", { text: roundTitle(round) }),
-    h("p", { class: "muted", text: "Chọn một mức cho mỗi đồng chí. Có thể để trống: để trống là không biểu quyết cho người đó." }),
+    h("p", { class: "muted ballot-intro", text: "Chọn một mức cho mỗi đồng chí; chạm lần nữa để bỏ chọn "
+      + "(để trống là không biểu quyết cho người đó). Lựa chọn được giữ trên máy này đến khi bỏ phiếu." }),
+    h("details", { class: "level-key" }, h("summary", { text: "Ý nghĩa các mức" }),
+      h("dl", null, LEVELS.map((level) => [h("dt", { class: `lvl-${level}`, text: level }),
+        h("dd", { text: LEVEL_NAMES[level] })]))),
     h("form", { id: "ballot", class: "ballot", onsubmit: (e) => e.preventDefault() }, cards),
-    h("div", { class: "bar-bottom" }, counter,
-      h("button", { type: "button", class: "primary big", id: "to-review", text: "Xem lại phiếu →",
+    h("div", { class: "bar-bottom" }, progress, counter, next,
+      h("button", { type: "button", class: "primary big", id: "to-review", text: "Xem lại",
         onclick: () => { page.step = "review"; render(); } })),
   ];
 }
 
-function questionCard(q, index, onChange) {
-  const name = `q-${index}`;
-  const option = (value, label, extra) => {
-    const input = h("input", { type: "radio", name, value, checked: (page.choices[q.id] || "") === value,
-      onchange: () => { page.choices[q.id] = value; onChange(); } });
-    return h("label", { class: `choice ${extra}` }, input, label);
+/** Back to one member's line of the ballot, in view and focused. */
+function goToQuestion(question) {
+  if (!question) {
+    return;
+  }
+  const card = viewEl.querySelector(`fieldset[data-question="${CSS.escape(question.id)}"]`);
+  if (card) {
+    card.scrollIntoView({ block: "center" });
+    (card.querySelector('[aria-pressed="true"]') || card.querySelector("button")).focus({ preventScroll: true });
+  }
+}
+
+function questionCard(round, q, index, onChange) {
+  const buttons = [];
+  const show = () => {
+    for (const button of buttons) {
+      button.setAttribute("aria-pressed", String(page.choices[q.id] === button.dataset.level));
+    }
+  };
+  // Toggle buttons, not radios: tapping the chosen level again leaves the member blank.
+  const option = (level) => {
+    const button = h("button", { type: "button", class: `choice lvl-${level}`, dataset: { level },
+      title: LEVEL_NAMES[level], "aria-label": `${level}: ${LEVEL_NAMES[level]}`,
+      onclick: () => {
+        choose(round, q.id, page.choices[q.id] === level ? "" : level);
+        show();
+        onChange();
+      } }, h("span", { class: "lv", text: level }));
+    buttons.push(button);
+    return button;
   };
   const { self, committee } = q.proposals || {};
   return h("fieldset", { class: "question", dataset: { question: q.id } },
-    h("legend", null, h("span", { class: "num", text: `${index + 1}.` }), " ", q.label),
+    h("legend", null, h("span", { class: "num", text: `${index + 1}.` }), " ", q.label,
+      q.role ? h("span", { class: "role", text: ` · ${q.role}` }) : null),
     self || committee
-      ? h("p", { class: "proposals" },
-        "Tự nhận: ", h("strong", { text: self || "—" }), " · Chi ủy đề xuất: ", h("strong", { text: committee || "—" }))
+      ? h("p", { class: "proposals" }, "Tự nhận: ", h("strong", { text: self || "—" }),
+        " · Chi ủy đề xuất: ", h("strong", { text: committee || "—" }))
       : null,
-    h("div", { class: "choices" },
-      LEVELS.map((level) => option(level,
-        [h("span", { class: "lv", text: level }), h("span", { class: "lv-name", text: LEVEL_NAMES[level] })],
-        `lvl-${level}`)),
-      option("", h("span", { class: "lv-name", text: "Để trống" }), "blank")));
+    h("div", { class: "choices", role: "group", "aria-label": `Mức cho đồng chí ${q.label}` },
+      LEVELS.map(option), show()));
 }
 
 function reviewView() {
   const { round } = page.voter;
   const blanks = round.questions.filter((q) => !page.choices[q.id]).length;
-  const error = h("p", { class: "error", role: "alert" });
+  const error = h("p", { class: "error", role: "alert", id: "cast-error" });
   const cast = h("button", { type: "button", class: "primary big", id: "cast", text: "Bỏ phiếu",
     onclick: () => castBallot(error) });
+  const back = (q) => () => {
+    page.step = "form";
+    render();
+    goToQuestion(q);
+  };
   return [
     h("h1", { text: "Xem lại phiếu" }),
+    h("p", { class: "muted", text: "Chạm vào một dòng để sửa." }),
     h("ol", { class: "review" }, round.questions.map((q) => {
       const level = page.choices[q.id];
-      return h("li", { dataset: { question: q.id } }, h("span", { class: "who", text: q.label }),
-        level
-          ? h("span", { class: `pick lvl-${level}`, text: `${level} · ${LEVEL_NAMES[level]}` })
-          : h("span", { class: "pick blank", text: "Để trống" }));
+      return h("li", { dataset: { question: q.id } },
+        h("button", { type: "button", class: "review-line", onclick: back(q) },
+          h("span", { class: "who", text: q.label }),
+          level
+            ? h("span", { class: `pick lvl-${level}`, text: `${level} · ${LEVEL_NAMES[level]}` })
+            : h("span", { class: "pick blank", text: "Để trống" })));
     })),
     blanks ? h("p", { class: "note", text: `Còn ${blanks} đồng chí để trống; phiếu vẫn hợp lệ.` }) : null,
     h("p", { class: "muted", text: "Phiếu được làm mù trước khi gửi: máy chủ ký mà không biết nội dung, "
@@ -583,7 +667,7 @@ function sendingView() {
     d.failed
       ? h("p", { class: "error", id: "send-retry" }, "Chưa gửi được: ", d.note, " Máy sẽ tự gửi lại.")
       : h("p", { class: "spinner", id: "sending", text: "Đang gửi phiếu…" }),
-    h("button", { type: "button", class: "secondary", text: "Gửi lại ngay", onclick: flushPending }),
+    d.failed ? h("button", { type: "button", class: "secondary", text: "Gửi lại ngay", onclick: flushPending }) : null,
   ];
 }
 
@@ -611,6 +695,7 @@ async function castBallot(errorEl) {
   render();
   try {
     const entry = await signBallot(round, page.choices);
+    store.removeDraft(round.id); // the signed ballot is stored in its place
     page.choices = {};
     page.step = "form";
     page.unstored = !entry.stored;
@@ -619,7 +704,10 @@ async function castBallot(errorEl) {
     page.step = "review";
     page.viewKey = null;
     render();
-    setText($("#view .error") || errorEl, errorText(error));
+    // Where the member is looking: at the button they pressed, announced (role=alert).
+    const shown = $("#cast-error") || errorEl;
+    setText(shown, `${errorText(error)} Các lựa chọn vẫn được giữ; bấm “Bỏ phiếu” để thử lại.`);
+    shown.scrollIntoView({ block: "center" });
     if (error instanceof ApiError && (error.code === "already_signed" || error.code === "network")) {
       // Perhaps the signature was issued and only its answer lost: the state says so.
       await refresh();

@@ -335,7 +335,7 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     expect(host.locator('tr[data-member="m03"] td.waiting')).to_have_text("●")
     expect(host.locator("#host-waiting")).to_have_text("Còn 1 đồng chí chưa nhận phiếu: Lê Đức Cường.")
     # While the round is open no screen shows how anyone was voted on, the host's included.
-    expect(projector.locator("#live")).to_be_hidden()
+    expect(projector.locator(".tally, table.results")).to_have_count(0)
 
     # --- the host closes the round ------------------------------------------------------------
     fill(late, {"m01": "HTNV"})
@@ -347,15 +347,20 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     expect(host.locator('#proposal tr[data-member="m06"]')).to_contain_text("Vắng mặt")
     expect(host.locator('#proposal tr[data-member="m07"] .reasons')).to_contain_text("[II.B.")
 
-    expect(projector.locator("#results table.results tbody tr")).to_have_count(8)
-    expect(projector.locator('#results tr[data-member="m02"]')).to_contain_text("Chưa xác định")
+    expect(projector.locator("#slide table.results tbody tr")).to_have_count(8)
+    expect(projector.locator('#slide tr[data-member="m02"]')).to_contain_text("Chưa xác định")
     # The room sees levels, counts and short public notes: no roster fact, no field name
     # (m05 was disciplined, m07 exempt, m08 on sick leave; m01 is a rated civil servant).
     room_text = projector.locator("body").inner_text()
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", room_text), room_text
     for private in ("ốm", "thai sản", "kỷ luật", "miễn", "công chức", "khắc phục", r"(?<!kiểm )điểm"):
         assert not re.search(private, room_text.lower()), private
-    expect(projector.locator("#codes li")).to_have_text(sorted([code1, code2]))
+    projector.locator("#pause").click()  # the host stops the pages turning, then steps to the codes
+    for _ in range(5):
+        if projector.locator("#slide .codes").count():
+            break
+        projector.locator("#next").click()
+    expect(projector.locator("#slide .codes li")).to_have_text(sorted([code1, code2]))
     projector.screenshot(path=str(SCREENSHOTS / "phieukin-projector-results.png"), full_page=True)
 
     expect(voter1.locator("#view h1")).to_contain_text("đã kết thúc")
@@ -379,3 +384,106 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     pdf_path = download_info.value.path()
     assert pdf_path is not None and open(pdf_path, "rb").read(5) == b"%PDF-"
     assert errors == []
+
+
+# --- the projector fits any room --------------------------------------------------------
+
+SCREENS = {"1920x1080": {"width": 1920, "height": 1080}, "1280x720": {"width": 1280, "height": 720}}
+# Text the room reads is at least 2.5% of the screen's height (docs: static/css/app.css,
+# "projector"): 27 px at 1080 lines, 18 px at 720.
+SMALL_TEXT = """() => {
+  const least = innerHeight * 0.025 - 0.5;
+  const small = [];
+  for (const el of document.querySelectorAll("#stage *, .p-head *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (own && el.getClientRects().length && parseFloat(getComputedStyle(el).fontSize) < least) {
+      small.push(`${el.tagName} ${el.textContent.trim().slice(0, 30)}`);
+    }
+  }
+  return small;
+}"""
+OVERFLOW = """() => {
+  const root = document.scrollingElement;
+  const slide = document.querySelector("#slide");
+  return {page: root.scrollHeight > innerHeight || root.scrollWidth > innerWidth,
+          slide: slide.scrollHeight > slide.clientHeight + 1 || slide.scrollWidth > slide.clientWidth + 1};
+}"""
+
+
+@pytest.fixture
+def projector_meeting(tmp_path):
+    """A live server and its services, for meetings built through the API in-process."""
+    _require_browser()
+    from tests.meeting_kit import Host
+
+    port = free_port()
+    server = build(load_settings(tmp_path, public_url=f"http://{LAN_NAME}:{port}"))
+    server.services.create_host(HOST_USER, HOST_PASSWORD)
+    server.listening("127.0.0.1", port)
+    http = make_server("127.0.0.1", port, server.app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}", server, Host(server.app.test_client())
+    http.shutdown()
+    thread.join(10)
+
+
+@pytest.mark.parametrize("members", [30, 300])
+def test_every_projector_view_fits_the_screen_and_reads_from_the_back(projector_meeting, members):
+    from tests.meeting_kit import phone_for
+
+    base, server, host = projector_meeting
+    roster = [{"id": f"d{i:03d}", "name": f"Nguyễn Thị Phương Thảo {i}", "status": "chinh_thuc",
+               "admitted_on": "2000-01-01", "role": "Chuyên viên phòng Tổng hợp", "present": True}
+              for i in range(1, members + 1)]
+    meeting = host.new_meeting(roster)
+    meeting_id = meeting["meeting"]["id"]
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        expect.set_options(timeout=20_000)
+        pages = {name: chromium.new_context(viewport=size, locale="vi-VN").new_page()
+                 for name, size in SCREENS.items()}
+        for page in pages.values():
+            page.goto(f"{base}/projector/{meeting_id}")
+
+        def check(where: str) -> None:
+            for name, page in pages.items():
+                assert page.evaluate(OVERFLOW) == {"page": False, "slide": False}, (where, name)
+                assert page.evaluate(SMALL_TEXT) == [], (where, name)
+
+        for page in pages.values():
+            expect(page.locator("#meeting-code")).to_be_visible()
+        check("lobby")
+        round_id = host.run_round(meeting_id)
+        for page in pages.values():
+            expect(page.locator("#remaining")).to_have_text(f"Còn {members} đồng chí chưa bỏ phiếu")
+        check("voting")
+        voters = min(40, members)
+        for key in [m["id"] for m in roster][:voters]:
+            phone_for(server, meeting, key).vote({"d001": "HTXSNV", "d002": "HTTNV"})
+        host.ok("POST", f"/api/host/rounds/{round_id}/close")
+        for name, page in pages.items():
+            expect(page.locator("#slide table.results")).to_be_visible()
+            page.locator("#pause").click()
+            shown, codes = set(), []
+            total = int(page.locator("#page-info").inner_text().split("/")[1])
+            for _ in range(total):
+                check(f"closed page {page.locator('#page-info').inner_text()}")
+                shown.update(page.locator("#slide tbody tr").evaluate_all("rows => rows.map(r => r.dataset.member)"))
+                codes += page.locator("#slide .codes li").all_inner_texts()
+                page.locator("#next").click()
+            # Every member and every code is on some page, none cut off.
+            assert shown == {m["id"] for m in roster}, name
+            assert len(codes) == voters and codes == sorted(codes), name
+        host.ok("POST", f"/api/host/meetings/{meeting_id}/certify")
+        for page in pages.values():
+            expect(page.locator("#certified")).to_have_text(re.compile(
+                r"^✓ Đã chứng thực · mã gói [0-9A-F]{4}( [0-9A-F]{4}){3}$"))
+            page.locator("#theme").click()  # the dark theme for a bright hall fits as well
+            page.locator("#show-join").click()  # late arrivals can still join
+            expect(page.locator("#lobby .qr")).to_be_visible()
+        check("certified, dark, join")
+        if members == 30:
+            for name, page in pages.items():
+                page.screenshot(path=str(SCREENSHOTS / f"phieukin-projector-join-dark-{name}.png"))
+        chromium.close()

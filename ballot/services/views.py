@@ -25,15 +25,26 @@ from ballot.crypto.blind_rsa import public_key_to_json
 from ballot.services import ballot_box, checkin, proposal
 from ballot.services.rounds import current_round
 from ballot.services.scenario import may_vote, quorum
-from ballot.store.models import CheckIn, Meeting, Member, Question, Round
-from ballot.vocabulary import LEVEL_CODES, CheckInState, RoundStatus
+from ballot.store.models import Certificate, CheckIn, Meeting, Member, Question, Round
+from ballot.vocabulary import LEVEL_CODES, CheckInState, MeetingState, RoundStatus
 
 
 def public_state(session: Session, meeting: Meeting) -> dict[str, Any]:
     state = _common_state(session, meeting)
     if state["results"] is not None:
         state["results"] = public_results(state["results"])
+    state["certificate"] = _certificate_view(session, meeting)
     return state
+
+
+def _certificate_view(session: Session, meeting: Meeting) -> dict[str, Any] | None:
+    """What the room may read of the certification: the bundle's short hash, the
+    first 16 hex digits the đảng ủy reads back from the file it received."""
+    certificate = session.get(Certificate, meeting.id) if meeting.state == MeetingState.CERTIFIED else None
+    if certificate is None:
+        return None
+    digits = "".join(ch for ch in certificate.bundle_hash if ch in "0123456789abcdefABCDEF").upper()
+    return {"short_hash": " ".join(digits[i:i + 4] for i in range(0, 16, 4))}
 
 
 def host_state(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, Any]:

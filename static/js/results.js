@@ -4,7 +4,7 @@
 import { LEVELS, LEVEL_NAMES, RESULT_STATUS_NAMES, h, levelName, percent } from "./ui.js";
 
 /** The members' table: votes per level, voted level, proposed level, status, reasons. */
-export function resultsTable(results, { showShares = true } = {}) {
+export function resultsTable(results, { showShares = true, first = 0 } = {}) {
   const head = h("tr", null,
     h("th", { scope: "col", text: "#" }),
     h("th", { scope: "col", text: "Đảng viên" }),
@@ -13,7 +13,7 @@ export function resultsTable(results, { showShares = true } = {}) {
     h("th", { scope: "col", text: "Đề xuất" }),
     h("th", { scope: "col", text: "Lý do" }));
   const rows = results.members.map((m, i) => h("tr", { class: `st-${m.status}`, dataset: { member: m.id } },
-    h("td", { class: "num", text: String(i + 1) }),
+    h("td", { class: "num", text: String(first + i + 1) }),
     h("th", { scope: "row", class: "name", text: m.name }),
     LEVELS.map((level) => h("td", { class: "num" }, String(m.votes[level]),
       showShares && m.votes[level] ? h("small", { text: ` ${percent(m.shares[level])}` }) : null)),

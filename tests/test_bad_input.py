@@ -186,7 +186,8 @@ def test_calls_without_a_body_refuse_one(room, path):
 
 def test_messages_name_the_field_as_a_person_knows_it(room):
     answer = room["host"].call("POST", "/api/host/meetings", json={
-        "branch_name": "x" * 201, "title": "Họp", "date": "2026-12-15"})
+        "branch_name": "x" * 201, "title": "Họp", "date": "2026-12-15",
+        "organisation_kind": "chi_bo_truc_thuoc"})
     assert answer.get_json()["error"] == {
         "code": "invalid_field", "field": "branch_name",
         "message": "Tên chi bộ: quá dài (tối đa 200 ký tự)."}
@@ -199,7 +200,8 @@ def test_text_is_stored_in_nfc_and_stripped(host):
     """A name typed with combining marks (as some phones and Windows send it) is the
     same name as its composed form."""
     created = host.ok("POST", "/api/host/meetings", json={
-        "branch_name": "  Chi bô\u0323 Xô\u0301m  ", "title": "Họp", "date": "2026-12-15"})
+        "branch_name": "  Chi bô\u0323 Xô\u0301m  ", "title": "Họp", "date": "2026-12-15",
+        "organisation_kind": "chi_bo_truc_thuoc"})
     assert created["meeting"]["branch_name"] == "Chi bộ Xốm"
 
 

@@ -18,6 +18,7 @@ STATUS_VI = {
     "absent": "Vắng mặt, xếp loại sau",
     "undetermined": "Chưa xác định",
     "tie": "Bằng phiếu, chi bộ quyết định",
+    "deferred": "Xếp loại sau khi có kết quả xếp loại công chức, viên chức",
 }
 MEMBERSHIP_VI = {"chinh_thuc": "Chính thức", "du_bi": "Dự bị"}
 ORGANISATION_KIND_VI = {

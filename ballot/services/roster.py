@@ -14,6 +14,15 @@ Columns (first row, in any order; `id`, `name`, `status`, `admitted_on` required
   maternity_leave | | x / 1 / có / true, or empty |
 | targets_completed_pct, sick_leave_months | | number |
 | civil_servant_level, heads_collective_level | | a level or empty |
+| civil_servant_rating_pending | công chức, viên chức chưa có kết quả xếp loại: xếp loại sau (21-HD II.B.6) | có / không |
+| temporary_registration | sinh hoạt tạm thời (21-HD II.B.6): `here` (tại chi bộ này, sinh hoạt chính thức nơi khác: không xếp loại ở đây, không tính vào mẫu số), `elsewhere` (sinh hoạt chính thức ở đây, tạm thời nơi khác) | here / elsewhere (also "tại đây" / "nơi khác"), or empty |
+| months_at_previous_branch | chuyển đến trong năm: số tháng công tác ở chi bộ cũ; từ 06 tháng phải lấy ý kiến chi bộ nơi chuyển đi (21-HD II.B.6) | number 0..12, or empty |
+| other_branch_comments_received | đã có nhận xét của chi bộ nơi chuyển đi hoặc nơi sinh hoạt tạm thời (21-HD II.B.6) | có / không |
+| discipline_at_previous_organisation | kỷ luật trong năm vì vi phạm ở tổ chức đảng nơi công tác trước: tính vào tổ chức nơi xảy ra vi phạm (21-HD II.B.6) | có / không |
+| discipline_already_counted | vi phạm đã tính khi xếp loại năm trước: "một vi phạm bị xử lý kỷ luật chỉ tính một lần" (21-HD II.B.2.3.d) | có / không |
+| head_transferred_in | người đứng đầu mới chuyển đến, không liên quan đến mức xếp loại của đơn vị mới (21-HD II.B.6) | có / không |
+| is_secretary | bí thư chi bộ, người đứng đầu chi bộ (21-HD II.B.4); nhiều nhất một người | có / không |
+| committee_activity_suspended | đình chỉ sinh hoạt cấp ủy: vẫn đánh giá, xếp loại (21-HD II.B.2.1) | có / không |
 | criteria_tasks, criteria_other | Mẫu 02 (21-HD-2019) | XUAT_SAC, TOT, TRUNG_BINH, KEM or empty |
 | score, or score_general + score_tasks | điểm đã thẩm định (366-2025) | 0..100, or 0..30 + 0..70 |
 | tasks_completed_pct, tasks_exceeded_pct, tasks_behind_schedule_pct, tasks_failed_pct | (366-2025) | number 0..100 |
@@ -21,7 +30,7 @@ Columns (first row, in any order; `id`, `name`, `status`, `admitted_on` required
 | discipline | hình thức kỷ luật (366-2025) | khien_trach, canh_cao, cach_chuc, khai_tru or empty |
 | cap_group | nhóm vị trí, vai trò tương đồng (366-2025) | text |
 
-A row's errors name the row (as the spreadsheet numbers it) and the column.
+A cell left empty means the ordinary case. A row's errors name the row (as the spreadsheet numbers it) and the column.
 """
 
 from __future__ import annotations
@@ -33,15 +42,25 @@ from ballot.services.commands import MAX_ROSTER_ROWS, ROSTER_ID_LENGTH, clean_te
 from ballot.services.errors import ServiceError
 from ballot.services.scenario import member_fact_error
 from ballot.store.models import Member
-from ballot.vocabulary import LEVEL_CODES, MembershipStatus
+from ballot.vocabulary import LEVEL_CODES, MembershipStatus, TemporaryRegistration
 
 FLAG_FIELDS = (
     "exempt", "suspended", "disciplined_this_year", "degradation_concluded", "maternity_leave",
+    # 21-HD II.B.2.1, II.B.2.3.d and II.B.6 (docs/rules.md, “Dữ liệu đầu vào”).
+    "civil_servant_rating_pending", "other_branch_comments_received",
+    "discipline_at_previous_organisation", "discipline_already_counted", "head_transferred_in",
+    "is_secretary", "committee_activity_suspended",
 )
 NUMBER_FIELDS = (
     "targets_completed_pct", "sick_leave_months", "tasks_completed_pct", "tasks_exceeded_pct",
-    "tasks_behind_schedule_pct", "tasks_failed_pct",
+    "tasks_behind_schedule_pct", "tasks_failed_pct", "months_at_previous_branch",
 )
+# Sinh hoạt tạm thời (21-HD II.B.6): the engine's values, and the words a roster may use.
+TEMPORARY_REGISTRATION_WORDS = {
+    "here": TemporaryRegistration.HERE.value, "tại đây": TemporaryRegistration.HERE.value,
+    "elsewhere": TemporaryRegistration.ELSEWHERE.value,
+    "nơi khác": TemporaryRegistration.ELSEWHERE.value,
+}
 TEXT_FACT_FIELDS = ("discipline", "cap_group")
 LEVEL_FACT_FIELDS = ("civil_servant_level", "heads_collective_level")
 CRITERIA_FIELDS = {"criteria_tasks": "tasks", "criteria_other": "other"}
@@ -49,7 +68,7 @@ CRITERIA_FIELDS = {"criteria_tasks": "tasks", "criteria_other": "other"}
 COLUMNS = frozenset({
     "id", "name", "role", "status", "admitted_on", "present", "absent_with_leave", "self_level",
     "committee_level", "score", "score_general", "score_tasks", "earlier_shortcomings_fixed",
-    *FLAG_FIELDS, *NUMBER_FIELDS, *TEXT_FACT_FIELDS, *LEVEL_FACT_FIELDS, *CRITERIA_FIELDS,
+    "temporary_registration", *FLAG_FIELDS, *NUMBER_FIELDS, *TEXT_FACT_FIELDS, *LEVEL_FACT_FIELDS, *CRITERIA_FIELDS,
 })
 TRUE_WORDS = {"x", "1", "true", "yes", "có", "co", "c"}
 FALSE_WORDS = {"", "0", "false", "no", "không", "khong", "k"}
@@ -143,6 +162,7 @@ def _member_fields(row: dict[str, Any]) -> dict[str, Any]:
     if _text(row, "earlier_shortcomings_fixed"):
         facts["earlier_shortcomings_fixed"] = _flag(row, "earlier_shortcomings_fixed")
     facts["score"] = _score(row)
+    facts["temporary_registration"] = _temporary_registration(row)
     criteria = {key: _text(row, column).upper() for column, key in CRITERIA_FIELDS.items()
                 if _text(row, column)}
     facts["criteria"] = criteria or None
@@ -170,6 +190,16 @@ def _score(row: dict[str, Any]) -> int | float | dict[str, int | float] | None:
     if parts and len(parts) != 2:
         raise ValueError("score_general, score_tasks: cần cả hai hoặc bỏ trống cả hai")
     return parts or None
+
+
+def _temporary_registration(row: dict[str, Any]) -> str | None:
+    word = _text(row, "temporary_registration").lower()
+    if not word:
+        return None
+    if word not in TEMPORARY_REGISTRATION_WORDS:
+        raise ValueError(f"temporary_registration: “{word}” không phải here (sinh hoạt tạm thời tại "
+                         "chi bộ này) hoặc elsewhere (sinh hoạt tạm thời nơi khác)")
+    return TEMPORARY_REGISTRATION_WORDS[word]
 
 
 def _text(row: dict[str, Any], name: str, *, words: bool = False) -> str:

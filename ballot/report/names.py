@@ -20,6 +20,11 @@ STATUS_VI = {
     "tie": "Bằng phiếu, chi bộ quyết định",
     "deferred": "Xếp loại sau khi có kết quả xếp loại công chức, viên chức",
 }
+# docs/rules.md, “Không hoàn thành nhiệm vụ chỉ do cộng dồn”.
+KHTNV_BY_ACCUMULATION_VI = {
+    "khtnv": "giữ mức “Không hoàn thành nhiệm vụ”, ghi rõ “chỉ đạt do cộng dồn”",
+    "undetermined": "coi là chưa xác định, bỏ phiếu bổ sung",
+}
 MEMBERSHIP_VI = {"chinh_thuc": "Chính thức", "du_bi": "Dự bị"}
 ORGANISATION_KIND_VI = {
     "chi_bo_co_so": "chi bộ cơ sở",

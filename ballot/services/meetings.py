@@ -127,6 +127,12 @@ def update_member(
     validated = roster.validate_rows([current], meeting.review_date)[0]
     if validated["key"] != member.key:
         _ensure_key_may_change(meeting, validated["key"])
+    secretary = next((other for other in meeting.members if other is not member
+                      and (other.facts or {}).get("is_secretary")), None)
+    if validated["facts"].get("is_secretary") and secretary is not None:
+        # 21-HD II.B.4 reads the bí thư as the chi bộ's head: there is one.
+        raise invalid("two_secretaries", f"Bí thư chi bộ (is_secretary): đã ghi đồng chí {secretary.name} "
+                      "là bí thư; chi bộ chỉ có một bí thư.", field="is_secretary")
     for field, value in validated.items():
         setattr(member, field, value)
     audit.record(session, meeting.id, host.username, "member_updated", member=member_key,

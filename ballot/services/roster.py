@@ -119,6 +119,11 @@ def validate_rows(rows: list[dict[str, Any]], review_date: dt.date | None) -> li
             errors.append(f"{where}: {exc}")
             continue
         members.append(member)
+    secretaries = [row.get("_row", index + 1) for index, (row, member) in enumerate(zip(rows, members))
+                   if member["facts"].get("is_secretary")] if not errors else []
+    if len(secretaries) > 1:
+        errors.append(f"dòng {secretaries[1]}: is_secretary: chi bộ chỉ có một bí thư "
+                      f"(đã ghi ở dòng {secretaries[0]})")
     if errors:
         raise RosterError(errors)
     if not members:

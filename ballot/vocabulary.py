@@ -29,8 +29,8 @@ from ballot.rules.results import MemberStatus as ResultStatus
 
 __all__ = [
     "BodyKind", "CheckInState", "Denominator", "Grade", "KhtnvByAccumulation", "LEVEL_CODES", "Level",
-    "MeetingState", "MembershipStatus", "OrganisationKind", "TemporaryRegistration", "ResultStatus", "RoundKind", "RoundStatus", "MEMBER_ROUND_KINDS",
-    "ORGANISATION_QUESTION",
+    "MeetingState", "MembershipStatus", "OrganisationKind", "TemporaryRegistration", "ResultStatus",
+    "RoundKind", "RoundStatus", "MEMBER_ROUND_KINDS", "ORGANISATION_QUESTION",
 ]
 
 # The four levels' codes, highest first: the order of ballots, tables and the rule.
@@ -114,7 +114,8 @@ BODY_KIND_NAMES = {kind.value: kind.vietnamese for kind in BodyKind}
 
 # docs/rules.md, “Không hoàn thành nhiệm vụ chỉ do cộng dồn”.
 KHTNV_BY_ACCUMULATION_NAMES = {
-    KhtnvByAccumulation.KHTNV.value: "Giữ mức “Không hoàn thành nhiệm vụ”, ghi rõ “chỉ đạt do cộng dồn”",
+    KhtnvByAccumulation.KHTNV.value:
+        "Giữ mức “Không hoàn thành nhiệm vụ”, ghi rõ “chỉ đạt do cộng dồn”",
     KhtnvByAccumulation.UNDETERMINED.value: "Coi là chưa xác định, bỏ phiếu bổ sung",
 }
 

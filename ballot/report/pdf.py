@@ -24,8 +24,8 @@ from fpdf.fonts import FontFace
 from ballot.report import bundle as fmt
 from ballot.report.canonical import bundle_digest, bundle_hash_text
 from ballot.report.names import (
-    KHTNV_BY_ACCUMULATION_VI,
     DENOMINATOR_VI,
+    KHTNV_BY_ACCUMULATION_VI,
     ORGANISATION_KIND_VI,
     date_vi,
     level_vi,

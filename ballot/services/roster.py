@@ -14,13 +14,13 @@ Columns (first row, in any order; `id`, `name`, `status`, `admitted_on` required
   maternity_leave | | x / 1 / có / true, or empty |
 | targets_completed_pct, sick_leave_months | | number |
 | civil_servant_level, heads_collective_level | | a level or empty |
-| civil_servant_rating_pending | công chức, viên chức chưa có kết quả xếp loại: xếp loại sau (21-HD II.B.6) | có / không |
-| temporary_registration | sinh hoạt tạm thời (21-HD II.B.6): `here` (tại chi bộ này, sinh hoạt chính thức nơi khác: không xếp loại ở đây, không tính vào mẫu số), `elsewhere` (sinh hoạt chính thức ở đây, tạm thời nơi khác) | here / elsewhere (also "tại đây" / "nơi khác"), or empty |
-| months_at_previous_branch | chuyển đến trong năm: số tháng công tác ở chi bộ cũ; từ 06 tháng phải lấy ý kiến chi bộ nơi chuyển đi (21-HD II.B.6) | number 0..12, or empty |
-| other_branch_comments_received | đã có nhận xét của chi bộ nơi chuyển đi hoặc nơi sinh hoạt tạm thời (21-HD II.B.6) | có / không |
-| discipline_at_previous_organisation | kỷ luật trong năm vì vi phạm ở tổ chức đảng nơi công tác trước: tính vào tổ chức nơi xảy ra vi phạm (21-HD II.B.6) | có / không |
-| discipline_already_counted | vi phạm đã tính khi xếp loại năm trước: "một vi phạm bị xử lý kỷ luật chỉ tính một lần" (21-HD II.B.2.3.d) | có / không |
-| head_transferred_in | người đứng đầu mới chuyển đến, không liên quan đến mức xếp loại của đơn vị mới (21-HD II.B.6) | có / không |
+| civil_servant_rating_pending | công chức, viên chức chưa có kết quả xếp loại: xếp loại sau (II.B.6) | có / không |
+| temporary_registration | sinh hoạt tạm thời (21-HD II.B.6), see below | here / elsewhere, or empty |
+| months_at_previous_branch | chuyển đến trong năm: số tháng công tác ở chi bộ cũ (21-HD II.B.6) | 0..12, or empty |
+| other_branch_comments_received | đã có nhận xét của chi bộ nơi chuyển đi / sinh hoạt tạm thời (II.B.6) | có / không |
+| discipline_at_previous_organisation | kỷ luật vì vi phạm ở tổ chức đảng nơi công tác trước (II.B.6) | có / không |
+| discipline_already_counted | vi phạm đã tính khi xếp loại năm trước (21-HD II.B.2.3.d) | có / không |
+| head_transferred_in | người đứng đầu mới chuyển đến (21-HD II.B.6) | có / không |
 | is_secretary | bí thư chi bộ, người đứng đầu chi bộ (21-HD II.B.4); nhiều nhất một người | có / không |
 | committee_activity_suspended | đình chỉ sinh hoạt cấp ủy: vẫn đánh giá, xếp loại (21-HD II.B.2.1) | có / không |
 | criteria_tasks, criteria_other | Mẫu 02 (21-HD-2019) | XUAT_SAC, TOT, TRUNG_BINH, KEM or empty |
@@ -30,7 +30,16 @@ Columns (first row, in any order; `id`, `name`, `status`, `admitted_on` required
 | discipline | hình thức kỷ luật (366-2025) | khien_trach, canh_cao, cach_chuc, khai_tru or empty |
 | cap_group | nhóm vị trí, vai trò tương đồng (366-2025) | text |
 
-A cell left empty means the ordinary case. A row's errors name the row (as the spreadsheet numbers it) and the column.
+A cell left empty means the ordinary case. `temporary_registration`: `here` (also "tại
+đây": sinh hoạt chính thức nơi khác, tạm thời tại chi bộ này — không xếp loại ở đây, không
+tính vào mẫu số), `elsewhere` (also "nơi khác": sinh hoạt chính thức ở đây, tạm thời nơi
+khác — xếp loại ở đây, theo nhận xét của nơi sinh hoạt tạm thời). From 6 months at the
+previous chi bộ its comments must be obtained ("phải lấy ý kiến nhận xét của chi bộ nơi
+chuyển đi"); a discipline at the previous organisation counts in that organisation's
+level ("tính vào kết quả … của tổ chức đảng nơi xảy ra vi phạm"); "một vi phạm bị xử lý
+kỷ luật chỉ tính một lần khi xếp loại". Sections are those of 21-HD (Hướng dẫn 21-HD/BTCTW).
+
+A row's errors name the row (as the spreadsheet numbers it) and the column.
 """
 
 from __future__ import annotations
@@ -119,7 +128,7 @@ def validate_rows(rows: list[dict[str, Any]], review_date: dt.date | None) -> li
             errors.append(f"{where}: {exc}")
             continue
         members.append(member)
-    secretaries = [row.get("_row", index + 1) for index, (row, member) in enumerate(zip(rows, members))
+    secretaries = [row.get("_row", index + 1) for index, (row, member) in enumerate(zip(rows, members, strict=True))
                    if member["facts"].get("is_secretary")] if not errors else []
     if len(secretaries) > 1:
         errors.append(f"dòng {secretaries[1]}: is_secretary: chi bộ chỉ có một bí thư "

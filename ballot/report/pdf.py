@@ -27,6 +27,7 @@ from ballot.report.names import (
     DENOMINATOR_VI,
     KHTNV_BY_ACCUMULATION_VI,
     ORGANISATION_KIND_VI,
+    accumulated_names,
     date_vi,
     level_vi,
     share_vi,
@@ -383,12 +384,7 @@ def _totals(pdf: _MinutesPdf, bundle: dict[str, Any]) -> None:
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
-    # docs/rules.md, “Không hoàn thành nhiệm vụ chỉ do cộng dồn”: named, not only in the reasons.
-    accumulated = [
-        member["name"]
-        for member in bundle["proposal"]["members"]
-        if any(reason["code"] in ACCUMULATION_CODES for reason in member["reasons"])
-    ]
+    accumulated = accumulated_names(bundle)
     if accumulated:
         pdf.text_line(
             "“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn phiếu các mức (chi bộ xem xét kỹ): "
@@ -397,9 +393,6 @@ def _totals(pdf: _MinutesPdf, bundle: dict[str, Any]) -> None:
             size=9.5,
             bold=True,
         )
-
-
-ACCUMULATION_CODES = ("khtnv_by_accumulation", "khtnv_by_accumulation_undetermined")
 
 
 def _cap(pdf: _MinutesPdf, bundle: dict[str, Any]) -> None:

@@ -198,6 +198,14 @@ def test_messages_name_the_field_as_a_person_knows_it(room):
     answer = room["host"].call("POST", f"/api/host/meetings/{room['names']['meeting']}/presence",
                                json={"member_id": "m05", "present": "true"})
     assert answer.get_json()["error"]["message"] == "Có mặt: phải là đúng hoặc sai (true/false)."
+    # A field inside a field is named by both titles, its choices in Vietnamese.
+    answer = room["host"].call("POST", "/api/host/meetings", json={
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15", "organisation_kind": "chi_bo_co_so",
+        "organisation_criteria": {"tasks": "TOT", "other": "tốt"}})
+    assert answer.get_json()["error"] == {
+        "code": "invalid_field", "field": "organisation_criteria.other",
+        "message": "Tự đánh giá của chi bộ (Mẫu 01), Các tiêu chí khác: phải là một trong: "
+                   "KEM, TRUNG_BINH, TOT hoặc XUAT_SAC."}
 
 
 # Roster cells the rules engine reads (services/roster.py), each bad in one way: the

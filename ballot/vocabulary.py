@@ -2,8 +2,9 @@
 ballot, a bundle or a page speaks of, and the Vietnamese a person reads for it.
 
 The rules engine owns the values it reasons with (`Level`, `MembershipStatus`,
-`OrganisationKind`, `Denominator`, and a member's outcome `ResultStatus`, in
-`ballot.rules`); they are re-exported here
+`OrganisationKind`, `Denominator`, a member's outcome `ResultStatus`, and the
+facts a meeting may state: `Grade`, `BodyKind`, `TemporaryRegistration`,
+`KhtnvByAccumulation`, in `ballot.rules`); they are re-exported here
 so that this module is the one to read. The meeting's own states are defined
 here. `static/js/vocabulary.js` is generated from this module
 (`python -m ballot.vocabulary > static/js/vocabulary.js`) and a test keeps the
@@ -15,14 +16,21 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 
-from ballot.rules.levels import LEVEL_NAMES_VI, LEVELS_DESCENDING, Level
-from ballot.rules.model import Denominator, MembershipStatus, OrganisationKind
+from ballot.rules.levels import GRADE_NAMES_VI, LEVEL_NAMES_VI, LEVELS_DESCENDING, Grade, Level
+from ballot.rules.model import (
+    BodyKind,
+    Denominator,
+    KhtnvByAccumulation,
+    MembershipStatus,
+    OrganisationKind,
+    TemporaryRegistration,
+)
 from ballot.rules.results import MemberStatus as ResultStatus
 
 __all__ = [
-    "CheckInState", "Denominator", "LEVEL_CODES", "Level", "MeetingState", "MembershipStatus",
-    "OrganisationKind", "ResultStatus", "RoundKind", "RoundStatus", "MEMBER_ROUND_KINDS",
-    "ORGANISATION_QUESTION",
+    "BodyKind", "CheckInState", "Denominator", "Grade", "KhtnvByAccumulation", "LEVEL_CODES", "Level",
+    "MeetingState", "MembershipStatus", "OrganisationKind", "TemporaryRegistration", "ResultStatus",
+    "RoundKind", "RoundStatus", "MEMBER_ROUND_KINDS", "ORGANISATION_QUESTION",
 ]
 
 # The four levels' codes, highest first: the order of ballots, tables and the rule.
@@ -72,6 +80,9 @@ RESULT_STATUS_NAMES = {
     ResultStatus.ABSENT: "Vắng mặt, xếp loại sau",
     ResultStatus.UNDETERMINED: "Chưa xác định",
     ResultStatus.TIE: "Bằng phiếu, chi bộ quyết định",
+    # II.B.6: "thực hiện đánh giá, xếp loại chất lượng sau khi có kết quả đánh giá, xếp
+    # loại công chức, viên chức".
+    ResultStatus.DEFERRED: "Xếp loại sau khi có kết quả xếp loại công chức, viên chức",
 }
 
 ROUND_KIND_NAMES = {
@@ -97,6 +108,17 @@ ORGANISATION_KIND_NAMES = {
     OrganisationKind.CHI_BO_CO_SO.value: "Chi bộ cơ sở",
 }
 
+GRADE_NAMES = {grade.value: GRADE_NAMES_VI[grade] for grade in sorted(Grade, reverse=True)}
+
+BODY_KIND_NAMES = {kind.value: kind.vietnamese for kind in BodyKind}
+
+# docs/rules.md, “Không hoàn thành nhiệm vụ chỉ do cộng dồn”.
+KHTNV_BY_ACCUMULATION_NAMES = {
+    KhtnvByAccumulation.KHTNV.value:
+        "Giữ mức “Không hoàn thành nhiệm vụ”, ghi rõ “chỉ đạt do cộng dồn”",
+    KhtnvByAccumulation.UNDETERMINED.value: "Coi là chưa xác định, bỏ phiếu bổ sung",
+}
+
 
 def javascript_module() -> str:
     """The browser's copy of this vocabulary, as `static/js/vocabulary.js`."""
@@ -113,6 +135,9 @@ def javascript_module() -> str:
         "CHECK_IN_STATES": {state.name: state.value for state in CheckInState},
         "DENOMINATOR_NAMES": DENOMINATOR_NAMES,
         "ORGANISATION_KIND_NAMES": ORGANISATION_KIND_NAMES,
+        "GRADE_NAMES": GRADE_NAMES,
+        "BODY_KIND_NAMES": BODY_KIND_NAMES,
+        "KHTNV_BY_ACCUMULATION_NAMES": KHTNV_BY_ACCUMULATION_NAMES,
     }
     lines = [
         "// Generated from ballot/vocabulary.py by `python -m ballot.vocabulary`; do not edit.",

@@ -45,15 +45,17 @@ def build_bundle(members: int, profile_date: dt.date) -> bytes:
     from ballot.crypto.canonical import canonical_json
     from ballot.crypto.encoding import b64url_decode, b64url_encode
     from ballot.demo import demo_rows
+    from ballot.services.commands import NewMeeting
     from ballot.services.facade import Services
+    from ballot.vocabulary import OrganisationKind
 
     work = Path(tempfile.mkdtemp(prefix="bundle-bench-"))
     services = Services(data_dir=work / "data", keys_dir=work / "keys")
     password = secrets.token_urlsafe(12)
     host = services.create_host("bench", password)
-    meeting_id = services.create_meeting(host, {
-        "branch_name": "Chi bộ đo hiệu năng", "title": f"Kiểm điểm {members} đảng viên",
-        "date": profile_date.isoformat()})
+    meeting_id = services.create_meeting(host, NewMeeting(
+        branch_name="Chi bộ đo hiệu năng", title=f"Kiểm điểm {members} đảng viên",
+        date=profile_date, organisation_kind=OrganisationKind.CHI_BO_TRUC_THUOC))
     services.import_roster(host, meeting_id, demo_rows(members, profile_date))
     state = services.host_state(host, meeting_id)
     joined = {member["id"]: services.join({"meeting_code": state["meeting"]["code"],

@@ -53,7 +53,8 @@ class Host:
     def new_meeting(self, roster: list[dict[str, Any]] = ROSTER, **fields: Any) -> dict[str, Any]:
         meeting = self.ok("POST", "/api/host/meetings", json={
             "branch_name": "Chi bộ Phòng Tổng hợp", "title": "Kiểm điểm cuối năm 2026",
-            "date": REVIEW_DATE.isoformat(), "profile": "21-HD-2019", **fields,
+            "date": REVIEW_DATE.isoformat(), "profile": "21-HD-2019",
+            "organisation_kind": "chi_bo_truc_thuoc", **fields,
         })
         self.ok("POST", f"/api/host/meetings/{meeting['meeting']['id']}/roster", json={"members": roster})
         return self.state(meeting["meeting"]["id"])

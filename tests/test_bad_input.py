@@ -34,8 +34,12 @@ ENDPOINTS = [
              {"current_password": "sai-mat-khau-1", "new_password": "mat-khau-moi-dai"}, "host"),
     Endpoint("create meeting", "POST", "/api/host/meetings",
              {"branch_name": "Chi bộ B", "title": "Họp", "date": "2026-12-15", "profile": "21-HD-2019",
-              "denominator": "present", "organisation_kind": "chi_bo_co_so", "organisation_disciplined": False,
-              "cap_percent": 20, "thresholds": {"HTXSNV": 0.6}}, "host"),
+              "denominator": "present", "organisation_kind": "chi_bo_co_so", "organisation_disciplined": True,
+              "discipline_self_remedied": True, "founded_on": "2010-01-01",
+              "organisation_criteria": {"tasks": "TOT", "other": "TOT"},
+              "bodies": [{"name": "UBND xã", "kind": "chinh_quyen", "level": "HTTNV"}],
+              "khtnv_by_accumulation": "undetermined", "cap_percent": 20, "thresholds": {"HTXSNV": "2/3"}},
+             "host"),
     Endpoint("import roster", "POST", "/api/host/meetings/{meeting}/roster",
              {"members": [{"id": "x1", "name": "Đỗ Văn X", "status": "chinh_thuc", "admitted_on": "2001-01-01"}]},
              "host"),
@@ -186,20 +190,76 @@ def test_calls_without_a_body_refuse_one(room, path):
 
 def test_messages_name_the_field_as_a_person_knows_it(room):
     answer = room["host"].call("POST", "/api/host/meetings", json={
-        "branch_name": "x" * 201, "title": "Họp", "date": "2026-12-15"})
+        "branch_name": "x" * 201, "title": "Họp", "date": "2026-12-15",
+        "organisation_kind": "chi_bo_truc_thuoc"})
     assert answer.get_json()["error"] == {
         "code": "invalid_field", "field": "branch_name",
         "message": "Tên chi bộ: quá dài (tối đa 200 ký tự)."}
     answer = room["host"].call("POST", f"/api/host/meetings/{room['names']['meeting']}/presence",
                                json={"member_id": "m05", "present": "true"})
     assert answer.get_json()["error"]["message"] == "Có mặt: phải là đúng hoặc sai (true/false)."
+    # A field inside a field is named by both titles, its choices in Vietnamese.
+    answer = room["host"].call("POST", "/api/host/meetings", json={
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15", "organisation_kind": "chi_bo_co_so",
+        "organisation_criteria": {"tasks": "TOT", "other": "tốt"}})
+    assert answer.get_json()["error"] == {
+        "code": "invalid_field", "field": "organisation_criteria.other",
+        "message": "Tự đánh giá của chi bộ (Mẫu 01), Các tiêu chí khác: phải là một trong: "
+                   "KEM, TRUNG_BINH, TOT hoặc XUAT_SAC."}
+
+
+# Roster cells the rules engine reads (services/roster.py), each bad in one way: the
+# import names the row and the column in Vietnamese and stores nothing.
+BAD_CELLS = [
+    ({"civil_servant_rating_pending": "chưa"}, "civil_servant_rating_pending"),
+    ({"civil_servant_rating_pending": "có", "civil_servant_level": "HTTNV"}, "civil_servant_rating_pending"),
+    ({"temporary_registration": "tạm"}, "temporary_registration"),
+    ({"temporary_registration": "here", "is_secretary": "x"}, "is_secretary"),
+    ({"months_at_previous_branch": "bảy"}, "months_at_previous_branch"),
+    ({"months_at_previous_branch": 13}, "months_at_previous_branch"),
+    ({"months_at_previous_branch": -1}, "months_at_previous_branch"),
+    ({"other_branch_comments_received": "x"}, "other_branch_comments_received"),
+    ({"discipline_at_previous_organisation": "x"}, "discipline_at_previous_organisation"),
+    ({"discipline_already_counted": "x"}, "discipline_already_counted"),
+    ({"discipline_already_counted": 2}, "discipline_already_counted"),
+    ({"head_transferred_in": "x"}, "head_transferred_in"),
+    ({"is_secretary": "bí thư"}, "is_secretary"),
+    ({"committee_activity_suspended": "đình chỉ"}, "committee_activity_suspended"),
+]
+
+
+@pytest.mark.parametrize("cells, column", BAD_CELLS, ids=[c[1] + "=" + repr(c[0]) for c in BAD_CELLS])
+def test_bad_roster_cell_names_its_row_and_column_and_stores_nothing(room, cells, column):
+    before = database_rows(room["server"])
+    fresh = room["host"].ok("POST", "/api/host/meetings", json={
+        "branch_name": "Chi bộ C", "title": "Họp", "date": "2026-12-15", "organisation_kind": "chi_bo_co_so"})
+    stored = database_rows(room["server"])
+    good = {"id": "x1", "name": "Đỗ Văn X", "status": "chinh_thuc", "admitted_on": "2001-01-01"}
+    answer = room["host"].call("POST", f"/api/host/meetings/{fresh['meeting']['id']}/roster",
+                               json={"members": [good, {**good, "id": "x2", **cells}]})
+    assert answer.status_code == 400, answer.get_json()
+    error = answer.get_json()["error"]
+    assert error["code"] == "bad_roster" and f"dòng 2: {column}: " in error["message"], error
+    assert set(error["message"].lower()) & VIETNAMESE
+    assert database_rows(room["server"]) == stored and stored != before
+
+
+def test_two_secretaries_in_one_roster_are_refused(room):
+    fresh = room["host"].ok("POST", "/api/host/meetings", json={
+        "branch_name": "Chi bộ D", "title": "Họp", "date": "2026-12-15", "organisation_kind": "chi_bo_co_so"})
+    rows = [{"id": f"x{i}", "name": f"Đỗ Văn {i}", "status": "chinh_thuc", "admitted_on": "2001-01-01",
+             "is_secretary": "có"} for i in (1, 2)]
+    answer = room["host"].call("POST", f"/api/host/meetings/{fresh['meeting']['id']}/roster", json={"members": rows})
+    assert answer.status_code == 400
+    assert "dòng 2: is_secretary: chi bộ chỉ có một bí thư (đã ghi ở dòng 1)" in answer.get_json()["error"]["message"]
 
 
 def test_text_is_stored_in_nfc_and_stripped(host):
     """A name typed with combining marks (as some phones and Windows send it) is the
     same name as its composed form."""
     created = host.ok("POST", "/api/host/meetings", json={
-        "branch_name": "  Chi bô\u0323 Xô\u0301m  ", "title": "Họp", "date": "2026-12-15"})
+        "branch_name": "  Chi bô\u0323 Xô\u0301m  ", "title": "Họp", "date": "2026-12-15",
+        "organisation_kind": "chi_bo_truc_thuoc"})
     assert created["meeting"]["branch_name"] == "Chi bộ Xốm"
 
 

@@ -112,9 +112,19 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     host.fill("#f-title", "Hội nghị kiểm điểm, xếp loại chất lượng đảng viên năm 2026")
     host.fill("#f-date", "2026-12-15")
     host.select_option("#f-profile", "21-HD-2019")
+    # The kind has no default (a chi bộ cơ sở left without it got an advisory cap): the
+    # form does not go until it is chosen.
+    host.get_by_role("button", name="Tạo cuộc họp").click()
+    expect(host.locator("#f-kind:invalid")).to_have_count(1)
+    expect(host.locator("#create-form")).to_be_visible()
     host.select_option("#f-kind", "chi_bo_truc_thuoc")
+    host.locator("#f-more summary").click()
+    host.fill("#f-threshold-HTXSNV", "1/2")  # the default, written as a fraction
+    host.select_option("#f-accumulation", "khtnv")
     host.get_by_role("button", name="Tạo cuộc họp").click()
     expect(host.locator("#meeting")).to_be_visible()
+    expect(host.locator("#m-settings")).to_contain_text("HTXSNV quá 1/2")
+    expect(host.locator("#m-settings")).to_contain_text("ghi rõ “chỉ đạt do cộng dồn”")
     meeting_id = re.search(r"#m=([0-9a-f]+)$", host.url).group(1)
 
     bad_roster = tmp_path / "sai.csv"
@@ -346,6 +356,7 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     expect(host.locator("#proposal table.results tbody tr")).to_have_count(8)
     expect(host.locator('#proposal tr[data-member="m06"]')).to_contain_text("Vắng mặt")
     expect(host.locator('#proposal tr[data-member="m07"] .reasons')).to_contain_text("[II.B.")
+    expect(host.locator("#rules-version")).to_contain_text("phiên bản cách đọc quy tắc 2")
 
     expect(projector.locator("#slide table.results tbody tr")).to_have_count(8)
     expect(projector.locator('#slide tr[data-member="m02"]')).to_contain_text("Chưa xác định")

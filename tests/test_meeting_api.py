@@ -179,7 +179,8 @@ def test_non_json_and_oversized_requests_refused(server, meeting):
 
 def test_roster_import_all_or_nothing(server, host):
     created = host.ok("POST", "/api/host/meetings", json={
-        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15"})
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15",
+        "organisation_kind": "chi_bo_truc_thuoc"})
     meeting_id = created["meeting"]["id"]
     rows = [{"id": "a", "name": "Ngô Văn Hải", "status": "chinh_thuc", "admitted_on": "2000-01-01"},
             {"id": "b", "name": "Đỗ Thị Lan", "status": "đảng viên", "admitted_on": "2000-01-01"}]
@@ -190,7 +191,8 @@ def test_roster_import_all_or_nothing(server, host):
 
 def test_roster_import_from_csv(server, host):
     created = host.ok("POST", "/api/host/meetings", json={
-        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15"})
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15",
+        "organisation_kind": "chi_bo_truc_thuoc"})
     meeting_id = created["meeting"]["id"]
     csv_bytes = ("id;name;status;admitted_on;committee_level\n"
                  "a;Ngô Văn Hải;chính thức;01/01/2000;HTTNV\n"
@@ -260,7 +262,8 @@ def test_meeting_defaults_to_the_profile_in_force_on_its_date(server, host):
     """docs/rules.md: 21-HD-2019 before 31/10/2025, 366-2025 from that date."""
     for date, profile in (("2024-12-15", "21-HD-2019"), ("2026-12-15", "366-2025")):
         state = host.ok("POST", "/api/host/meetings", json={
-            "branch_name": "Chi bộ A", "title": "Họp", "date": date})
+            "branch_name": "Chi bộ A", "title": "Họp", "date": date,
+            "organisation_kind": "chi_bo_truc_thuoc"})
         assert state["meeting"]["profile"] == profile
 
 
@@ -291,7 +294,8 @@ def test_366_meeting_reads_scores_from_the_roster_and_applies_its_25_percent_cap
 
 def test_bad_cap_percent_refused(server, host):
     answer = host.call("POST", "/api/host/meetings", json={
-        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15", "cap_percent": 30})
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15", "cap_percent": 30,
+        "organisation_kind": "chi_bo_truc_thuoc"})
     assert answer.status_code == 400 and error_code(answer) == "invalid_field"
     assert answer.get_json()["error"]["field"] == "cap_percent"
     assert answer.get_json()["error"]["message"].startswith("Tỷ lệ giới hạn xuất sắc:")
@@ -339,7 +343,8 @@ def test_roster_names_from_a_spreadsheet_are_stored_in_one_spelling(server, host
     import unicodedata
 
     created = host.ok("POST", "/api/host/meetings", json={
-        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15"})
+        "branch_name": "Chi bộ A", "title": "Họp", "date": "2026-12-15",
+        "organisation_kind": "chi_bo_truc_thuoc"})
     meeting_id = created["meeting"]["id"]
     decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hồng")
 

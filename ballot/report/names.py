@@ -18,7 +18,27 @@ STATUS_VI = {
     "absent": "Vắng mặt, xếp loại sau",
     "undetermined": "Chưa xác định",
     "tie": "Bằng phiếu, chi bộ quyết định",
+    "deferred": "Xếp loại sau khi có kết quả xếp loại công chức, viên chức",
 }
+# docs/rules.md, “Không hoàn thành nhiệm vụ chỉ do cộng dồn”.
+KHTNV_BY_ACCUMULATION_VI = {
+    "khtnv": "giữ mức “Không hoàn thành nhiệm vụ”, ghi rõ “chỉ đạt do cộng dồn”",
+    "undetermined": "coi là chưa xác định, bỏ phiếu bổ sung",
+}
+# The reasons of a KHTNV reached only by accumulation, named in the documents.
+ACCUMULATION_CODES = ("khtnv_by_accumulation", "khtnv_by_accumulation_undetermined")
+
+
+def accumulated_names(bundle: dict[str, Any]) -> list[str]:
+    """Members whose KHTNV came only by adding the higher levels' votes (docs/rules.md,
+    “Không hoàn thành nhiệm vụ chỉ do cộng dồn”): named, not only in the reasons."""
+    return [
+        member["name"]
+        for member in bundle["proposal"]["members"]
+        if any(reason["code"] in ACCUMULATION_CODES for reason in member["reasons"])
+    ]
+
+
 MEMBERSHIP_VI = {"chinh_thuc": "Chính thức", "du_bi": "Dự bị"}
 ORGANISATION_KIND_VI = {
     "chi_bo_co_so": "chi bộ cơ sở",

@@ -25,7 +25,9 @@ from ballot.report import bundle as fmt
 from ballot.report.canonical import bundle_digest, bundle_hash_text
 from ballot.report.names import (
     DENOMINATOR_VI,
+    KHTNV_BY_ACCUMULATION_VI,
     ORGANISATION_KIND_VI,
+    accumulated_names,
     date_vi,
     level_vi,
     share_vi,
@@ -33,7 +35,8 @@ from ballot.report.names import (
 from ballot.report.rows import cap_arithmetic_vi, level_totals, proposal_rows, round_rows
 from ballot.rules.levels import Level
 from ballot.rules.profiles import get_profile
-from ballot.rules.text import percent_vi as exact_percent
+from ballot.rules.scenario import read_share
+from ballot.rules.text import threshold_vi
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSerif"
@@ -154,6 +157,14 @@ def _general_information(pdf: _MinutesPdf, bundle: dict[str, Any]) -> None:
         f"Mẫu số tính tỷ lệ: {proposal['denominator']} "
         f"({DENOMINATOR_VI.get(denominator, denominator)}). {thresholds}"
     )
+    accumulation = bundle["settings"].get(
+        "khtnv_by_accumulation", profile.default_khtnv_by_accumulation.value
+    )
+    pdf.text_line(
+        "“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn phiếu các mức: "
+        f"{KHTNV_BY_ACCUMULATION_VI[accumulation]}; phiên bản cách đọc quy tắc "
+        f"{fmt.rules_version(bundle)}."
+    )
 
 
 def _thresholds_text(bundle: dict[str, Any]) -> str:
@@ -162,12 +173,10 @@ def _thresholds_text(bundle: dict[str, Any]) -> str:
     parts = []
     for level in fmt.LEVELS[:3]:
         share = given.get(level)
-        text = (
-            share_vi(share)
-            if share is not None
-            else exact_percent(defaults.for_level(Level(level)))
-        )
-        parts.append(f"{level} trên {text}")
+        # As the engine reads it: a number, or an exact fraction "2/3" printed as "2/3"
+        # (docs/rules.md, “Đếm phiếu”).
+        exact = defaults.for_level(Level(level)) if share is None else read_share(share, level)
+        parts.append(f"{level} trên {threshold_vi(exact)}")
     return (
         "Một mức đạt khi số phiếu cho mức đó và các mức cao hơn vượt ngưỡng: "
         + ", ".join(parts)
@@ -374,6 +383,15 @@ def _totals(pdf: _MinutesPdf, bundle: dict[str, Any]) -> None:
             + ".",
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
+        )
+    accumulated = accumulated_names(bundle)
+    if accumulated:
+        pdf.text_line(
+            "“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn phiếu các mức (chi bộ xem xét kỹ): "
+            + "; ".join(accumulated)
+            + ".",
+            size=9.5,
+            bold=True,
         )
 
 

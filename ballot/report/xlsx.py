@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from ballot.report import bundle as fmt
 from ballot.report.canonical import bundle_hash_text
-from ballot.report.names import date_vi, level_vi
+from ballot.report.names import accumulated_names, date_vi, level_vi
 from ballot.report.rows import cap_arithmetic_vi, level_totals, proposal_rows
 
 PROPOSAL_COLUMNS = (
@@ -124,6 +124,14 @@ def _summary_sheet(sheet, bundle: dict[str, Any]) -> None:
     append_text_safe(sheet, ["Tổng số được xếp loại", "", classified, ""])
     sheet.append([])
     append_text_safe(sheet, ["Giới hạn xuất sắc", cap_arithmetic_vi(bundle)])
+    append_text_safe(
+        sheet,
+        [
+            "“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn",
+            "; ".join(accumulated_names(bundle)) or "không có",
+        ],
+    )
+    append_text_safe(sheet, ["Phiên bản cách đọc quy tắc", fmt.rules_version(bundle)])
     organisation = bundle["proposal"]["organisation"]
     append_text_safe(
         sheet,

@@ -27,7 +27,15 @@ from pydantic import (
 from ballot.crypto import blind_rsa
 from ballot.crypto.encoding import b64url_decode
 from ballot.crypto.errors import CryptoError
-from ballot.vocabulary import Denominator, OrganisationKind, RoundKind
+from ballot.vocabulary import (
+    BodyKind,
+    Denominator,
+    Grade,
+    KhtnvByAccumulation,
+    Level,
+    OrganisationKind,
+    RoundKind,
+)
 
 MAX_ROSTER_ROWS = 2000
 MAX_ROSTER_COLUMNS = 60
@@ -121,13 +129,47 @@ class ChangePassword(Command):
                             AfterValidator(clean_text)] = Field(title="Mật khẩu mới")
 
 
-Share = Annotated[float, Field(gt=0, lt=1)]
+MAX_BODIES = 20
+
+
+def _share(value: object) -> float | str:
+    """A threshold share: a number strictly between 0 and 1, or an exact fraction written
+    "p/q" (two thirds is "2/3": 0.6666… is below it; docs/rules.md, “Đếm phiếu”)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 0 < value < 1:
+            raise ValueError("phải lớn hơn 0 và nhỏ hơn 1")
+        return float(value)
+    parts = value.split("/") if isinstance(value, str) and len(value) <= 16 else []
+    if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+        raise ValueError("phải là số (ví dụ 0.5) hoặc phân số dạng “2/3”")
+    p, q = (int(part) for part in parts)
+    if not 0 < p < q:
+        raise ValueError("phân số phải lớn hơn 0 và nhỏ hơn 1")
+    return f"{p}/{q}"
+
+
+Share = Annotated[object, AfterValidator(_share)]
 
 
 class Thresholds(Command):
-    HTXSNV: Share | None = None
-    HTTNV: Share | None = None
-    HTNV: Share | None = None
+    HTXSNV: Share | None = Field(default=None, title="Ngưỡng HTXSNV")
+    HTTNV: Share | None = Field(default=None, title="Ngưỡng HTTNV")
+    HTNV: Share | None = Field(default=None, title="Ngưỡng HTNV")
+
+
+class OrganisationCriteria(Command):
+    """The chi bộ's Mẫu 01 self-assessment (21-HD II.B.1.3.a–c)."""
+
+    tasks: Grade = Field(title="Tiêu chí kết quả thực hiện nhiệm vụ")
+    other: Grade = Field(title="Các tiêu chí khác")
+
+
+class SameLevelBody(Command):
+    """Chính quyền, Mặt trận or a đoàn thể of the same level and its rating (21-HD II.B.1.3)."""
+
+    name: text(200) = Field(title="Tên tổ chức")
+    kind: BodyKind = Field(title="Loại tổ chức cùng cấp")
+    level: Level = Field(title="Mức xếp loại")
 
 
 class NewMeeting(Command):
@@ -137,10 +179,22 @@ class NewMeeting(Command):
     profile: text(32) | None = Field(default=None, title="Bộ quy tắc")
     denominator: Denominator = Field(default=Denominator.ENTITLED, title="Mẫu số tính tỷ lệ phiếu")
     thresholds: Thresholds | None = Field(default=None, title="Ngưỡng phiếu")
-    organisation_kind: OrganisationKind = Field(default=OrganisationKind.CHI_BO_TRUC_THUOC,
-                                                title="Loại tổ chức")
+    # No default: a chi bộ cơ sở left without it got an advisory cap instead of a
+    # binding one (docs/rules.md, “Dữ liệu đầu vào”; 21-HD II.B.2.5, bước 2).
+    organisation_kind: OrganisationKind = Field(
+        title="Loại tổ chức (chi bộ cơ sở hay chi bộ trực thuộc đảng ủy cơ sở)")
     organisation_disciplined: bool = Field(default=False, title="Chi bộ bị kỷ luật")
+    # 21-HD II.B.1.3.c: "trừ trường hợp bị xử lý kỷ luật nhưng tự phát hiện và khắc phục xong hậu quả".
+    discipline_self_remedied: bool = Field(
+        default=False, title="Chi bộ tự phát hiện và khắc phục xong hậu quả vi phạm")
+    founded_on: dt.date | None = Field(default=None, title="Ngày thành lập chi bộ")
+    organisation_criteria: OrganisationCriteria | None = Field(
+        default=None, title="Tự đánh giá của chi bộ (Mẫu 01)")
+    bodies: Annotated[list[SameLevelBody], Field(max_length=MAX_BODIES)] = Field(
+        default_factory=list, title="Chính quyền, Mặt trận, đoàn thể cùng cấp")
     cap_percent: Literal[20, 25] | None = Field(default=None, title="Tỷ lệ giới hạn xuất sắc")
+    khtnv_by_accumulation: KhtnvByAccumulation | None = Field(
+        default=None, title="“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn")
 
 
 class ImportRoster(Command):

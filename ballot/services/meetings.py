@@ -35,14 +35,55 @@ def create_meeting(session: Session, host: HostAccount, command: NewMeeting) -> 
         organisation_kind=command.organisation_kind,
         organisation_disciplined=command.organisation_disciplined,
         cap_percent=command.cap_percent,
+        organisation_facts=_organisation_facts(command),
+        khtnv_by_accumulation=command.khtnv_by_accumulation.value
+        if command.khtnv_by_accumulation else None,
     )
     problem = meeting_settings_error(meeting)
     if problem is not None:
-        raise invalid("bad_settings", problem[1], field=problem[0].removeprefix("settings."))
+        field, message = problem
+        label = next((name for path, name in SETTINGS_FIELDS.items() if field.startswith(path)), field)
+        raise invalid("bad_settings", f"{label}: {message}", field=label_path(field))
     session.add(meeting)
     session.flush()
     audit.record(session, meeting.id, host.username, "meeting_created", title=meeting.title)
     return meeting
+
+
+# The meeting form's fields as the rules engine's scenario names them, and as a person
+# reads them (the engine's message follows the label).
+SETTINGS_FIELDS = {
+    "organisation.founded_on": "Ngày thành lập chi bộ",
+    "organisation.discipline_self_remedied": "Chi bộ tự phát hiện và khắc phục xong hậu quả vi phạm",
+    "organisation.bodies": "Chính quyền, Mặt trận, đoàn thể cùng cấp",
+    "organisation.criteria": "Tự đánh giá của chi bộ (Mẫu 01)",
+    "organisation.cap_percent": "Tỷ lệ giới hạn xuất sắc",
+    "settings.thresholds": "Ngưỡng phiếu",
+    "settings.khtnv_by_accumulation": "“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn",
+}
+_FORM_FIELDS = {"organisation.criteria": "organisation_criteria"}
+
+
+def label_path(field: str) -> str:
+    """The request's field for an engine path: `organisation.bodies[1].kind` → `bodies[1].kind`."""
+    for prefix, name in _FORM_FIELDS.items():
+        if field.startswith(prefix):
+            return name + field.removeprefix(prefix)
+    return field.removeprefix("settings.").removeprefix("organisation.")
+
+
+def _organisation_facts(command: NewMeeting) -> dict[str, Any]:
+    """The chi bộ's facts in the scenario's keys (docs/rules.md, “Dữ liệu đầu vào”)."""
+    facts: dict[str, Any] = {}
+    if command.discipline_self_remedied:
+        facts["discipline_self_remedied"] = True
+    if command.founded_on is not None:
+        facts["founded_on"] = command.founded_on.isoformat()
+    if command.organisation_criteria is not None:
+        facts["criteria"] = command.organisation_criteria.model_dump(mode="json")
+    if command.bodies:
+        facts["bodies"] = [body.model_dump(mode="json") for body in command.bodies]
+    return facts
 
 
 def open_meetings(session: Session) -> list[Meeting]:
@@ -86,6 +127,12 @@ def update_member(
     validated = roster.validate_rows([current], meeting.review_date)[0]
     if validated["key"] != member.key:
         _ensure_key_may_change(meeting, validated["key"])
+    secretary = next((other for other in meeting.members if other is not member
+                      and (other.facts or {}).get("is_secretary")), None)
+    if validated["facts"].get("is_secretary") and secretary is not None:
+        # 21-HD II.B.4 reads the bí thư as the chi bộ's head: there is one.
+        raise invalid("two_secretaries", f"Bí thư chi bộ (is_secretary): đã ghi đồng chí {secretary.name} "
+                      "là bí thư; chi bộ chỉ có một bí thư.", field="is_secretary")
     for field, value in validated.items():
         setattr(member, field, value)
     audit.record(session, meeting.id, host.username, "member_updated", member=member_key,

@@ -14,12 +14,30 @@ Columns (first row, in any order; `id`, `name`, `status`, `admitted_on` required
   maternity_leave | | x / 1 / có / true, or empty |
 | targets_completed_pct, sick_leave_months | | number |
 | civil_servant_level, heads_collective_level | | a level or empty |
+| civil_servant_rating_pending | công chức, viên chức chưa có kết quả xếp loại: xếp loại sau (II.B.6) | có / không |
+| temporary_registration | sinh hoạt tạm thời (21-HD II.B.6), see below | here / elsewhere, or empty |
+| months_at_previous_branch | chuyển đến trong năm: số tháng công tác ở chi bộ cũ (21-HD II.B.6) | 0..12, or empty |
+| other_branch_comments_received | đã có nhận xét của chi bộ nơi chuyển đi / sinh hoạt tạm thời (II.B.6) | có / không |
+| discipline_at_previous_organisation | kỷ luật vì vi phạm ở tổ chức đảng nơi công tác trước (II.B.6) | có / không |
+| discipline_already_counted | vi phạm đã tính khi xếp loại năm trước (21-HD II.B.2.3.d) | có / không |
+| head_transferred_in | người đứng đầu mới chuyển đến (21-HD II.B.6) | có / không |
+| is_secretary | bí thư chi bộ, người đứng đầu chi bộ (21-HD II.B.4); nhiều nhất một người | có / không |
+| committee_activity_suspended | đình chỉ sinh hoạt cấp ủy: vẫn đánh giá, xếp loại (21-HD II.B.2.1) | có / không |
 | criteria_tasks, criteria_other | Mẫu 02 (21-HD-2019) | XUAT_SAC, TOT, TRUNG_BINH, KEM or empty |
 | score, or score_general + score_tasks | điểm đã thẩm định (366-2025) | 0..100, or 0..30 + 0..70 |
 | tasks_completed_pct, tasks_exceeded_pct, tasks_behind_schedule_pct, tasks_failed_pct | (366-2025) | number 0..100 |
 | earlier_shortcomings_fixed | đã khắc phục hạn chế (366-2025) | có / không, or empty |
 | discipline | hình thức kỷ luật (366-2025) | khien_trach, canh_cao, cach_chuc, khai_tru or empty |
 | cap_group | nhóm vị trí, vai trò tương đồng (366-2025) | text |
+
+A cell left empty means the ordinary case. `temporary_registration`: `here` (also "tại
+đây": sinh hoạt chính thức nơi khác, tạm thời tại chi bộ này — không xếp loại ở đây, không
+tính vào mẫu số), `elsewhere` (also "nơi khác": sinh hoạt chính thức ở đây, tạm thời nơi
+khác — xếp loại ở đây, theo nhận xét của nơi sinh hoạt tạm thời). From 6 months at the
+previous chi bộ its comments must be obtained ("phải lấy ý kiến nhận xét của chi bộ nơi
+chuyển đi"); a discipline at the previous organisation counts in that organisation's
+level ("tính vào kết quả … của tổ chức đảng nơi xảy ra vi phạm"); "một vi phạm bị xử lý
+kỷ luật chỉ tính một lần khi xếp loại". Sections are those of 21-HD (Hướng dẫn 21-HD/BTCTW).
 
 A row's errors name the row (as the spreadsheet numbers it) and the column.
 """
@@ -33,15 +51,25 @@ from ballot.services.commands import MAX_ROSTER_ROWS, ROSTER_ID_LENGTH, clean_te
 from ballot.services.errors import ServiceError
 from ballot.services.scenario import member_fact_error
 from ballot.store.models import Member
-from ballot.vocabulary import LEVEL_CODES, MembershipStatus
+from ballot.vocabulary import LEVEL_CODES, MembershipStatus, TemporaryRegistration
 
 FLAG_FIELDS = (
     "exempt", "suspended", "disciplined_this_year", "degradation_concluded", "maternity_leave",
+    # 21-HD II.B.2.1, II.B.2.3.d and II.B.6 (docs/rules.md, “Dữ liệu đầu vào”).
+    "civil_servant_rating_pending", "other_branch_comments_received",
+    "discipline_at_previous_organisation", "discipline_already_counted", "head_transferred_in",
+    "is_secretary", "committee_activity_suspended",
 )
 NUMBER_FIELDS = (
     "targets_completed_pct", "sick_leave_months", "tasks_completed_pct", "tasks_exceeded_pct",
-    "tasks_behind_schedule_pct", "tasks_failed_pct",
+    "tasks_behind_schedule_pct", "tasks_failed_pct", "months_at_previous_branch",
 )
+# Sinh hoạt tạm thời (21-HD II.B.6): the engine's values, and the words a roster may use.
+TEMPORARY_REGISTRATION_WORDS = {
+    "here": TemporaryRegistration.HERE.value, "tại đây": TemporaryRegistration.HERE.value,
+    "elsewhere": TemporaryRegistration.ELSEWHERE.value,
+    "nơi khác": TemporaryRegistration.ELSEWHERE.value,
+}
 TEXT_FACT_FIELDS = ("discipline", "cap_group")
 LEVEL_FACT_FIELDS = ("civil_servant_level", "heads_collective_level")
 CRITERIA_FIELDS = {"criteria_tasks": "tasks", "criteria_other": "other"}
@@ -49,7 +77,7 @@ CRITERIA_FIELDS = {"criteria_tasks": "tasks", "criteria_other": "other"}
 COLUMNS = frozenset({
     "id", "name", "role", "status", "admitted_on", "present", "absent_with_leave", "self_level",
     "committee_level", "score", "score_general", "score_tasks", "earlier_shortcomings_fixed",
-    *FLAG_FIELDS, *NUMBER_FIELDS, *TEXT_FACT_FIELDS, *LEVEL_FACT_FIELDS, *CRITERIA_FIELDS,
+    "temporary_registration", *FLAG_FIELDS, *NUMBER_FIELDS, *TEXT_FACT_FIELDS, *LEVEL_FACT_FIELDS, *CRITERIA_FIELDS,
 })
 TRUE_WORDS = {"x", "1", "true", "yes", "có", "co", "c"}
 FALSE_WORDS = {"", "0", "false", "no", "không", "khong", "k"}
@@ -100,6 +128,11 @@ def validate_rows(rows: list[dict[str, Any]], review_date: dt.date | None) -> li
             errors.append(f"{where}: {exc}")
             continue
         members.append(member)
+    secretaries = [row.get("_row", index + 1) for index, (row, member) in enumerate(zip(rows, members, strict=True))
+                   if member["facts"].get("is_secretary")] if not errors else []
+    if len(secretaries) > 1:
+        errors.append(f"dòng {secretaries[1]}: is_secretary: chi bộ chỉ có một bí thư "
+                      f"(đã ghi ở dòng {secretaries[0]})")
     if errors:
         raise RosterError(errors)
     if not members:
@@ -143,6 +176,7 @@ def _member_fields(row: dict[str, Any]) -> dict[str, Any]:
     if _text(row, "earlier_shortcomings_fixed"):
         facts["earlier_shortcomings_fixed"] = _flag(row, "earlier_shortcomings_fixed")
     facts["score"] = _score(row)
+    facts["temporary_registration"] = _temporary_registration(row)
     criteria = {key: _text(row, column).upper() for column, key in CRITERIA_FIELDS.items()
                 if _text(row, column)}
     facts["criteria"] = criteria or None
@@ -170,6 +204,16 @@ def _score(row: dict[str, Any]) -> int | float | dict[str, int | float] | None:
     if parts and len(parts) != 2:
         raise ValueError("score_general, score_tasks: cần cả hai hoặc bỏ trống cả hai")
     return parts or None
+
+
+def _temporary_registration(row: dict[str, Any]) -> str | None:
+    word = _text(row, "temporary_registration").lower()
+    if not word:
+        return None
+    if word not in TEMPORARY_REGISTRATION_WORDS:
+        raise ValueError(f"temporary_registration: “{word}” không phải here (sinh hoạt tạm thời tại "
+                         "chi bộ này) hoặc elsewhere (sinh hoạt tạm thời nơi khác)")
+    return TEMPORARY_REGISTRATION_WORDS[word]
 
 
 def _text(row: dict[str, Any], name: str, *, words: bool = False) -> str:

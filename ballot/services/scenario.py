@@ -44,19 +44,31 @@ def meeting_scenario(meeting: Meeting, tallies: Iterable[Mapping[str, Any]]) -> 
         "profile": meeting.profile,
         "review_date": meeting.review_date.isoformat(),
         "organisation": organisation_of(meeting),
-        "settings": {"denominator": meeting.denominator.value, **(
-            {"thresholds": meeting.thresholds} if meeting.thresholds else {})},
+        "settings": settings_of(meeting),
         "members": [member_scenario(m) for m in meeting.members],
         **attendance.scenario_tallies(tallies),
     }
 
 
 def organisation_of(meeting: Meeting) -> dict[str, Any]:
+    """The chi bộ as the scenario's `organisation`: its kind, its discipline, the cap
+    ratio granted, and the facts of II.B.1.3 and II.B.6 the meeting stated."""
     return {
         "name": meeting.branch_name,
         "kind": meeting.organisation_kind.value,
         "disciplined": meeting.organisation_disciplined,
         **({"cap_percent": meeting.cap_percent} if meeting.cap_percent else {}),
+        **(meeting.organisation_facts or {}),
+    }
+
+
+def settings_of(meeting: Meeting) -> dict[str, Any]:
+    """The counting settings; a setting left unset takes the profile's default."""
+    return {
+        "denominator": meeting.denominator.value,
+        **({"thresholds": meeting.thresholds} if meeting.thresholds else {}),
+        **({"khtnv_by_accumulation": meeting.khtnv_by_accumulation}
+           if meeting.khtnv_by_accumulation else {}),
     }
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ballot.crypto.blind_rsa import public_key_to_json
 from ballot.services import ballot_box, checkin, proposal
 from ballot.services.rounds import current_round
-from ballot.services.scenario import may_vote, quorum
+from ballot.services.scenario import may_vote, organisation_of, quorum, settings_of
 from ballot.store.models import Certificate, CheckIn, Meeting, Member, Question, Round
 from ballot.vocabulary import LEVEL_CODES, CheckInState, MeetingState, RoundStatus
 
@@ -50,6 +50,9 @@ def _certificate_view(session: Session, meeting: Meeting) -> dict[str, Any] | No
 def host_state(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, Any]:
     state = _common_state(session, meeting)
     state["meeting"]["code"] = meeting.code
+    # What the rules read of the chi bộ and the count (services/scenario.py): the host's only.
+    state["meeting"]["organisation"] = organisation_of(meeting)
+    state["meeting"]["settings"] = settings_of(meeting)
     state["members"] = [_member_view(m) for m in meeting.members]
     state["pending_check_ins"] = [_pending_view(session, c, zone) for c in checkin.pending(session, meeting)]
     state["rounds"] = [_round_summary(session, r) for r in meeting.rounds]

@@ -79,6 +79,10 @@ class Meeting(Base):
             "denominator IN ('entitled', 'present', 'ballots')", name="ck_meeting_denominator"
         ),
         CheckConstraint("state IN ('open', 'certified')", name="ck_meeting_state"),
+        CheckConstraint(
+            "khtnv_by_accumulation IS NULL OR khtnv_by_accumulation IN ('khtnv', 'undetermined')",
+            name="ck_meeting_khtnv_by_accumulation",
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -95,6 +99,12 @@ class Meeting(Base):
     organisation_disciplined: Mapped[bool] = mapped_column(Boolean, default=False)
     # 366-2025 khoản 1.5: 25 where the competent level grants it; None: the profile's default.
     cap_percent: Mapped[int | None] = mapped_column(Integer)
+    # The chi bộ's facts of 21-HD II.B.1.3 and II.B.6, in the scenario's own keys
+    # (docs/rules.md, “Dữ liệu đầu vào”): founded_on, criteria, bodies,
+    # discipline_self_remedied; a key left out means the ordinary case.
+    organisation_facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # settings.khtnv_by_accumulation ("khtnv" / "undetermined"); None: the profile's default.
+    khtnv_by_accumulation: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[MeetingState] = mapped_column(_stored(MeetingState, 16), default=MeetingState.OPEN)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -5,7 +5,7 @@ path in `error.field`. Nothing reaches a use case unchecked."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from flask import Request
 from pydantic import BaseModel, ValidationError
@@ -81,7 +81,8 @@ def _problem(error: dict[str, Any]) -> str:
         return "không được để trống" if ctx.get("min_length", 1) <= 1 else \
             f"cần ít nhất {ctx.get('min_length')} mục"
     if kind in ("literal_error", "enum"):
-        return f"phải là một trong: {ctx.get('expected', '')}".replace("'", "")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " hoặc ")
+        return f"phải là một trong: {expected}"
     if kind == "value_error":
         return str(ctx.get("error", "không hợp lệ"))
     if kind in _PROBLEMS:
@@ -104,16 +105,31 @@ def _position(kind: str, index: int) -> str:
 
 def _label(model: type[BaseModel], location: tuple[Any, ...]) -> str:
     """The field as a person knows it: the command's Vietnamese title, then any
-    position ("mục thứ 3") or column inside it."""
+    position ("mục thứ 3") or column inside it, and the titles of the fields of a
+    nested command (“Tự đánh giá của chi bộ (Mẫu 01), Các tiêu chí khác”)."""
     if not location:
         return "Nội dung yêu cầu"
     first, rest = location[0], location[1:]
     field = model.model_fields.get(str(first)) if isinstance(first, str) else None
     words = [field.title] if field is not None and field.title else [f"“{first}”"]
     positions = iter((field.json_schema_extra or {}).get("positions", ()) if field is not None else ())
+    inner = _nested_model(field.annotation) if field is not None else None
     for part in rest:
         if isinstance(part, int):
             words.append(_position(next(positions, "mục thứ"), part))
         elif part != "[key]":
-            words.append(f"“{part}”")
+            nested = inner.model_fields.get(part) if inner is not None else None
+            words.append(nested.title if nested is not None and nested.title else f"“{part}”")
+            inner = _nested_model(nested.annotation) if nested is not None else None
     return ", ".join(words)
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The command a field holds, itself or in a list or an optional (None otherwise)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _nested_model(argument)
+        if found is not None:
+            return found
+    return None

@@ -23,6 +23,36 @@ export function spaced(code) {
   return code.length === 8 ? `${code.slice(0, 4)} ${code.slice(4)}` : code;
 }
 
+/**
+ * Reminders the roster's facts call for before the vote (docs/rules.md: II.B.6's civil
+ * servants, temporary registration and transfers; the bí thư). Procedural notes only:
+ * no discipline or rating is shown here, as this screen may be on the projector.
+ */
+export function factNotes(facts) {
+  const f = facts || {};
+  const notes = [];
+  if (f.is_secretary) {
+    notes.push("bí thư chi bộ");
+  }
+  if (f.civil_servant_rating_pending) {
+    notes.push("chờ kết quả xếp loại công chức, viên chức: xếp loại sau");
+  }
+  if (f.temporary_registration === "here") {
+    notes.push("sinh hoạt tạm thời tại chi bộ: xếp loại ở nơi sinh hoạt chính thức, chi bộ gửi nhận xét");
+  } else if (f.temporary_registration === "elsewhere") {
+    notes.push(f.other_branch_comments_received ? "sinh hoạt tạm thời nơi khác: đã có nhận xét"
+      : "sinh hoạt tạm thời nơi khác: cần nhận xét của chi bộ nơi sinh hoạt tạm thời");
+  }
+  if (typeof f.months_at_previous_branch === "number" && f.months_at_previous_branch >= 6) {
+    notes.push(f.other_branch_comments_received ? "chuyển đến: đã có ý kiến của chi bộ nơi chuyển đi"
+      : "chuyển đến: cần lấy ý kiến nhận xét của chi bộ nơi chuyển đi");
+  }
+  if (f.committee_activity_suspended) {
+    notes.push("đình chỉ sinh hoạt cấp ủy: vẫn xếp loại");
+  }
+  return notes.join(" · ");
+}
+
 function levelSelect(name, label) {
   return h("select", { name, "aria-label": label },
     h("option", { value: "", text: "—" }),
@@ -94,9 +124,10 @@ export class MembersTable {
       checked: this.chosen.has(member.id),
       onchange: () => (choose.checked ? this.chosen.add(member.id) : this.chosen.delete(member.id)) });
     const role = h("small", { class: "muted" });
+    const notes = h("small", { class: "fact-notes" });
     const tr = h("tr", { dataset: { member: member.id } },
       h("td", { class: "num", text: String(index + 1) }),
-      h("th", { scope: "row" }, h("span", { class: "name", text: member.name }), " ", role),
+      h("th", { scope: "row" }, h("span", { class: "name", text: member.name }), " ", role, notes),
       h("td", { text: MEMBERSHIP_NAMES[member.status] || member.status, class: `ms-${member.status}` }),
       h("td", null, self), h("td", null, committee),
       h("td", null, show, " ", code),
@@ -108,6 +139,7 @@ export class MembersTable {
         setValue(self, m.self_level || "");
         setValue(committee, m.committee_level || "");
         setText(role, m.role || "");
+        setText(notes, factNotes(m.facts));
         setText(mayVote, m.may_vote ? "✓" : "—");
         setText(waiting, notYet ? "●" : "");
         tr.classList.toggle("is-present", m.present);

@@ -2,7 +2,7 @@
 // rounds so far; and the proposal once a member round has closed.
 
 import { errorText } from "./api.js";
-import { capSummary, organisationSummary, resultsTable } from "./results.js";
+import { capSummary, organisationSummary, proposalFlags, resultsTable } from "./results.js";
 import { ROUND_KIND_NAMES, ROUND_STATUS_NAMES, h, replace, setText } from "./ui.js";
 
 const MEMBER_ROUNDS = ["classification", "followup"];
@@ -127,7 +127,7 @@ export class RoundsPanel {
   async maybeFetchProposal(state) {
     const closed = state.rounds.filter((r) => MEMBER_ROUNDS.includes(r.kind) && r.status === "closed");
     const key = closed.map((r) => r.id).join(",") + JSON.stringify(state.organisation_vote)
-      + (closed.length ? JSON.stringify(state.members.map((m) => [m.present, m.absent_with_leave, m.self_level, m.committee_level])) : "");
+      + (closed.length ? JSON.stringify(state.members.map((m) => [m.present, m.absent_with_leave, m.self_level, m.committee_level, m.facts])) : "");
     if (key === this.proposalKey) {
       return;
     }
@@ -153,6 +153,7 @@ export class RoundsPanel {
     const open = proposal.members.filter((m) => m.status === "undetermined" || m.status === "tie");
     replace(this.els.proposal,
       h("p", { class: "muted", text: "Tính bằng bộ quy tắc từ các vòng đã kết thúc (vòng bổ sung thay kết quả vòng trước cho các đồng chí được bỏ phiếu lại)." }),
+      proposalFlags(proposal),
       resultsTable(proposal), capSummary(proposal), organisationSummary(proposal, organisationVote),
       open.length
         ? h("p", null, `${open.length} đồng chí chưa xác định hoặc bằng phiếu. `,

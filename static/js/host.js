@@ -7,7 +7,10 @@ import { MembersTable, rosterErrors } from "./host-members.js";
 import { CertifyPanel } from "./host-certify.js";
 import { RoundsPanel } from "./host-rounds.js";
 import { connectLive, statusBadge } from "./live.js";
-import { $, DENOMINATOR_NAMES, ORGANISATION_KIND_NAMES, formatDate, h, loopbackWarning, replace, setText, show } from "./ui.js";
+import {
+  $, DENOMINATOR_NAMES, GRADE_NAMES, KHTNV_BY_ACCUMULATION_NAMES, LEVELS, LEVEL_NAMES, ORGANISATION_KIND_NAMES,
+  formatDate, h, loopbackWarning, replace, setText, show,
+} from "./ui.js";
 
 const RECENT_KEY = "phieukin:host:recent";
 
@@ -131,14 +134,72 @@ async function onOpenByCode(event) {
   }
 }
 
+/**
+ * The meeting form as the API's NewMeeting (ballot/services/commands.py): a field left
+ * empty is left out (the server's default, never an empty string), the chi bộ's facts
+ * grouped as the rules read them (docs/rules.md, “Dữ liệu đầu vào”).
+ */
+function meetingBody(form) {
+  const value = (name) => (form.elements[name] ? form.elements[name].value.trim() : "");
+  const body = {};
+  for (const name of ["branch_name", "title", "date", "profile", "denominator", "organisation_kind", "founded_on",
+    "khtnv_by_accumulation"]) {
+    if (value(name)) {
+      body[name] = value(name);
+    }
+  }
+  for (const name of ["organisation_disciplined", "discipline_self_remedied"]) {
+    if (form.elements[name].checked) {
+      body[name] = true;
+    }
+  }
+  if (value("cap_percent")) {
+    body.cap_percent = Number(value("cap_percent"));
+  }
+  if (value("criteria_tasks") || value("criteria_other")) {
+    body.organisation_criteria = { tasks: value("criteria_tasks"), other: value("criteria_other") };
+  }
+  const bodies = [...form.querySelectorAll(".body-row")]
+    .map((row) => ({ kind: row.dataset.kind,
+      name: row.querySelector("[name=body_name]").value.trim() || row.querySelector("label").textContent.trim(),
+      level: row.querySelector("[name=body_level]").value }))
+    .filter((b) => b.level);
+  if (bodies.length) {
+    body.bodies = bodies;
+  }
+  const thresholds = {};
+  for (const level of LEVELS.slice(0, 3)) {
+    const share = value(`threshold_${level}`).replace(",", ".");
+    if (share) {
+      thresholds[level] = share.includes("/") || Number.isNaN(Number(share)) ? share : Number(share);
+    }
+  }
+  if (Object.keys(thresholds).length) {
+    body.thresholds = thresholds;
+  }
+  return body;
+}
+
+function fillFormChoices() {
+  for (const select of document.querySelectorAll("#create-form select.grade")) {
+    replace(select, h("option", { value: "", text: "— (không ghi)" }),
+      Object.entries(GRADE_NAMES).map(([grade, name]) => h("option", { value: grade, text: name })));
+  }
+  for (const select of document.querySelectorAll("#create-form select.level")) {
+    replace(select, h("option", { value: "", text: "—" }),
+      LEVELS.map((level) => h("option", { value: level, text: `${level} (${LEVEL_NAMES[level]})` })));
+  }
+  replace($("#f-accumulation"), h("option", { value: "", text: "Theo bộ quy tắc (giữ mức, ghi rõ “chỉ đạt do cộng dồn”)" }),
+    Object.entries(KHTNV_BY_ACCUMULATION_NAMES).map(([key, name]) => h("option", { value: key, text: name })));
+}
+
 async function onCreate(event) {
   event.preventDefault();
   const form = event.target;
-  const fields = Object.fromEntries(new FormData(form).entries());
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    const state = await call("POST", "/api/host/meetings", fields);
+    const state = await call("POST", "/api/host/meetings", meetingBody(form));
     remember(state.meeting);
     flash("Đã tạo cuộc họp. Hãy nhập danh sách đảng viên.");
     location.hash = `m=${state.meeting.id}`;
@@ -211,6 +272,7 @@ function render(state) {
   setText($("#m-sub"), `${meeting.branch_name} · ${formatDate(meeting.date)} · quy tắc ${meeting.profile}`
     + ` · ${ORGANISATION_KIND_NAMES[meeting.organisation_kind] || meeting.organisation_kind}`
     + ` · mẫu số: ${(DENOMINATOR_NAMES[meeting.denominator] || meeting.denominator).toLowerCase()}`);
+  setText($("#m-settings"), settingsSummary(meeting));
   setText($("#meeting-code"), meeting.code);
   const joinUrl = `${$("#host").dataset.publicUrl}/j/${meeting.code}`;
   const link = $("#join-link");
@@ -227,6 +289,37 @@ function render(state) {
   $("#roster-file").disabled = locked;
   $("#roster-form button").disabled = locked;
   show($("#roster-locked"), locked);
+}
+
+/** The chi bộ's facts and the counting settings the rules read, in one line. */
+function settingsSummary(meeting) {
+  const org = meeting.organisation || {};
+  const settings = meeting.settings || {};
+  const parts = [];
+  if (org.disciplined) {
+    parts.push(org.discipline_self_remedied ? "chi bộ bị kỷ luật, tự phát hiện và khắc phục xong hậu quả"
+      : "chi bộ bị kỷ luật trong năm");
+  }
+  if (org.founded_on) {
+    parts.push(`thành lập ngày ${formatDate(org.founded_on)}`);
+  }
+  if (org.criteria) {
+    parts.push(`Mẫu 01: nhiệm vụ ${GRADE_NAMES[org.criteria.tasks]}, tiêu chí khác ${GRADE_NAMES[org.criteria.other]}`);
+  }
+  for (const body of org.bodies || []) {
+    parts.push(`${body.name}: ${body.level}`);
+  }
+  if (org.cap_percent) {
+    parts.push(`giới hạn xuất sắc ${org.cap_percent}%`);
+  }
+  const thresholds = Object.entries(settings.thresholds || {});
+  if (thresholds.length) {
+    parts.push(`ngưỡng phiếu ${thresholds.map(([level, share]) => `${level} quá ${share}`).join(", ")}`);
+  }
+  if (settings.khtnv_by_accumulation) {
+    parts.push(`KHTNV chỉ do cộng dồn: ${KHTNV_BY_ACCUMULATION_NAMES[settings.khtnv_by_accumulation]}`);
+  }
+  return parts.length ? `Dữ kiện và cách đếm: ${parts.join(" · ")}.` : "";
 }
 
 function renderQuorum(a, voters) {
@@ -315,6 +408,7 @@ function boot() {
   $("#login-form").addEventListener("submit", onLogin);
   $("#logout").addEventListener("click", onLogout);
   $("#open-form").addEventListener("submit", onOpenByCode);
+  fillFormChoices();
   $("#create-form").addEventListener("submit", onCreate);
   $("#roster-form").addEventListener("submit", onImport);
   $("#switch-meeting").addEventListener("click", () => { location.hash = ""; });

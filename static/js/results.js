@@ -71,6 +71,40 @@ export function organisationSummary(results, vote = null) {
     org.reasons ? reasonList(org.reasons) : null);
 }
 
+/** A warning with the member it is about (its field "members[3].status"; the proposal keeps the roster's order). */
+function warningText(warning, members) {
+  const match = /^members\[(\d+)\]/.exec(warning.field || "");
+  const member = match ? members[Number(match[1])] : null;
+  return member ? `${member.name}: ${warning.message}` : warning.message;
+}
+
+const ACCUMULATION_CODES = ["khtnv_by_accumulation", "khtnv_by_accumulation_undetermined"];
+
+/**
+ * What the host must not miss (docs/rules.md): every KHTNV reached only by adding the
+ * higher levels' votes ("chỉ đạt do cộng dồn"), the engine's warnings on the data, and
+ * the reading of the rules (rules_version) that made the proposal.
+ */
+export function proposalFlags(results) {
+  const accumulated = results.members.filter((m) => (m.reasons || []).some((r) => ACCUMULATION_CODES.includes(r.code)));
+  const warnings = results.warnings || [];
+  return h("div", { class: "flags" },
+    accumulated.length
+      ? h("div", { class: "warn", id: "accumulation-flags" },
+        h("p", null, h("strong", { text: "“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn: " }),
+          `${accumulated.length} đồng chí — chi bộ cần xem xét kỹ trước khi thông qua.`),
+        h("ul", null, accumulated.map((m) => h("li", null, h("strong", { text: m.name }), " — ",
+          (m.reasons.find((r) => ACCUMULATION_CODES.includes(r.code)) || {}).message || ""))))
+      : null,
+    warnings.length
+      ? h("div", { class: "warn", id: "proposal-warnings" },
+        h("p", null, h("strong", { text: "Cần kiểm tra lại dữ liệu:" })),
+        h("ul", null, warnings.map((w) => h("li", { text: warningText(w, results.members) }))))
+      : null,
+    h("p", { class: "muted small", id: "rules-version",
+      text: `Bộ quy tắc ${results.profile}, phiên bản cách đọc quy tắc ${results.rules_version}.` }));
+}
+
 /** Tracking codes of a closed round, sorted as the server gives them. */
 export function trackingCodes(codes) {
   return h("ol", { class: "codes" }, codes.map((code) => h("li", { text: code })));

@@ -4,7 +4,10 @@
 // The project's vocabulary (levels, round kinds and states, their Vietnamese
 // names) is generated from ballot/vocabulary.py; pages import it from here.
 import {
+  BODY_KIND_NAMES,
   DENOMINATOR_NAMES,
+  GRADE_NAMES,
+  KHTNV_BY_ACCUMULATION_NAMES,
   LEVEL_NAMES,
   LEVELS,
   MEMBERSHIP_NAMES,
@@ -15,7 +18,10 @@ import {
 } from "./vocabulary.js";
 
 export {
+  BODY_KIND_NAMES,
   DENOMINATOR_NAMES,
+  GRADE_NAMES,
+  KHTNV_BY_ACCUMULATION_NAMES,
   LEVEL_NAMES,
   LEVELS,
   MEMBERSHIP_NAMES,

@@ -25,7 +25,8 @@ export const RESULT_STATUS_NAMES = Object.freeze({
   "not_classified": "Không xếp loại",
   "absent": "Vắng mặt, xếp loại sau",
   "undetermined": "Chưa xác định",
-  "tie": "Bằng phiếu, chi bộ quyết định"
+  "tie": "Bằng phiếu, chi bộ quyết định",
+  "deferred": "Xếp loại sau khi có kết quả xếp loại công chức, viên chức"
 });
 
 export const ROUND_KINDS = Object.freeze({
@@ -73,4 +74,22 @@ export const DENOMINATOR_NAMES = Object.freeze({
 export const ORGANISATION_KIND_NAMES = Object.freeze({
   "chi_bo_truc_thuoc": "Chi bộ trực thuộc đảng ủy cơ sở",
   "chi_bo_co_so": "Chi bộ cơ sở"
+});
+
+export const GRADE_NAMES = Object.freeze({
+  "XUAT_SAC": "Xuất sắc",
+  "TOT": "Tốt",
+  "TRUNG_BINH": "Trung bình",
+  "KEM": "Kém"
+});
+
+export const BODY_KIND_NAMES = Object.freeze({
+  "chinh_quyen": "chính quyền",
+  "mat_tran": "Mặt trận Tổ quốc",
+  "doan_the": "đoàn thể chính trị - xã hội"
+});
+
+export const KHTNV_BY_ACCUMULATION_NAMES = Object.freeze({
+  "khtnv": "Giữ mức “Không hoàn thành nhiệm vụ”, ghi rõ “chỉ đạt do cộng dồn”",
+  "undetermined": "Coi là chưa xác định, bỏ phiếu bổ sung"
 });

@@ -133,6 +133,12 @@ class Database:
             if queued:
                 turn.release()
 
+    def close(self) -> None:
+        """Close every pooled connection (at a server's stop, after its last commit)."""
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only view of one consistent snapshot; anything written is discarded."""

@@ -9,6 +9,9 @@ import threading
 import pytest
 
 from tests.meeting_kit import Phone, phone_for
+from tests.postgres import BOTH_DATABASES
+
+pytestmark = BOTH_DATABASES
 
 
 @pytest.fixture

@@ -126,11 +126,7 @@ class Database:
         (every table rewritten in key order, free pages dropped), then empty the WAL
         again. Run after a round closes, behind this server's other writers."""
         if self.engine.dialect.name == "postgresql":
-            # PostgreSQL keeps rows in heap pages in the order they were written, and a
-            # deleted or updated row's old version until VACUUM: VACUUM FULL rewrites the
-            # round's tables into new files (docs/threat-model.md).
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("VACUUM FULL ballot, signature_issuance")
+            self._rewrite_postgresql()
             return
         if self.path is None:
             return
@@ -144,6 +140,19 @@ class Database:
         finally:
             if queued:
                 turn.release()
+
+    def _rewrite_postgresql(self) -> None:
+        """PostgreSQL's heap pages keep rows in the order they were written, and an
+        updated row's old version until VACUUM: CLUSTER rewrites each of the round's
+        tables into a new file in its primary key's order (a ballot's digest; a
+        participation's round and member), like SQLite's VACUUM of these tables without
+        row ids, old versions dropped (docs/threat-model.md)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in ("ballot", "signature_issuance"):
+                key = conn.exec_driver_sql(
+                    "SELECT conname FROM pg_constraint WHERE conrelid = %(t)s::regclass AND contype = 'p'",
+                    {"t": table}).scalar_one()
+                conn.exec_driver_sql(f'CLUSTER {table} USING "{key}"')
 
     def close(self) -> None:
         """Close every pooled connection (at a server's stop, after its last commit)."""

@@ -127,7 +127,17 @@ def _print_key(key) -> None:
     print(f"Dấu vân tay khóa chứng thực / certification key fingerprint: {key.fingerprint}")
 
 
+def _production_process() -> None:
+    """Make this process the production server's before anything else is imported:
+    gevent's cooperative sockets, locks and sleeps in place of the standard library's
+    (ballot.server.run serves on gevent's WSGI server in such a process)."""
+    from gevent import monkey
+
+    monkey.patch_all()
+
+
 def _run_serve(args: argparse.Namespace) -> int:
+    _production_process()
     import os
 
     server = _build(args)
@@ -141,6 +151,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    _production_process()
     from pathlib import Path
 
     from ballot.demo import create_demo, export_codes

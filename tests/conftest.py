@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,13 +16,40 @@ def repo_root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the session (tests/postgres.py); skipped on
+    a developer's machine without PostgreSQL's server, and FAILS when CI is set."""
+    from tests.postgres import cluster, server_binaries
+
+    if server_binaries() is None:
+        message = "PostgreSQL's server is not installed: run scripts/test (it installs Debian's postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with cluster() as running:
+        yield running
+
+
 @pytest.fixture
-def server(tmp_path):
+def database_url(request) -> str:
+    """"" (SQLite in the data directory, the default) unless a module parametrizes it
+    with "postgresql": then a fresh database on the session's cluster. Modules run on
+    both with `pytestmark = BOTH_DATABASES` (tests/postgres.py)."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return ""
+    return request.getfixturevalue("postgres_cluster").new_database()
+
+
+@pytest.fixture
+def server(tmp_path, database_url):
     """A meeting server (app, realtime, services) on a fresh data directory with
-    a host account (tests/meeting_kit.HOST_USER)."""
+    a host account (tests/meeting_kit.HOST_USER), on `database_url`."""
     from tests.meeting_kit import new_server
 
-    return new_server(tmp_path)
+    server = new_server(tmp_path, database_url)
+    yield server
+    server.services.db.close()
 
 
 @pytest.fixture

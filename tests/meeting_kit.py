@@ -160,8 +160,8 @@ class HttpClient:
         return self._send("POST", path, **kwargs)
 
 
-def new_server(data_dir: Path) -> Server:
-    server = build(load_settings(data_dir), testing=True)
+def new_server(data_dir: Path, database_url: str = "") -> Server:
+    server = build(load_settings(data_dir, database_url=database_url or None), testing=True)
     server.services.create_host(HOST_USER, HOST_PASSWORD)
     return server
 

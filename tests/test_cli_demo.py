@@ -31,6 +31,7 @@ def test_demo_starts_a_meeting_a_phone_can_join(tmp_path):
     # signing and its cast (docs/threat-model.md, "The server operator").
     assert "/api/join" not in server.output and "/api/host/login" not in server.output
     assert f"{base}/host" in server.output  # what the secretary opens on the laptop
+    assert "development server" not in server.output and "Werkzeug" not in server.output
     assert f"{base}/projector/{codes['meeting_id']}" in server.output
 
 

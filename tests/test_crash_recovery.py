@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 from pathlib import Path
 
 import requests
+from sqlalchemy import create_engine, text
 
 from tests.meeting_kit import HttpClient, Phone
+from tests.postgres import BOTH_DATABASES
 from tests.server_process import free_port, running
+
+pytestmark = BOTH_DATABASES
 
 
 def _killed(server) -> None:
@@ -22,11 +25,12 @@ def _killed(server) -> None:
     server.process.wait(10)
 
 
-def test_acknowledged_ballots_survive_a_kill_and_voting_goes_on(tmp_path: Path):
+def test_acknowledged_ballots_survive_a_kill_and_voting_goes_on(tmp_path: Path, database_url: str):
     port, data, codes_file = free_port(), tmp_path / "data", tmp_path / "codes.json"
+    env = {"DATABASE_URL": database_url} if database_url else {}
     base = f"http://127.0.0.1:{port}"
     with running(["demo", "--data", str(data), "--members", "6", "--export-codes", str(codes_file)],
-                 port=port) as server:
+                 port=port, env=env) as server:
         codes = json.loads(codes_file.read_text(encoding="utf-8"))
         voters = [m for m in codes["members"] if m["status"] == "chinh_thuc"][:4]
         phones = [Phone(HttpClient(base), HttpClient(base, cookies=False)) for _ in voters]
@@ -46,7 +50,7 @@ def test_acknowledged_ballots_survive_a_kill_and_voting_goes_on(tmp_path: Path):
         lost_signature, phones[2].signed = lost.json()["blind_signature"], None
         _killed(server)
 
-    with running(["serve", "--data", str(data)], port=port):
+    with running(["serve", "--data", str(data)], port=port, env=env):
         board = requests.get(f"{base}/api/rounds/{round_id}/board", timeout=10).json()
         assert board == {"round_id": round_id, "status": "open", "ballots_cast": 1, "tracking_codes": None}
         assert phones[0].cast().json()["tracking_code"] == first_code  # resend: same code
@@ -67,11 +71,16 @@ def test_acknowledged_ballots_survive_a_kill_and_voting_goes_on(tmp_path: Path):
         assert board["ballots_cast"] == 4
         assert sorted(board["tracking_codes"]) == sorted(
             [first_code, second_code.json()["tracking_code"], third_code.json()["tracking_code"], fourth_code])
-    rows = _stored_signatures(data)
+    rows = _stored_signatures(database_url or f"sqlite:///{data / 'phieukin.sqlite3'}")
     assert len(rows) == 4 and all(digest is None and signature is None for digest, signature in rows)
 
 
-def _stored_signatures(data: Path) -> list[tuple]:
+def _stored_signatures(url: str) -> list[tuple]:
     """What the sign-in sheet keeps once the round closed: who signed, nothing signed."""
-    with sqlite3.connect(data / "phieukin.sqlite3") as db:
-        return db.execute("SELECT blinded_digest, blind_signature FROM signature_issuance").fetchall()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as db:
+            return [tuple(row) for row in db.execute(text(
+                "SELECT blinded_digest, blind_signature FROM signature_issuance"))]
+    finally:
+        engine.dispose()

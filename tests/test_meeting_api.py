@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from sqlalchemy import inspect
 
 from tests.meeting_kit import HOST_USER, Phone, phone_for
+from tests.postgres import BOTH_DATABASES
+
+pytestmark = BOTH_DATABASES
 
 
 @pytest.fixture
@@ -87,8 +89,7 @@ def test_cast_needs_no_cookie_and_stores_no_member(server, host, meeting, tmp_pa
     p = phone_for(server, meeting, "m02")
     host.run_round(meeting["meeting"]["id"])
     p.vote({"m01": "HTXSNV"})
-    columns = {row[1] for row in sqlite3.connect(tmp_path / "phieukin.sqlite3")
-               .execute("PRAGMA table_info(ballot)")}
+    columns = {c["name"] for c in inspect(server.services.db.engine).get_columns("ballot")}
     assert columns == {"digest", "round_id", "text", "prefix", "signature", "tracking_code"}
 
 
@@ -230,7 +231,7 @@ def test_round_key_destroyed_at_close(server, host, meeting, tmp_path):
     assert not key_file.exists()
 
 
-def test_a_key_left_by_a_crash_at_close_is_destroyed_at_the_next_start(server, host, meeting, tmp_path):
+def test_a_key_left_by_a_crash_at_close_is_destroyed_at_the_next_start(server, host, meeting, tmp_path, database_url):
     """A crash between the close's commit and the key's deletion leaves the key file:
     the next start destroys it, and keeps the key of a round still open."""
     from ballot.config import load_settings
@@ -243,7 +244,7 @@ def test_a_key_left_by_a_crash_at_close_is_destroyed_at_the_next_start(server, h
     host.ok("POST", f"/api/host/rounds/{closed}/close")
     (keys / f"round-{closed}.pem").write_bytes(left_behind)  # as if the process died here
     still_open = host.run_round(meeting_id, kind="organisation")
-    Services(load_settings(tmp_path))
+    Services(load_settings(tmp_path, database_url=database_url or None))
     assert sorted(p.name for p in keys.iterdir()) == [f"round-{still_open}.pem"]
 
 

@@ -1,6 +1,14 @@
 """The checks every use case starts with: the caller is who they say, the thing
 they name exists and is theirs, and the meeting may still change. Each either
-returns what it found or raises a ServiceError; none writes."""
+returns what it found or raises a ServiceError; none writes.
+
+In a writer's unit of work on PostgreSQL, where several writers run at once, the
+first guard that finds a meeting locks its row (SELECT … FOR UPDATE) until the commit:
+the use cases of one meeting then run one after the other, as under SQLite's single
+writer, so their check-then-insert sequences stay safe (one signature per member and
+round, no more ballots than signatures, one phone per member, one certificate, no
+signature or ballot after the close). One lock per meeting, always taken first: no
+two units of work can wait on each other."""
 
 from __future__ import annotations
 
@@ -10,6 +18,20 @@ from sqlalchemy.orm import Session
 from ballot.services.errors import MeetingCertified, forbidden, not_found, unauthorised
 from ballot.store.models import CheckIn, HostAccount, Meeting, Member, Round
 from ballot.vocabulary import CheckInState, MeetingState
+
+
+def serialised(session: Session, meeting_id: str) -> None:
+    """Lock the meeting's row for the rest of this writer's unit of work (PostgreSQL;
+    SQLite's writers are already one at a time, ballot.store.db)."""
+    if not session.info.get("writer") or session.get_bind().dialect.name == "sqlite":
+        return
+    locked = session.info.setdefault("locked_meetings", set())
+    if meeting_id in locked:
+        return
+    session.execute(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
+    locked.add(meeting_id)
+    # What was read before the lock may have changed since: read it again.
+    session.expire_all()
 
 
 def ensure_editable(meeting: Meeting) -> None:
@@ -32,6 +54,7 @@ def hosted_meeting(session: Session, host: HostAccount, meeting_id: str) -> Meet
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.host_id != host.id:
         raise not_found("cuộc họp")
+    serialised(session, meeting.id)
     return meeting
 
 
@@ -44,6 +67,7 @@ def a_round(session: Session, round_id: str) -> Round:
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise not_found("vòng bỏ phiếu")
+    serialised(session, round_.meeting_id)
     return round_
 
 
@@ -58,6 +82,7 @@ def meeting_by_code(session: Session, code: str) -> Meeting:
     meeting = session.scalar(select(Meeting).where(Meeting.code == code))
     if meeting is None:
         raise not_found("cuộc họp với mã này")
+    serialised(session, meeting.id)
     return meeting
 
 
@@ -73,6 +98,8 @@ def checked_in(session: Session, check_in_id: str, *, approved: bool) -> CheckIn
     """The phone's check-in (from its session cookie); `approved`: the host has
     confirmed it (a check-in by name waits for that)."""
     check_in = session.get(CheckIn, check_in_id)
+    if check_in is not None:
+        serialised(session, check_in.meeting_id)
     if check_in is not None and check_in.state == CheckInState.REPLACED:
         raise unauthorised("moved_to_another_phone",
                            "Chủ tọa đã chuyển đồng chí sang một điện thoại khác, nên điện thoại này "

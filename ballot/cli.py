@@ -85,6 +85,8 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 
 def _add_committee(sub: argparse._SubParsersAction) -> None:
+    from ballot.vocabulary import LEVEL_CODES
+
     p = sub.add_parser("committee", help="Không gian làm việc của đảng ủy / the committee's workspace")
     commands = p.add_subparsers(dest="committee_command", required=True)
 
@@ -110,7 +112,7 @@ def _add_committee(sub: argparse._SubParsersAction) -> None:
     c = command("decide", "ghi quyết định của đảng ủy / record a decision")
     c.add_argument("--member", metavar="BRANCH:ID", help="đảng viên: TÊN_CHI_BỘ:MÃ")
     c.add_argument("--branch", metavar="NAME", help="mức của chính chi bộ")
-    c.add_argument("--level", required=True, choices=["HTXSNV", "HTTNV", "HTNV", "KHTNV"])
+    c.add_argument("--level", required=True, choices=list(LEVEL_CODES))
     c.add_argument("--reason", help="lý do (bắt buộc khi khác đề xuất)")
     c = command("certify", "ký gói của đảng ủy / sign the committee bundle")
     c.add_argument("--resolution", required=True, help="số nghị quyết/quyết định")

@@ -16,6 +16,7 @@ from typing import Any
 from ballot.config import Settings
 from ballot.services.committee import CommitteeWorkspace
 from ballot.services.errors import ServiceError
+from ballot.vocabulary import LEVEL_CODES
 
 EXIT_OK, EXIT_REFUSED_FILE, EXIT_REFUSED = 0, 1, 2
 
@@ -129,7 +130,7 @@ COMMANDS = {
     "certify": _certify,
 }
 
-LEVEL_SHORT = {"HTXSNV": "HTXSNV", "HTTNV": "HTTNV", "HTNV": "HTNV", "KHTNV": "KHTNV", None: "—"}
+LEVEL_SHORT = {**{code: code for code in LEVEL_CODES}, None: "—"}
 STATUS_VI = {
     "classified": "đã xếp loại",
     "not_classified": "không xếp loại",

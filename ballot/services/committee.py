@@ -164,18 +164,23 @@ class CommitteeWorkspace:
             return ImportResult(file, False, "format", f"{TITLES['format'][0]}: không phải gói "
                                 f"“{chi_bo_format.FORMAT}” (format = {bundle.get('format')!r}).")
         try:
+            # Verification (most of the cost) runs outside any transaction, so that the
+            # database is never locked while a large bundle is checked; the registry is
+            # read again in the writing transaction, which also re-checks duplicates.
             with self.store.session() as s:
-                return self._import(s, committee, file, data, bundle)
+                fingerprint = self._registered(s, file, bundle)[1].fingerprint
+            report = verify_bundle(data, expected_fingerprint=fingerprint)
+            with self.store.session() as s:
+                return self._import(s, committee, file, data, bundle, report)
         except _Refused as refused:
             return refused.result
         except IntegrityError:
             return ImportResult(file, False, "duplicate", "Gói đã được nhận trước đó (trùng mã băm).")
 
-    def _import(self, s, committee: Committee, file: str, data: bytes,
-                bundle: dict[str, Any]) -> ImportResult:
-        def refuse(check: str, message: str, branch: str | None = None) -> _Refused:
-            return _Refused(ImportResult(file, False, check, message, branch))
-
+    def _registered(self, s, file: str, bundle: dict[str, Any]) -> tuple[Branch, BranchKey]:
+        """The registered chi bộ the bundle names and the key it was signed with, or a
+        refusal: an unknown organisation, an unregistered key (its fingerprint shown, to
+        confirm against the chi bộ's record), or another chi bộ's key."""
         signer = bundle.get("signer") if isinstance(bundle.get("signer"), dict) else {}
         organisation = bundle.get("organisation") if isinstance(bundle.get("organisation"),
                                                                  dict) else {}
@@ -187,31 +192,38 @@ class CommitteeWorkspace:
             if isinstance(printed, str) else None
         signer_title = TITLES["signer"][0]
         if branch is None:
-            raise refuse("organisation", f"Tổ chức trong gói: “{name}” không phải chi bộ đã đăng "
-                         "ký với đảng ủy (chạy “ballot committee register” nếu đúng là chi bộ trực "
-                         "thuộc).")
+            raise _refused(file, "organisation", f"Tổ chức trong gói: “{name}” không phải chi bộ "
+                           "đã đăng ký với đảng ủy (chạy “ballot committee register” nếu đúng là "
+                           "chi bộ trực thuộc).")
         if key is None:
-            raise refuse("signer", f"{signer_title}: khóa ký {printed} chưa được đăng ký cho "
-                         f"“{name}”. Hãy đối chiếu dấu vân tay này với bản “ballot keys show” của "
-                         "chi bộ; nếu khớp, ghi nhận bằng “ballot committee register --branch … "
-                         "--fingerprint …” rồi nhận lại gói.", name)
+            raise _refused(file, "signer", f"{signer_title}: khóa ký {printed} chưa được đăng ký "
+                           f"cho “{name}”. Hãy đối chiếu dấu vân tay này với bản “ballot keys show” "
+                           "của chi bộ; nếu khớp, ghi nhận bằng “ballot committee register --branch "
+                           "… --fingerprint …” rồi nhận lại gói.", name)
         if key.branch_id != branch.id:
             owner = s.get(Branch, key.branch_id)
-            raise refuse("signer", f"{signer_title}: gói mang tên “{name}” nhưng được ký bằng khóa "
-                         f"của “{owner.name}” ({printed}).", name)
-        report = verify_bundle(data, expected_fingerprint=key.fingerprint)
+            raise _refused(file, "signer", f"{signer_title}: gói mang tên “{name}” nhưng được ký "
+                           f"bằng khóa của “{owner.name}” ({printed}).", name)
+        return branch, key
+
+    def _import(self, s, committee: Committee, file: str, data: bytes,
+                bundle: dict[str, Any], report) -> ImportResult:
+        branch, key = self._registered(s, file, bundle)  # still registered, to this chi bộ
+        name = branch.name
         if not report.ok:
             failure = report.first_failure
-            raise refuse(failure.name, f"{failure.title_vi}: {failure.detail_vi}", name)
+            raise _refused(file, failure.name, f"{failure.title_vi}: {failure.detail_vi}", name)
         if bundle["profile"] != committee.profile:
-            raise refuse("profile", f"Hồ sơ quy tắc: gói theo “{bundle['profile']}”, đảng ủy năm "
-                         f"nay theo “{committee.profile}”.", name)
-        if organisation.get("kind") != branch.kind:
-            raise refuse("organisation", f"Loại tổ chức: gói ghi “{organisation.get('kind')}”, "
-                         f"chi bộ đã đăng ký là “{branch.kind}”.", name)
+            raise _refused(file, "profile", f"Hồ sơ quy tắc: gói theo “{bundle['profile']}”, đảng "
+                           f"ủy năm nay theo “{committee.profile}”.", name)
+        kind = bundle["organisation"]["kind"]
+        if kind != branch.kind:
+            raise _refused(file, "organisation", f"Loại tổ chức: gói ghi “{kind}”, chi bộ đã đăng "
+                           f"ký là “{branch.kind}”.", name)
         digest = report.bundle_hash
         if s.scalar(select(ImportedBundle).where(ImportedBundle.sha256 == digest)) is not None:
-            raise refuse("duplicate", f"Gói đã được nhận trước đó (trùng mã băm {digest}).", name)
+            raise _refused(file, "duplicate", f"Gói đã được nhận trước đó (trùng mã băm {digest}).",
+                           name)
         s.add(ImportedBundle(branch_id=branch.id, sha256=digest, signer_fingerprint=key.fingerprint,
                              file_name=Path(file).name[:300], content=data))
         s.flush()
@@ -338,11 +350,15 @@ class CommitteeWorkspace:
 
 
 class _Refused(Exception):
-    """Raised inside the import's transaction, so that it rolls back."""
+    """Raised inside the import's transactions, so that they roll back."""
 
     def __init__(self, result: ImportResult) -> None:
         super().__init__(result.message)
         self.result = result
+
+
+def _refused(file: str, check: str, message: str, branch: str | None = None) -> _Refused:
+    return _Refused(ImportResult(file, False, check, message, branch))
 
 
 def _now() -> dt.datetime:

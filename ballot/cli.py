@@ -72,13 +72,60 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:
                      help="khóa công khai của chi bộ: tệp PEM, hoặc base64url như `ballot keys show` in")
     who.add_argument("--fingerprint", metavar="FP", help="dấu vân tay khóa của chi bộ (SHA-256)")
     p.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ (mặc định: vi)")
+    p.add_argument("--with", dest="with_folder", metavar="FOLDER",
+                   help="gói của đảng ủy: thư mục chứa gói của các chi bộ, để kiểm tra lại từng gói "
+                        "và tính lại đề xuất")
     p.set_defaults(handler=_run_verify)
 
 
 def _run_verify(args: argparse.Namespace) -> int:
     from ballot.report.cli import run_verify
 
-    return run_verify(args.bundle, args.key, args.fingerprint, args.lang)
+    return run_verify(args.bundle, args.key, args.fingerprint, args.lang, args.with_folder)
+
+
+def _add_committee(sub: argparse._SubParsersAction) -> None:
+    from ballot.vocabulary import LEVEL_CODES
+
+    p = sub.add_parser("committee", help="Không gian làm việc của đảng ủy / the committee's workspace")
+    commands = p.add_subparsers(dest="committee_command", required=True)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        c = commands.add_parser(name, help=text)
+        c.add_argument("--data", required=True, help="thư mục dữ liệu của đảng ủy")
+        return c
+
+    c = command("init", "tạo không gian làm việc và khóa của đảng ủy / create the workspace")
+    c.add_argument("--name", required=True, help="tên đảng ủy cơ sở")
+    c.add_argument("--profile", required=True, help="hồ sơ quy tắc của năm: 21-HD-2019 hoặc 366-2025")
+    c.add_argument("--cap-percent", type=int, default=20,
+                   help="366-2025: 20, hoặc 25 khi cấp có thẩm quyền cho phép")
+    c = command("register", "đăng ký chi bộ và dấu vân tay khóa / register a chi bộ's key")
+    c.add_argument("--branch", required=True, help="tên chi bộ, đúng như trong gói")
+    c.add_argument("--fingerprint", required=True, help="dấu vân tay từ “ballot keys show” của chi bộ")
+    c.add_argument("--kind", default="chi_bo_truc_thuoc", choices=["chi_bo_truc_thuoc", "chi_bo_co_so"])
+    c.add_argument("--confirmation", help="đã đối chiếu thế nào (ghi lại), ví dụ “so với phiếu in ngày …”")
+    c = command("import", "kiểm tra và nhận gói của chi bộ / verify and import bundles")
+    c.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
+    c = command("report", "đề xuất toàn đảng bộ / the đảng bộ's proposal")
+    c.add_argument("--format", choices=["json", "table"], default="table")
+    c = command("decide", "ghi quyết định của đảng ủy / record a decision")
+    c.add_argument("--member", metavar="BRANCH:ID", help="đảng viên: TÊN_CHI_BỘ:MÃ")
+    c.add_argument("--branch", metavar="NAME", help="mức của chính chi bộ")
+    c.add_argument("--level", required=True, choices=list(LEVEL_CODES))
+    c.add_argument("--reason", help="lý do (bắt buộc khi khác đề xuất)")
+    c = command("certify", "ký gói của đảng ủy / sign the committee bundle")
+    c.add_argument("--resolution", required=True, help="số nghị quyết/quyết định")
+    c.add_argument("--date", help="ngày của quyết định (YYYY-MM-DD; mặc định hôm nay)")
+    c.add_argument("--out", required=True, help="tệp gói của đảng ủy (.json)")
+    p.set_defaults(handler=_run_committee)
+
+
+def _run_committee(args: argparse.Namespace) -> int:
+    from ballot.committee_cli import run_committee
+
+    settings = _settings(args.data)
+    return 2 if settings is None else run_committee(args, settings)
 
 
 def _add_server_options(p: argparse.ArgumentParser) -> None:
@@ -100,6 +147,8 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     _add_server_options(p)
     p.add_argument("--members", type=int, default=12, help="số đảng viên (mặc định 12)")
     p.add_argument("--export-codes", metavar="FILE", help="ghi mã tham gia ra tệp JSON")
+    p.add_argument("--branch", metavar="NAME", default=None,
+                   help="tên chi bộ của cuộc họp mẫu (mặc định “Chi bộ Phòng Tổng hợp”)")
     p.set_defaults(handler=_run_demo)
 
 
@@ -162,7 +211,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     server = _build(args)
     if server is None:
         return 2
-    demo = create_demo(server.services, args.members)
+    demo = create_demo(server.services, args.members, branch=args.branch)
     base_url = server.listening(args.host, args.port)
     print(f"Tài khoản chủ tọa / host login: {demo['host']['username']} / {demo['host']['password']}")
     print(f"Mã cuộc họp / meeting code: {demo['meeting_code']}")
@@ -196,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verify(sub)
     _add_serve(sub)
     _add_demo(sub)
+    _add_committee(sub)
     return parser
 
 

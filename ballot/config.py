@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 CONFIG_FILE = "phieukin.toml"
 ENV_PREFIX = "PHIEUKIN_"
 DATABASE_FILE = "phieukin.sqlite3"
+# The đảng ủy's workspace (ballot committee …) keeps its own file in its data directory.
+COMMITTEE_DATABASE_FILE = "committee.sqlite3"
 
 
 class SettingsError(ValueError):
@@ -49,6 +51,12 @@ class Settings:
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / DATABASE_FILE}"
+
+    @property
+    def committee_database(self) -> str:
+        """The đảng ủy workspace's database: the same `database_url` setting, else its
+        own SQLite file (its tables are prefixed, so they never meet a meeting's)."""
+        return self.database_url or f"sqlite:///{self.data_dir / COMMITTEE_DATABASE_FILE}"
 
     @property
     def keys_directory(self) -> Path:

@@ -59,12 +59,18 @@ def _days_in_party(i: int) -> int:
     return 300 if _probationary(i) else 3650 + 97 * i
 
 
-def create_demo(services: Services, members: int, today: dt.date | None = None) -> dict[str, Any]:
+DEMO_BRANCH = "Chi bộ Phòng Tổng hợp"
+
+
+def create_demo(services: Services, members: int, today: dt.date | None = None,
+                branch: str | None = None) -> dict[str, Any]:
+    """`branch` names the chi bộ, so that several demo meetings can send their bundles to
+    one đảng ủy (`ballot committee`)."""
     review_date = today or dt.date.today()
     password = secrets.token_urlsafe(9)
     host_id = services.create_host(_unused_username(services), password)
     meeting_id = services.create_meeting(host_id, NewMeeting(
-        branch_name="Chi bộ Phòng Tổng hợp",
+        branch_name=branch or DEMO_BRANCH,
         title=f"Hội nghị kiểm điểm, xếp loại chất lượng đảng viên năm {review_date.year}",
         date=review_date,
         organisation_kind=OrganisationKind.CHI_BO_TRUC_THUOC,

@@ -69,3 +69,42 @@ def test_same_data_directory_same_signer_from_any_folder(tmp_path):
         assert not (tmp_path / folder / "keys").exists()
     assert signers[0] == signers[1] == printed[0] == printed[1]
     assert (data / "keys" / "certify_ed25519.pem").exists()
+
+
+def test_demo_branch_names_the_chi_bo_and_its_bundle_reaches_a_committee(tmp_path):
+    """`ballot demo --branch NAME`: the demo meeting's chi bộ is NAME, so several demo
+    meetings can send their bundles to one đảng ủy (`ballot committee import`)."""
+    from tests.committee_kit import ballot
+
+    codes_file = tmp_path / "codes.json"
+    branch = "Chi bộ Khu phố 9"
+    with running(["demo", "--data", str(tmp_path / "data"), "--members", "3", "--branch", branch,
+                  "--export-codes", str(codes_file)]) as server:
+        codes = json.loads(codes_file.read_text(encoding="utf-8"))
+        base = server.base
+        host = requests.Session()
+        csrf = host.post(f"{base}/api/host/login", json=codes["host"]).json()["csrf_token"]
+        headers = {"X-CSRF-Token": csrf}
+        member = next(m for m in codes["members"] if m["status"] == "chinh_thuc")
+        assert requests.post(f"{base}/api/join", json={"meeting_code": codes["meeting_code"],
+                                                       "personal_code": member["personal_code"]}).ok
+        meeting = codes["meeting_id"]
+        round_ = host.post(f"{base}/api/host/meetings/{meeting}/rounds", headers=headers,
+                           json={"kind": "classification"}).json()
+        for step in ("open", "close"):
+            assert host.post(f"{base}/api/host/rounds/{round_['id']}/{step}", headers=headers).ok
+        answer = host.post(f"{base}/api/host/meetings/{meeting}/certify", headers=headers)
+        assert answer.status_code == 201, answer.text
+    bundle = answer.json()
+    assert bundle["organisation"]["name"] == branch
+    path = tmp_path / "demo.json"
+    path.write_bytes(answer.content)
+    committee = tmp_path / "dang-uy"
+    profile = bundle["profile"]
+    assert ballot("committee", "init", "--data", str(committee), "--name", "Đảng ủy tập huấn",
+                  "--profile", profile).returncode == 0
+    assert ballot("committee", "register", "--data", str(committee), "--branch", branch,
+                  "--fingerprint", bundle["signer"]["fingerprint"]).returncode == 0
+    done = ballot("committee", "import", "--data", str(committee), str(path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Đã nhận gói của “{branch}”" in done.stdout

@@ -229,12 +229,7 @@ def organisation_vote(bundle: dict[str, Any]) -> dict[str, Any] | None:
 def _count_organisation_votes(
     bundle: dict[str, Any], votes: dict[str, int], ballots: int
 ) -> tuple[str | None, list[dict[str, str]]]:
-    data = {
-        **scenario_from_bundle(bundle),
-        "tally": {"ballots": ballots, "votes": {}},
-        "followups": [],
-    }
-    scenario = parse_scenario(data)
+    scenario = _organisation_scenario(bundle, ballots)
     base = counting.denominator(scenario)
     counted = Votes.from_levels({Level(level): votes.get(level, 0) for level in LEVELS})
     level = counting.voted_level(counted, scenario.settings.thresholds, base)
@@ -242,6 +237,24 @@ def _count_organisation_votes(
         counted, level, scenario.settings.thresholds, base, ORGANISATION_VOTE_SECTION
     )
     return (level.value if level else None), [reason_to_dict(reason)]
+
+
+def _organisation_scenario(bundle: dict[str, Any], ballots: int):
+    data = {
+        **scenario_from_bundle(bundle),
+        "tally": {"ballots": ballots, "votes": {}},
+        "followups": [],
+    }
+    return parse_scenario(data)
+
+
+def organisation_vote_denominator(bundle: dict[str, Any]) -> int | None:
+    """What the chi bộ's own vote was counted over (the meeting's denominator), or None
+    when it held no such round: the đảng ủy ranks chi bộ by that share (II.B.1.3)."""
+    vote = bundle.get("organisation_vote")
+    if not isinstance(vote, dict):
+        return None
+    return counting.denominator(_organisation_scenario(bundle, vote["ballots"]))
 
 
 def _lower(voted: str | None, allowed: str | None) -> str | None:

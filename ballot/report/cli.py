@@ -16,7 +16,8 @@ EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 MARKS = {"pass": "✓", FAIL: "✗", MANUAL: "⚠"}
 
 
-def run_verify(path: str, key: str | None, expected_fingerprint: str | None, lang: str) -> int:
+def run_verify(path: str, key: str | None, expected_fingerprint: str | None, lang: str,
+               with_folder: str | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")  # Vietnamese on any console
@@ -28,6 +29,13 @@ def run_verify(path: str, key: str | None, expected_fingerprint: str | None, lan
             f"Không đọc được tệp {path}: {exc.strerror}",
             f"cannot read {path}: {exc.strerror}",
         )
+    from ballot.report import committee
+
+    if committee.is_committee_bundle(data):
+        return _verify_committee(data, expected_fingerprint, lang, with_folder, key)
+    if with_folder is not None:
+        return _unreadable(lang, "--with chỉ dùng cho gói của đảng ủy (phieukin-committee/1).",
+                           "--with applies to a committee bundle (phieukin-committee/1) only")
     try:
         expected_key = _expected_key(key) if key else None
     except (OSError, ValueError) as exc:
@@ -39,6 +47,29 @@ def run_verify(path: str, key: str | None, expected_fingerprint: str | None, lan
     report = verify_bundle(
         data, expected_key=expected_key, expected_fingerprint=expected_fingerprint
     )
+    print_report(report, lang)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _verify_committee(data: bytes, expected_fingerprint: str | None, lang: str,
+                      with_folder: str | None, key: str | None) -> int:
+    from ballot.report import committee
+
+    if key is not None:
+        try:
+            from ballot.crypto.certify import fingerprint
+
+            expected_fingerprint = fingerprint(_expected_key(key))
+        except (OSError, ValueError) as exc:
+            return _unreadable(lang, f"Khóa công khai --key không đọc được: {exc}",
+                               f"cannot read the --key public key: {exc}")
+    files = None
+    if with_folder is not None:
+        folder = Path(with_folder)
+        if not folder.is_dir():
+            return _unreadable(lang, f"Không có thư mục {with_folder}.", f"no folder {with_folder}")
+        files = committee.folder_files(folder)
+    report = committee.verify_committee_bundle(data, files, expected_fingerprint)
     print_report(report, lang)
     return EXIT_OK if report.ok else EXIT_FAILED
 

@@ -43,17 +43,23 @@ NOT_BLANK = "\\S"
 ANNOTATIONS = frozenset({"description", "title", "$comment"})
 
 
-def bundle_schema() -> dict[str, Any]:
-    """The JSON Schema of "phieukin-bundle/1" (docs/bundle.schema.json)."""
-    path = asset_dir("docs") / "bundle.schema.json"
+BUNDLE_SCHEMA = "bundle.schema.json"
+# The đảng ủy's bundle, "phieukin-committee/1" (docs/committee-bundle.md).
+COMMITTEE_SCHEMA = "committee-bundle.schema.json"
+
+
+def bundle_schema(name: str = BUNDLE_SCHEMA) -> dict[str, Any]:
+    """The JSON Schema of "phieukin-bundle/1" (docs/bundle.schema.json), or of another
+    format stored beside it in docs/."""
+    path = asset_dir("docs") / name
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def schema_problems(bundle: Any) -> list[Problem]:
+def schema_problems(bundle: Any, name: str = BUNDLE_SCHEMA) -> list[Problem]:
     """Every place where `bundle` breaks the schema, in a stable order; [] if none."""
     found: list[Problem] = []
     seen: set[Problem] = set()
-    for error in _validator().iter_errors(bundle):
+    for error in _validator(name).iter_errors(bundle):
         for problem in _describe(error):
             if problem not in seen:
                 seen.add(problem)
@@ -76,11 +82,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
 
 
-@functools.lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
+@functools.lru_cache(maxsize=4)
+def _validator(name: str = BUNDLE_SCHEMA) -> Draft202012Validator:
     """Built once per process: the schema checked against its metaschema, its
     references inlined, its patterns read as ECMA-262."""
-    schema = bundle_schema()
+    schema = bundle_schema(name)
     Draft202012Validator.check_schema(schema)
     strict = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
     return strict(_inlined(schema), format_checker=Draft202012Validator.FORMAT_CHECKER)

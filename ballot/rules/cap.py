@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ballot.rules.profiles.base import ExcellenceCapRule
 
@@ -56,7 +57,9 @@ def excellence_cap(
 @dataclass(frozen=True, slots=True)
 class Candidate:
     member_id: str
-    excellent_votes: int  # the HTXSNV votes; one denominator, so this orders shares
+    # The HTXSNV votes (one denominator, so this orders shares), or the share itself
+    # where denominators differ (the chi bộ of a đảng bộ, ballot.rules.committee).
+    excellent_votes: int | Fraction
 
 
 @dataclass(frozen=True, slots=True)

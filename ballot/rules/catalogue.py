@@ -20,7 +20,7 @@ from typing import Any
 
 from ballot.rules.levels import LEVELS_DESCENDING
 from ballot.rules.pipeline import classify
-from ballot.rules.profiles import profile_names
+from ballot.rules.profiles import get_profile, profile_names
 from ballot.rules.results import Reason
 from ballot.rules.scenario import parse_scenario
 
@@ -137,6 +137,20 @@ TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "org_level_method_assumed",
             "org_level_provisional",
             "org_no_member_classified",
+        ),
+    ),
+    (
+        "Giới hạn trên toàn đảng bộ",
+        (
+            "committee_within_cap",
+            "committee_cap_exceeded",
+            "committee_cap_tie",
+            "committee_bundles_conflict",
+            "organisations_within_cap",
+            "organisations_cap_exceeded",
+            "organisations_cap_tie",
+            "committee_branch_level_not_voted",
+            "committee_decision",
         ),
     ),
 )
@@ -402,7 +416,51 @@ def reasons_given(profile: str) -> list[Reason]:
         for result in proposal.members:
             found.extend(result.reasons)
         found.extend(proposal.organisation.reasons)
-    return found
+    return found + committee_reasons(profile)
+
+
+def committee_reasons(profile: str) -> list[Reason]:
+    """The đảng ủy cơ sở's step (ballot.rules.committee) over a small đảng bộ: a member
+    kept, one demoted, two tied, one assessed in two bundles; chi bộ kept, demoted, tied
+    and not voted; decisions as proposed and otherwise."""
+    from fractions import Fraction
+
+    from ballot.rules import committee as c
+    from ballot.rules.levels import Level
+
+    group = "lãnh đạo" if get_profile(profile).excellence_cap.grouped else None
+
+    def person(member_id: str, level: Level | None, share: Fraction = Fraction(0),
+               status: str = "classified") -> c.ProposedMember:
+        return c.ProposedMember(member_id, NAMES[len(member_id) % len(NAMES)], status, level,
+                                share, cap_group=group)
+
+    good = [person(f"g{i}", Level.HTTNV) for i in range(9)]
+    bundles = [
+        c.BranchBundle("Chi bộ 1", "h1", (person("a", Level.HTXSNV, Fraction(3, 4)),
+                                          person("b", Level.HTXSNV, Fraction(1, 2)),
+                                          person("c", Level.HTXSNV, Fraction(1, 5)),
+                                          person("d", Level.HTTNV), *good), Level.HTXSNV,
+                       Fraction(2, 3)),
+        c.BranchBundle("Chi bộ 2", "h2", (person("e", Level.HTXSNV, Fraction(1, 2)),
+                                          person("f", Level.HTXSNV, Fraction(1, 2))),
+                       Level.HTXSNV, Fraction(1, 2)),
+        c.BranchBundle("Chi bộ 3", "h3", (person("e", Level.HTXSNV, Fraction(1, 2)),),
+                       Level.HTXSNV, Fraction(1, 2)),
+        c.BranchBundle("Chi bộ 1", "h4", (person("d", Level.HTXSNV, Fraction(1)),), None),
+        c.BranchBundle("Chi bộ 4", "h5", tuple(good[:2]), None),
+        c.BranchBundle("Chi bộ 5", "h6", tuple(good[:1]), Level.HTXSNV, Fraction(1, 4)),
+        *(c.BranchBundle(f"Chi bộ {6 + i}", f"h{7 + i}", tuple(good[:1]), Level.HTTNV)
+          for i in range(9)),
+    ]
+    proposal = c.committee_proposal(c.merge_bundles(bundles), profile)
+    decided = c.apply_decisions(
+        proposal,
+        {"Chi bộ 2:e": c.Decision("Chi bộ 2:e", Level.HTXSNV, "Có thành tích nổi bật."),
+         "Chi bộ 1:a": c.Decision("Chi bộ 1:a", Level.HTXSNV, "")},
+    )
+    found = [r for m in decided.members for r in m.reasons]
+    return found + [r for b in decided.branches for r in b.reasons]
 
 
 def _shape(message: str) -> str:

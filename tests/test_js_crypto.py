@@ -77,7 +77,9 @@ def test_node_test_runner_passes() -> None:
     files = sorted(str(path) for path in JS_TESTS.glob("*.test.mjs"))
     assert files, "no tests/js/*.test.mjs found"
     result = subprocess.run(
-        [node, "--test", "--test-reporter=tap", *files],
+        # A test that hangs fails by name after two minutes, instead of the whole run
+        # being killed at the outer timeout with nothing to say which one.
+        [node, "--test", "--test-reporter=tap", "--test-timeout=120000", *files],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -157,7 +157,8 @@ def test_the_corpus_covers_every_json_endpoint(server):
     routes = {(rule.rule, method) for rule in server.app.url_map.iter_rules()
               for method in rule.methods & {"POST", "PATCH"}}
     bodyless = {"/api/host/logout", "/api/host/rounds/<round_id>/open", "/api/host/rounds/<round_id>/close",
-                "/api/host/meetings/<meeting_id>/certify", "/api/verify"}
+                "/api/host/meetings/<meeting_id>/certify", "/api/host/meetings/<meeting_id>/presence/all",
+                "/api/verify"}
     templated = {e.path.replace("{meeting}", "<meeting_id>").replace("{round}", "<round_id>")
                  .replace("{check_in}", "<check_in_id>").replace("/m02", "/<member_id>") for e in ENDPOINTS}
     assert {r for r, _ in routes} - bodyless == templated
@@ -180,7 +181,8 @@ def test_bad_input_is_refused_and_changes_nothing(room, name, endpoint, body):
 
 
 @pytest.mark.parametrize("path", ["/api/host/rounds/{round}/open", "/api/host/rounds/{round}/close",
-                                  "/api/host/meetings/{meeting}/certify"])
+                                  "/api/host/meetings/{meeting}/certify",
+                                  "/api/host/meetings/{meeting}/presence/all"])
 def test_calls_without_a_body_refuse_one(room, path):
     before = database_rows(room["server"])
     answer = room["host"].call("POST", _fill(path, room["names"]), json={"force": True})

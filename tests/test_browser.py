@@ -406,6 +406,102 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     assert errors == []
 
 
+# --- the console prevents mistakes --------------------------------------------------------
+
+
+def _api_host(base: str):
+    """The host over plain HTTP, to set a meeting up quickly for a browser to take over."""
+    import requests
+
+    session = requests.Session()
+    login = session.post(f"{base}/api/host/login", json={"username": HOST_USER, "password": HOST_PASSWORD})
+    session.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    return session
+
+
+def test_the_console_prevents_mistakes_and_freezes_once_certified(live_server, browser):
+    from tests.meeting_kit import REVIEW_DATE, ROSTER
+
+    base, errors = live_server, []
+    api = _api_host(base)
+    meeting = api.post(f"{base}/api/host/meetings", json={
+        "branch_name": "Chi bộ Phòng Tổng hợp", "title": "Kiểm điểm cuối năm 2026",
+        "date": REVIEW_DATE.isoformat(), "profile": "21-HD-2019", "organisation_kind": "chi_bo_truc_thuoc",
+    }).json()["meeting"]
+    assert api.post(f"{base}/api/host/meetings/{meeting['id']}/roster", json={"members": ROSTER}).ok
+
+    # A browser that never opened the meeting lists it from the server.
+    host = _watch(browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN").new_page(),
+                  errors, "host")
+    host.goto(f"{base}/host")
+    host.fill("#username", HOST_USER)
+    host.fill("#password", HOST_PASSWORD)
+    host.get_by_role("button", name="Đăng nhập").click()
+    listed = host.locator(f'#recent li[data-meeting="{meeting["id"]}"]')
+    expect(listed).to_contain_text("Chi bộ Phòng Tổng hợp")
+    listed.get_by_role("link").click()
+    expect(host.locator("#members tr[data-member]")).to_have_count(5)
+
+    # The chi bộ's own round waits for its members' results; a round cannot open without quorum.
+    host.select_option('tr[data-member="m01"] select[name=presence]', "present")
+    expect(host.locator("#present-count")).to_have_text("1/5")
+    expect(host.locator('#round-panel button[data-kind="organisation"]')).to_be_disabled()
+    expect(host.locator("#round-panel .refusal").first).to_contain_text("vòng xếp loại đảng viên")
+    host.get_by_role("button", name="Tạo vòng xếp loại đảng viên").click()
+    expect(host.locator("#open-round")).to_be_disabled()
+    expect(host.locator("#open-refusal")).to_contain_text("hiện có 1/4")
+    # A round made too early is deleted rather than left in the minutes.
+    host.get_by_role("button", name="Xóa vòng này").click()
+    expect(host.locator("#round-panel button[data-kind=classification]")).to_be_enabled()
+
+    # Everyone present at once, but m05 is away when the ballot is made, and arrives late.
+    host.get_by_role("button", name="Đánh dấu 4 đồng chí còn lại có mặt").click()
+    expect(host.locator("#present-count")).to_have_text("5/5")
+    expect(host.locator("#mark-all-present")).to_have_count(0)
+    host.select_option('tr[data-member="m05"] select[name=presence]', "absent")
+    expect(host.locator("#present-count")).to_have_text("4/5")
+    host.get_by_role("button", name="Tạo vòng xếp loại đảng viên").click()
+    host.get_by_role("button", name="Mở vòng bỏ phiếu").click()
+    expect(host.locator("#host-turnout")).to_contain_text("0/3 đã bỏ phiếu")
+    host.select_option('tr[data-member="m05"] select[name=presence]', "present")
+    expect(host.locator("#not-on-ballot")).to_contain_text(
+        "Đồng chí Hoàng Minh Đạt không có trong phiếu của vòng xếp loại đã tạo; cần một vòng bổ sung")
+
+    # Closing says how many have not voted.
+    host.locator("#close-round").click()
+    expect(host.locator("#close-question")).to_contain_text("Còn 4 đồng chí chưa bỏ phiếu (0/4 đã bỏ).")
+    expect(host.locator("#close-question")).to_contain_text("sẽ không được tính")
+    expect(host.locator("#close-question")).not_to_contain_text("khóa")
+    host.screenshot(path=str(SCREENSHOTS / "phieukin-host-close.png"))
+    host.locator("#confirm-close").click()
+    expect(host.locator("#proposal-card")).to_be_visible()
+
+    # Certified: every control that would change the meeting is disabled and says why.
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="Chứng thực kết quả").click()
+    expect(host.locator("#certify-card h2")).to_have_text("Đã chứng thực")
+    expect(host.locator("#frozen")).to_contain_text("đã được chứng thực")
+    expect(host.locator("#round-panel")).to_contain_text("không tạo hay mở thêm vòng bỏ phiếu")
+    for control in ('tr[data-member="m02"] select[name=presence]', "#roster-file"):
+        expect(host.locator(control)).to_be_disabled()
+        expect(host.locator(control)).to_have_attribute("title", re.compile("đã được chứng thực"))
+    expect(host.locator("#mark-all-present")).to_have_count(0)
+    host.goto(f"{base}/host")
+    expect(host.locator(f'#recent li[data-meeting="{meeting["id"]}"]')).to_contain_text("đã chứng thực")
+
+    # A phone with a mistyped code hears it at once, and retyping the code (any case) joins.
+    phone = _watch(browser.new_context(**PHONE).new_page(), errors, "phone")
+    answer = phone.goto(f"{base}/J/ZZZZZZ")
+    assert answer.status == 404
+    expect(phone.locator("#view h1")).to_have_text("Không có cuộc họp với mã này")
+    expect(phone.locator("#personal-code")).to_have_count(0)
+    phone.fill("#meeting-code", meeting["code"].lower())
+    phone.get_by_role("button", name="Tiếp tục").click()
+    expect(phone.locator("#personal-code")).to_be_visible()
+    assert phone.url.endswith(f"/j/{meeting['code']}")
+    assert errors == []
+
+
 # --- the projector fits any room --------------------------------------------------------
 
 SCREENS = {"1920x1080": {"width": 1920, "height": 1080}, "1280x720": {"width": 1280, "height": 720}}

@@ -66,8 +66,7 @@ def test_certify_refused_without_a_closed_classification_round(server, host):
         409,
         "no_closed_round",
     )
-    only_organisation = host.run_round(meeting_id, "organisation")
-    host.ok("POST", f"/api/host/rounds/{only_organisation}/close")
+    host.ok("POST", f"/api/host/meetings/{meeting_id}/rounds", json={"kind": "classification"})
     assert error_of(host.call("POST", f"/api/host/meetings/{meeting_id}/certify")) == (
         409,
         "no_closed_round",

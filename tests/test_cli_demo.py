@@ -36,7 +36,7 @@ def test_demo_starts_a_meeting_a_phone_can_join(tmp_path):
 
 
 def _certified_signer(base: str, codes: dict) -> str:
-    """Run the smallest meeting that certifies (one member present, a round with no
+    """Run the smallest meeting that certifies (everyone present, a round with no
     ballot) and return the bundle's signer fingerprint."""
     host = requests.Session()
     csrf = host.post(f"{base}/api/host/login", json=codes["host"]).json()["csrf_token"]
@@ -45,6 +45,7 @@ def _certified_signer(base: str, codes: dict) -> str:
     assert requests.post(f"{base}/api/join", json={"meeting_code": codes["meeting_code"],
                                                    "personal_code": member["personal_code"]}).ok
     meeting = codes["meeting_id"]
+    assert host.post(f"{base}/api/host/meetings/{meeting}/presence/all", headers=headers, json={}).ok
     round_ = host.post(f"{base}/api/host/meetings/{meeting}/rounds", headers=headers,
                        json={"kind": "classification"}).json()
     for step in ("open", "close"):
@@ -89,6 +90,7 @@ def test_demo_branch_names_the_chi_bo_and_its_bundle_reaches_a_committee(tmp_pat
         assert requests.post(f"{base}/api/join", json={"meeting_code": codes["meeting_code"],
                                                        "personal_code": member["personal_code"]}).ok
         meeting = codes["meeting_id"]
+        assert host.post(f"{base}/api/host/meetings/{meeting}/presence/all", headers=headers).ok
         round_ = host.post(f"{base}/api/host/meetings/{meeting}/rounds", headers=headers,
                            json={"kind": "classification"}).json()
         for step in ("open", "close"):

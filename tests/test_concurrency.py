@@ -17,7 +17,7 @@ pytestmark = BOTH_DATABASES
 @pytest.fixture
 def setup(server, host):
     meeting = host.new_meeting()
-    host.mark_present(meeting["meeting"]["id"], "m01", "m02")
+    host.mark_present(meeting["meeting"]["id"], "m01", "m02", "m03")
     round_id = host.run_round(meeting["meeting"]["id"])
     return server, meeting, round_id
 

@@ -133,6 +133,21 @@ class Services:
         with self.db.read() as s:
             return [{"id": m.id, "title": m.title, "code": m.code} for m in meetings.open_meetings(s)]
 
+    def meeting_code_known(self, meeting_code: str) -> bool:
+        """Whether a meeting has this code (it is on the projector: no secret), so a
+        phone that followed a mistyped link says so before asking for a personal code."""
+        code = normalise_code(meeting_code)
+        if not code or len(code) > 32:
+            return False
+        with self.db.read() as s:
+            return meetings.meeting_id_of_code(s, code) is not None
+
+    def hosted_meetings(self, host_id: int) -> list[dict[str, Any]]:
+        """The host's own meetings, for the console's picker on any browser."""
+        with self.db.read() as s:
+            host = guards.host_account(s, host_id)
+            return [views.meeting_listing(m) for m in meetings.hosted_meetings(s, host)]
+
     def create_meeting(self, host_id: int, command: NewMeeting) -> str:
         with self.work() as w:
             return meetings.create_meeting(w.session, guards.host_account(w.session, host_id), command).id
@@ -175,6 +190,13 @@ class Services:
             meetings.set_presence(w.session, host, meeting, command)
             w.changed(meeting_id)
 
+    def mark_all_present(self, host_id: int, meeting_id: str) -> int:
+        with self.work("mark_all_present", _host_actor(host_id)) as w:
+            host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
+            count = meetings.mark_all_present(w.session, host, meeting)
+            w.changed(meeting_id)
+        return count
+
     def decide_check_in(self, host_id: int, meeting_id: str, check_in_id: str, approve: bool) -> None:
         with self.work("decide_check_in", _host_actor(host_id)) as w:
             host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
@@ -196,6 +218,14 @@ class Services:
             host, round_ = guards.hosted_round(w.session, host_id, round_id)
             rounds.open_round(w.session, host.username, round_)
             w.changed(round_.meeting_id)
+
+    def delete_round(self, host_id: int, round_id: str) -> None:
+        with self.work("delete_round", _host_actor(host_id)) as w:
+            host, round_ = guards.hosted_round(w.session, host_id, round_id)
+            meeting_id = round_.meeting_id
+            rounds.delete_draft(w.session, host.username, round_)
+            w.after_commit(lambda: self.vault.destroy(round_id))
+            w.changed(meeting_id)
 
     def close_round(self, host_id: int, round_id: str) -> None:
         with self.work("close_round", _host_actor(host_id)) as w:

@@ -93,6 +93,18 @@ def open_meetings(session: Session) -> list[Meeting]:
     ))
 
 
+def meeting_id_of_code(session: Session, code: str) -> str | None:
+    return session.scalar(select(Meeting.id).where(Meeting.code == code))
+
+
+def hosted_meetings(session: Session, host: HostAccount) -> list[Meeting]:
+    """The host's own meetings, the open ones first, newest first within each."""
+    return list(session.scalars(
+        select(Meeting).where(Meeting.host_id == host.id)
+        .order_by((Meeting.state == MeetingState.CERTIFIED).asc(), Meeting.created_at.desc())
+    ))
+
+
 # --- the roster ----------------------------------------------------------------------
 
 
@@ -164,6 +176,17 @@ def set_presence(session: Session, host: HostAccount, meeting: Meeting, command:
     audit.record(session, meeting.id, host.username, "presence_set", member=member.key,
                  present=command.present, absent_with_leave=command.absent_with_leave)
     return member
+
+
+def mark_all_present(session: Session, host: HostAccount, meeting: Meeting) -> int:
+    """Everyone not yet marked, present: the usual start of a meeting where few are
+    away. Those on leave stay on leave; returns how many were marked."""
+    ensure_editable(meeting)
+    marked = [m for m in meeting.members if not m.present and not m.absent_with_leave]
+    for member in marked:
+        member.present = True
+    audit.record(session, meeting.id, host.username, "presence_set_all", members=[m.key for m in marked])
+    return len(marked)
 
 
 def _unused_meeting_code(session: Session) -> str:

@@ -16,7 +16,7 @@ from ballot.services.codes import new_id
 from ballot.services.commands import NewRound
 from ballot.services.errors import conflict, invalid
 from ballot.services.guards import ensure_editable, member_by_key
-from ballot.services.scenario import on_ballot
+from ballot.services.scenario import on_ballot, quorum
 from ballot.store.keyvault import KeyVault
 from ballot.store.models import Meeting, Question, Round, utcnow
 from ballot.vocabulary import ORGANISATION_QUESTION, MeetingState, RoundKind, RoundStatus
@@ -26,6 +26,7 @@ def create_round(session: Session, vault: KeyVault, actor: str, meeting: Meeting
     ensure_editable(meeting)
     if any(r.status == RoundStatus.OPEN for r in meeting.rounds):
         raise conflict("round_already_open", "Đang có một vòng bỏ phiếu mở; hãy kết thúc vòng đó trước.")
+    _ensure_in_order(meeting, command.kind)
     round_ = Round(id=new_id(), meeting_id=meeting.id, number=len(meeting.rounds) + 1,
                    kind=command.kind, public_key_pem="")
     round_.questions = _questions_for(meeting, command)
@@ -38,6 +39,39 @@ def create_round(session: Session, vault: KeyVault, actor: str, meeting: Meeting
     audit.record(session, meeting.id, actor, "round_created", round=round_.id, kind=command.kind.value,
                  questions=len(round_.questions))
     return round_
+
+
+def _ensure_in_order(meeting: Meeting, kind: RoundKind) -> None:
+    refusal = out_of_order(meeting, kind)
+    if refusal is not None:
+        raise conflict(*refusal)
+
+
+def out_of_order(meeting: Meeting, kind: RoundKind) -> tuple[str, str] | None:
+    """(code, message) if a round of this kind cannot come now. Rounds go in the order
+    the rules read them: the members' classification first; a follow-up decides what a
+    closed member round left open (docs/rules.md, “Vòng bỏ phiếu bổ sung”); the chi
+    bộ's own level needs its members' results, which its standards count (II.B.1.3)."""
+    if kind == RoundKind.CLASSIFICATION:
+        return None
+    classified = any(r.kind == RoundKind.CLASSIFICATION and r.status == RoundStatus.CLOSED
+                     for r in meeting.rounds)
+    if kind == RoundKind.FOLLOWUP and not classified:
+        return ("classification_first",
+                "Vòng bổ sung chỉ tạo được sau khi vòng xếp loại đảng viên đã kết thúc.")
+    if kind == RoundKind.ORGANISATION and not classified and any(on_ballot(meeting, m) for m in meeting.members):
+        return ("members_first", "Chi bộ tự xếp loại sau khi đã có kết quả xếp loại đảng viên: "
+                "hãy tạo và kết thúc vòng xếp loại đảng viên trước.")
+    return None
+
+
+def quorum_refusal(meeting: Meeting) -> str | None:
+    """Why no round may open now: a vote needs more than half the full members (Điều lệ Đảng)."""
+    attendance = quorum(meeting)
+    if attendance["reached"]:
+        return None
+    return ("Chưa mở được vòng bỏ phiếu: cần quá nửa đảng viên chính thức có mặt, hiện có "
+            f"{attendance['full_members_present']}/{attendance['full_members_expected']} (Điều lệ Đảng).")
 
 
 def _questions_for(meeting: Meeting, command: NewRound) -> list[Question]:
@@ -73,10 +107,30 @@ def open_round(session: Session, actor: str, round_: Round) -> Round:
         raise conflict("round_not_draft", "Vòng này đã được mở trước đó.")
     if any(r.status == RoundStatus.OPEN for r in round_.meeting.rounds if r.id != round_.id):
         raise conflict("round_already_open", "Đang có một vòng bỏ phiếu khác mở.")
+    refusal = quorum_refusal(round_.meeting)
+    if refusal is not None:
+        raise conflict("no_quorum", refusal)
     round_.status = RoundStatus.OPEN
     round_.opened_at = utcnow()
     audit.record(session, round_.meeting_id, actor, "round_opened", round=round_.id)
     return round_
+
+
+def delete_draft(session: Session, actor: str, round_: Round) -> None:
+    """A draft round nobody could vote in yet, gone; the later rounds move up a number
+    so the minutes count rounds without a gap. The caller destroys its key once this
+    has committed."""
+    meeting = round_.meeting
+    ensure_editable(meeting)
+    if round_.status != RoundStatus.DRAFT:
+        raise conflict("round_not_draft", "Chỉ xóa được vòng chưa mở.")
+    number = round_.number
+    meeting.rounds.remove(round_)
+    session.flush()
+    for later in sorted((r for r in meeting.rounds if r.number > number), key=lambda r: r.number):
+        later.number -= 1
+        session.flush()
+    audit.record(session, meeting.id, actor, "round_deleted", round=round_.id, number=number)
 
 
 def close_round(session: Session, actor: str, round_: Round) -> Round:

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from ballot.crypto.blind_rsa import public_key_to_json
 from ballot.services import ballot_box, checkin, proposal
-from ballot.services.rounds import current_round
-from ballot.services.scenario import may_vote, organisation_of, quorum, settings_of
+from ballot.services.rounds import current_round, out_of_order, quorum_refusal
+from ballot.services.scenario import may_vote, on_ballot, organisation_of, quorum, settings_of
 from ballot.store.models import Certificate, CheckIn, Meeting, Member, Question, Round
-from ballot.vocabulary import LEVEL_CODES, CheckInState, MeetingState, RoundStatus
+from ballot.vocabulary import LEVEL_CODES, MEMBER_ROUND_KINDS, CheckInState, MeetingState, RoundKind, RoundStatus
 
 
 def public_state(session: Session, meeting: Meeting) -> dict[str, Any]:
@@ -61,7 +61,32 @@ def host_state(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, 
         if meeting.rounds[-1].status == RoundStatus.OPEN:
             state["round"]["waiting"] = _not_yet_signed(session, meeting, meeting.rounds[-1])
     state["organisation_vote"] = proposal.organisation_vote(session, meeting)
+    state["not_on_ballot"] = _not_on_ballot(meeting)
+    # Why a console button would be refused now (None: it would not), by the use cases' own checks.
+    state["refusals"] = {
+        "create": {kind.value: (refusal[1] if (refusal := out_of_order(meeting, kind)) else None)
+                   for kind in RoundKind},
+        "open": quorum_refusal(meeting),
+    }
     return state
+
+
+def meeting_listing(meeting: Meeting) -> dict[str, Any]:
+    """One line of the host's list of meetings."""
+    return {"id": meeting.id, "title": meeting.title, "branch_name": meeting.branch_name,
+            "code": meeting.code, "date": meeting.review_date.isoformat(), "state": meeting.state.value}
+
+
+def _not_on_ballot(meeting: Meeting) -> list[dict[str, str]]:
+    """Members the rules now classify whom no member round asks about: marked present
+    after the classification round was made. A follow-up round decides them (docs/rules.md,
+    “Vòng bỏ phiếu bổ sung”); the console says so while there is still time."""
+    member_rounds = [r for r in meeting.rounds if r.kind in MEMBER_ROUND_KINDS]
+    if not any(r.kind == RoundKind.CLASSIFICATION for r in member_rounds):
+        return []
+    asked = {q.member_id for r in member_rounds for q in r.questions}
+    return [{"id": m.key, "name": m.name} for m in meeting.members
+            if m.id not in asked and on_ballot(meeting, m)]
 
 
 def _common_state(session: Session, meeting: Meeting) -> dict[str, Any]:

@@ -111,6 +111,12 @@ def change_password(host_id: int):
     return jsonify({"csrf_token": session["csrf"]})
 
 
+@bp.get("/meetings")
+@host_required
+def my_meetings(host_id: int):
+    return jsonify({"meetings": _services().hosted_meetings(host_id)})
+
+
 @bp.post("/meetings")
 @host_required
 def create_meeting(host_id: int):
@@ -167,6 +173,14 @@ def presence(host_id: int, meeting_id: str):
     return jsonify({"ok": True})
 
 
+@bp.post("/meetings/<meeting_id>/presence/all")
+@host_required
+def mark_all_present(host_id: int, meeting_id: str):
+    """Everyone not yet marked (nor away with leave), present."""
+    parse_json(Nothing, request)
+    return jsonify({"marked": _services().mark_all_present(host_id, meeting_id)})
+
+
 @bp.post("/meetings/<meeting_id>/check-ins/<check_in_id>")
 @host_required
 def decide_check_in(host_id: int, meeting_id: str, check_in_id: str):
@@ -189,6 +203,14 @@ def open_round(host_id: int, round_id: str):
     parse_json(Nothing, request)
     _services().open_round(host_id, round_id)
     return jsonify({"id": round_id, "status": "open"})
+
+
+@bp.delete("/rounds/<round_id>")
+@host_required
+def delete_round(host_id: int, round_id: str):
+    """A draft round, deleted before anyone could vote in it."""
+    _services().delete_round(host_id, round_id)
+    return jsonify({"id": round_id, "deleted": True})
 
 
 @bp.post("/rounds/<round_id>/close")

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 
+from ballot.services.codes import normalise_code
 from ballot.services.scenario import profile_names
 from ballot.web import asset_dir, services_of
 from ballot.web.host_api import logged_in_host
@@ -64,9 +65,14 @@ def projector(meeting_id: str):
 
 
 @bp.get("/j/<meeting_code>")
+@bp.get("/J/<meeting_code>")  # a link typed from a slip may come capitalised
 def phone(meeting_code: str):
-    return render_template("phone.html", meeting_code=meeting_code.upper(),
-                           personal_code=request.args.get("c", ""))
+    """The phone's page; a code no meeting has is said at once, with a field to retype it."""
+    code = normalise_code(meeting_code)
+    known = services_of(current_app).meeting_code_known(code)
+    page = render_template("phone.html", meeting_code=code, meeting_known=known,
+                           personal_code=request.args.get("c", "") if known else "")
+    return page, 200 if known else 404
 
 
 @bp.get("/qr.svg")

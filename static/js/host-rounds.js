@@ -10,7 +10,7 @@ const MEMBER_ROUNDS = ["classification", "followup"];
 export class RoundsPanel {
   /** ctx: {call, meetingId, flash, chosenMembers(), chooseMembers(ids)} */
   constructor(els, ctx) {
-    this.els = els; // {panel, history, proposal, proposalCard}
+    this.els = els; // {panel, notOnBallot, history, proposal, proposalCard}
     this.ctx = ctx;
     this.panelKey = null;
     this.bars = null;
@@ -24,7 +24,8 @@ export class RoundsPanel {
   update(state) {
     this.state = state;
     const round = state.round;
-    const key = round ? `${round.id}:${round.status}:${this.confirming}` : `none:${state.rounds.length}`;
+    const key = JSON.stringify([round && round.id, round && round.status, this.confirming,
+      this.confirming && round.ballots_cast, state.refusals, state.meeting.state, state.rounds.length]);
     if (key !== this.panelKey) {
       this.panelKey = key;
       replace(this.els.panel, this.panel(state));
@@ -37,6 +38,7 @@ export class RoundsPanel {
         ? `Còn ${waiting.length} đồng chí chưa nhận phiếu: ${waiting.map((m) => m.name).join(", ")}.`
         : "Mọi đồng chí có quyền biểu quyết đã nhận phiếu.");
     }
+    this.notOnBallot(state);
     this.history(state.rounds);
     this.maybeFetchProposal(state);
   }
@@ -44,47 +46,78 @@ export class RoundsPanel {
   panel(state) {
     const round = state.round;
     this.turnout = null;
+    if (state.meeting.state === "certified") {
+      return h("p", { class: "muted", text: "Cuộc họp đã được chứng thực: không tạo hay mở thêm vòng bỏ phiếu." });
+    }
     if (round && round.status === "draft") {
-      return [
-        h("p", null, h("strong", { text: `Vòng ${round.number}: ${ROUND_KIND_NAMES[round.kind]}` }),
-          ` — đã tạo với ${round.questions.length} mục, chưa mở.`),
-        h("button", { type: "button", class: "primary big", id: "open-round", text: "Mở vòng bỏ phiếu",
-          onclick: (e) => this.act(e.target, "POST", `/api/host/rounds/${round.id}/open`) }),
-      ];
+      return this.draftPanel(state, round);
     }
     if (round && round.status === "open") {
-      this.turnout = h("p", { class: "turnout", id: "host-turnout" });
-      // Who has not yet taken part, in roster order (a paper sign-in sheet's blanks).
-      this.waiting = h("p", { class: "waiting", id: "host-waiting" });
-      const close = this.confirming
-        ? h("div", { class: "confirm" },
-          h("p", { text: "Kết thúc vòng? Phiếu đến sau sẽ không được nhận; khóa ký của vòng bị hủy." }),
-          h("button", { type: "button", class: "danger", id: "confirm-close", text: "Kết thúc vòng",
-            onclick: (e) => { this.confirming = false; this.act(e.target, "POST", `/api/host/rounds/${round.id}/close`); } }),
-          h("button", { type: "button", class: "secondary", text: "Chưa",
-            onclick: () => { this.confirming = false; this.update(this.state); } }))
-        : h("button", { type: "button", class: "danger big", id: "close-round", text: "Kết thúc vòng bỏ phiếu",
-          onclick: () => { this.confirming = true; this.update(this.state); } });
-      return [
-        h("p", null, h("strong", { text: `Vòng ${round.number}: ${ROUND_KIND_NAMES[round.kind]}` }), " — đang mở."),
-        this.turnout,
-        this.waiting,
-        close,
-      ];
+      return this.openPanel(state, round);
     }
+    return this.createPanel(state);
+  }
+
+  draftPanel(state, round) {
+    const refusal = state.refusals.open;
+    return [
+      h("p", null, h("strong", { text: `Vòng ${round.number}: ${ROUND_KIND_NAMES[round.kind]}` }),
+        ` — đã tạo với ${round.questions.length} mục, chưa mở.`),
+      h("div", { class: "row wrap" },
+        h("button", { type: "button", class: "primary big", id: "open-round", text: "Mở vòng bỏ phiếu",
+          disabled: Boolean(refusal), "aria-describedby": refusal ? "open-refusal" : null,
+          onclick: (e) => this.act(e.target, "POST", `/api/host/rounds/${round.id}/open`) }),
+        h("button", { type: "button", class: "secondary", id: "delete-round", text: "Xóa vòng này",
+          onclick: (e) => this.act(e.target, "DELETE", `/api/host/rounds/${round.id}`) })),
+      refusal ? h("p", { class: "warn", id: "open-refusal", text: refusal }) : null,
+    ];
+  }
+
+  openPanel(state, round) {
+    this.turnout = h("p", { class: "turnout", id: "host-turnout" });
+    // Who has not yet taken part, in roster order (a paper sign-in sheet's blanks).
+    this.waiting = h("p", { class: "waiting", id: "host-waiting" });
+    const missing = Math.max(0, state.voters - round.ballots_cast);
+    const close = this.confirming
+      ? h("div", { class: "confirm", role: "alertdialog", "aria-labelledby": "close-question" },
+        h("p", { id: "close-question" }, h("strong", { text: missing
+          ? `Còn ${missing} đồng chí chưa bỏ phiếu (${round.ballots_cast}/${state.voters} đã bỏ).`
+          : `Mọi đồng chí có quyền biểu quyết đã bỏ phiếu (${round.ballots_cast}/${state.voters}).` }),
+        " Kết thúc vòng? Phiếu gửi đến sau khi kết thúc sẽ không được tính."),
+        h("button", { type: "button", class: "danger", id: "confirm-close", text: "Kết thúc vòng",
+          onclick: (e) => { this.confirming = false; this.act(e.target, "POST", `/api/host/rounds/${round.id}/close`); } }),
+        h("button", { type: "button", class: "secondary", text: "Chưa",
+          onclick: () => { this.confirming = false; this.update(this.state); } }))
+      : h("button", { type: "button", class: "danger big", id: "close-round", text: "Kết thúc vòng bỏ phiếu",
+        onclick: () => { this.confirming = true; this.update(this.state); } });
+    return [
+      h("p", null, h("strong", { text: `Vòng ${round.number}: ${ROUND_KIND_NAMES[round.kind]}` }), " — đang mở."),
+      this.turnout,
+      this.waiting,
+      close,
+    ];
+  }
+
+  createPanel(state) {
     const id = this.ctx.meetingId();
-    const create = (kind, label, extra = {}) => h("button", { type: "button", class: "primary", dataset: { kind },
-      text: label, onclick: (e) => {
-        const body = { kind, ...extra };
-        if (kind === "followup") {
-          body.member_ids = this.ctx.chosenMembers();
-          if (!body.member_ids.length) {
-            this.ctx.flash("Hãy đánh dấu các đồng chí cần bỏ phiếu bổ sung ở cột “Vòng bổ sung” trong danh sách.", true);
-            return;
+    const refusals = state.refusals.create;
+    const create = (kind, label) => {
+      const refusal = refusals[kind];
+      return h("button", { type: "button", class: "primary", dataset: { kind }, text: label,
+        disabled: Boolean(refusal), title: refusal || null,
+        onclick: (e) => {
+          const body = { kind };
+          if (kind === "followup") {
+            body.member_ids = this.ctx.chosenMembers();
+            if (!body.member_ids.length) {
+              this.ctx.flash("Hãy đánh dấu các đồng chí cần bỏ phiếu bổ sung ở cột “Vòng bổ sung” trong danh sách.", true);
+              return;
+            }
           }
-        }
-        this.act(e.target, "POST", `/api/host/meetings/${id}/rounds`, body);
-      } });
+          this.act(e.target, "POST", `/api/host/meetings/${id}/rounds`, body);
+        } });
+    };
+    const reasons = [...new Set(Object.values(refusals).filter(Boolean))];
     return [
       state.attendance.reached ? null
         : h("p", { class: "warn", text: "Chưa quá nửa đảng viên chính thức có mặt: cuộc họp chưa đủ điều kiện biểu quyết." }),
@@ -92,8 +125,27 @@ export class RoundsPanel {
         create("classification", "Tạo vòng xếp loại đảng viên"),
         create("followup", "Tạo vòng bổ sung (đồng chí đã đánh dấu)"),
         create("organisation", "Tạo vòng xếp loại chi bộ")),
+      reasons.map((text) => h("p", { class: "muted small refusal", text })),
       h("p", { class: "muted", text: "Vòng xếp loại gồm mọi đảng viên có mặt thuộc diện xếp loại. Tạo xong, kiểm tra rồi bấm “Mở vòng bỏ phiếu”." }),
     ];
+  }
+
+  /** Members now to be classified whom no round asks about (marked present late). */
+  notOnBallot(state) {
+    const missing = state.not_on_ballot || [];
+    const key = JSON.stringify(missing);
+    if (key === this.notOnBallotKey) {
+      return;
+    }
+    this.notOnBallotKey = key;
+    replace(this.els.notOnBallot, missing.length
+      ? h("div", { class: "warn", role: "alert" },
+        h("p", { text: `${missing.map((m) => `Đồng chí ${m.name}`).join(", ")} không có trong phiếu `
+          + "của vòng xếp loại đã tạo; cần một vòng bổ sung cho "
+          + `${missing.length > 1 ? "các đồng chí này" : "đồng chí"} sau khi vòng hiện tại kết thúc.` }),
+        h("button", { type: "button", class: "secondary", id: "choose-not-on-ballot",
+          text: "Đánh dấu cho vòng bổ sung", onclick: () => this.ctx.chooseMembers(missing.map((m) => m.id)) }))
+      : null);
   }
 
   async act(button, method, path, body) {

@@ -12,8 +12,6 @@ import {
   formatDate, h, loopbackWarning, replace, setText, show,
 } from "./ui.js";
 
-const RECENT_KEY = "phieukin:host:recent";
-
 const app = {
   csrf: null,
   meetingId: null,
@@ -91,36 +89,24 @@ async function onLogout() {
   showLogin();
 }
 
-function recentMeetings() {
-  try {
-    return JSON.parse(localStorage.getItem(RECENT_KEY) || "[]");
-  } catch {
-    return [];
-  }
-}
-
-function remember(meeting) {
-  const list = [{ id: meeting.id, title: meeting.title, code: meeting.code, date: meeting.date },
-    ...recentMeetings().filter((m) => m.id !== meeting.id)].slice(0, 10);
-  try {
-    localStorage.setItem(RECENT_KEY, JSON.stringify(list));
-  } catch {
-    // nothing to do: the list is a convenience
-  }
-}
-
-function showPicker() {
+async function showPicker() {
   disconnect();
   app.meetingId = null;
-  const recent = recentMeetings();
-  replace($("#recent"), recent.length
-    ? recent.map((m) => h("li", null, h("a", { href: `#m=${m.id}`, text: m.title }),
-      ` · ${formatDate(m.date)} · mã ${m.code}`))
-    : h("li", { class: "muted", text: "Máy này chưa mở cuộc họp nào." }));
   if (!$("#f-date").value) {
     $("#f-date").value = new Date().toISOString().slice(0, 10);
   }
   screen("picker");
+  try {
+    const { meetings } = await call("GET", "/api/host/meetings");
+    replace($("#recent"), meetings.length
+      ? meetings.map((m) => h("li", { dataset: { meeting: m.id } },
+        h("a", { href: `#m=${m.id}`, text: m.title }),
+        ` · ${m.branch_name} · ${formatDate(m.date)} · mã ${m.code}`,
+        m.state === "certified" ? h("span", { class: "badge", text: " · đã chứng thực" }) : null))
+      : h("li", { class: "muted", text: "Đồng chí chưa tạo cuộc họp nào." }));
+  } catch (error) {
+    replace($("#recent"), h("li", { class: "error", text: errorText(error) }));
+  }
 }
 
 async function onOpenByCode(event) {
@@ -200,7 +186,6 @@ async function onCreate(event) {
   button.disabled = true;
   try {
     const state = await call("POST", "/api/host/meetings", meetingBody(form));
-    remember(state.meeting);
     flash("Đã tạo cuộc họp. Hãy nhập danh sách đảng viên.");
     location.hash = `m=${state.meeting.id}`;
   } catch (error) {
@@ -226,13 +211,12 @@ async function openMeeting(meetingId) {
     app.state = null;
     app.members = new MembersTable($("#members"), context);
     app.rounds = new RoundsPanel({
-      panel: $("#round-panel"), history: $("#rounds-history"), proposal: $("#proposal"), proposalCard: $("#proposal-card"),
+      panel: $("#round-panel"), notOnBallot: $("#not-on-ballot"), history: $("#rounds-history"), proposal: $("#proposal"), proposalCard: $("#proposal-card"),
     }, context);
     app.certify = new CertifyPanel($("#certify-card"), context);
   }
   try {
     render(await call("GET", `/api/host/meetings/${encodeURIComponent(meetingId)}`));
-    remember(app.state.meeting);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) {
       flash(errorText(error), true);
@@ -280,7 +264,7 @@ function render(state) {
   link.href = joinUrl;
   $("#projector-link").href = `/projector/${meeting.id}`;
   $("#slips-link").href = `/host/meetings/${meeting.id}/slips`;
-  renderQuorum(attendance, state.voters);
+  renderQuorum(attendance, state.voters, state.members.filter((m) => !m.present && !m.absent_with_leave).length);
   renderCheckIns(state.pending_check_ins);
   app.members.update(state);
   app.rounds.update(state);
@@ -289,6 +273,25 @@ function render(state) {
   $("#roster-file").disabled = locked;
   $("#roster-form button").disabled = locked;
   show($("#roster-locked"), locked);
+  freezeIfCertified(meeting.state === "certified");
+}
+
+const FROZEN_REASON = "Cuộc họp đã được chứng thực: số liệu đã khóa, không thay đổi được nữa.";
+
+/** A certified meeting is frozen (docs/protocol.md, “Certification”): every control that
+ * would change it is disabled and says why; the documents stay at hand. */
+function freezeIfCertified(certified) {
+  show($("#frozen"), certified);
+  setText($("#frozen"), certified ? FROZEN_REASON : "");
+  if (!certified) {
+    return;
+  }
+  for (const card of ["#attendance-card", "#checkins-card", "#rounds-card", "#proposal-card", "#roster-card"]) {
+    for (const control of $(card).querySelectorAll("button, select, input")) {
+      control.disabled = true;
+      control.title = FROZEN_REASON;
+    }
+  }
 }
 
 /** The chi bộ's facts and the counting settings the rules read, in one line. */
@@ -322,7 +325,7 @@ function settingsSummary(meeting) {
   return parts.length ? `Dữ kiện và cách đếm: ${parts.join(" · ")}.` : "";
 }
 
-function renderQuorum(a, voters) {
+function renderQuorum(a, voters, unmarked) {
   replace($("#quorum"),
     h("p", { class: "big-number", id: "present-count", text: `${a.present}/${a.members}` }),
     h("p", { text: "đảng viên có mặt" }),
@@ -330,7 +333,22 @@ function renderQuorum(a, voters) {
       h("small", { class: "muted", text: "(không tính người vắng có phép, miễn sinh hoạt, đình chỉ)" })),
     h("p", { class: a.reached ? "ok" : "warn", id: "quorum-state",
       text: a.reached ? "Đủ điều kiện: quá nửa đảng viên chính thức có mặt." : "Chưa đủ quá nửa đảng viên chính thức." }),
-    h("p", { text: `Người được biểu quyết: ${voters}` }));
+    h("p", { text: `Người được biểu quyết: ${voters}` }),
+    unmarked
+      ? h("button", { type: "button", class: "secondary", id: "mark-all-present",
+        text: `Đánh dấu ${unmarked} đồng chí còn lại có mặt`, title: "Trừ các đồng chí vắng có phép", onclick: markAllPresent })
+      : null);
+}
+
+async function markAllPresent(event) {
+  event.target.disabled = true;
+  try {
+    const { marked } = await call("POST", `/api/host/meetings/${app.meetingId}/presence/all`, {});
+    flash(`Đã đánh dấu ${marked} đồng chí có mặt.`);
+  } catch (error) {
+    flash(errorText(error), true);
+    event.target.disabled = false;
+  }
 }
 
 function renderCheckIns(pending) {

@@ -305,6 +305,26 @@ function joinView() {
   ];
 }
 
+/** The link's meeting code belongs to no meeting: said before any personal code is typed. */
+function wrongCodeView() {
+  const input = h("input", { id: "meeting-code", name: "meeting_code", required: true, maxlength: "16",
+    autocomplete: "off", autocapitalize: "characters", spellcheck: "false" });
+  return [
+    h("h1", { text: "Không có cuộc họp với mã này" }),
+    h("p", { class: "error", role: "alert" }, "Mã cuộc họp ", h("strong", { class: "code", text: page.code }),
+      " không đúng. Hãy quét lại mã QR trên màn hình chiếu, hoặc nhập mã cuộc họp chủ tọa đọc:"),
+    h("form", { class: "stack", onsubmit: (event) => {
+      event.preventDefault();
+      const code = input.value.toUpperCase().replace(/[^0-9A-Z]/g, "");
+      if (code) {
+        location.assign(`/j/${encodeURIComponent(code)}`);
+      }
+    } },
+    h("label", { for: "meeting-code", text: "Mã cuộc họp" }), input,
+    h("button", { type: "submit", class: "primary big", text: "Tiếp tục" })),
+  ];
+}
+
 function fold(text) {
   return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d")
     .replace(/Đ/g, "D").toLowerCase();
@@ -721,6 +741,10 @@ async function boot() {
   root = $("#phone");
   viewEl = $("#view");
   page.code = root.dataset.meetingCode;
+  if (root.dataset.meetingKnown === "no") {
+    view("wrong-code", wrongCodeView);
+    return;
+  }
   window.addEventListener("online", () => { flushPending(); refresh(); });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {

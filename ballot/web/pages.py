@@ -22,6 +22,7 @@ from ballot.services.codes import normalise_code
 from ballot.services.scenario import profile_names
 from ballot.web import asset_dir, services_of
 from ballot.web.host_api import logged_in_host
+from ballot.web.preload import module_graph
 
 bp = Blueprint("pages", __name__)
 
@@ -71,6 +72,7 @@ def phone(meeting_code: str):
     code = normalise_code(meeting_code)
     known = services_of(current_app).meeting_code_known(code)
     page = render_template("phone.html", meeting_code=code, meeting_known=known,
+                           modules=module_graph("js/phone.js"),
                            personal_code=request.args.get("c", "") if known else "")
     return page, 200 if known else 404
 

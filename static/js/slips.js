@@ -31,7 +31,8 @@ async function boot() {
   const meetingId = root.dataset.meetingId;
   const warning = loopbackWarning(root.dataset.publicUrl);
   if (warning) {
-    $("#slips-tools").append(warning);
+    // Printed too: slips carrying an address phones cannot reach must not look usable.
+    $("#slip-list").before(warning);
   }
   $("#print").addEventListener("click", async (event) => {
     event.target.disabled = true;

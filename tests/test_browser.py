@@ -603,3 +603,51 @@ def test_every_projector_view_fits_the_screen_and_reads_from_the_back(projector_
             for name, page in pages.items():
                 page.screenshot(path=str(SCREENSHOTS / f"phieukin-projector-join-dark-{name}.png"))
         chromium.close()
+
+
+# --- the verification page cannot mislead -------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 740}, {"width": 1366, "height": 768}])
+def test_the_verification_page_says_valid_only_for_the_registered_key(live_server, browser, tmp_path,
+                                                                      viewport):
+    from tests.certify_kit import certified_meeting
+
+    certified = certified_meeting(tmp_path / "chi-bo")
+    genuine = tmp_path / "goi.json"
+    genuine.write_bytes(certified.bundle_bytes)
+    tampered_bundle = json.loads(certified.bundle_bytes)
+    tampered_bundle["proposal"]["members"][0]["level"] = "KHTNV"
+    tampered = tmp_path / "goi-bi-sua.json"
+    tampered.write_text(json.dumps(tampered_bundle, ensure_ascii=False))
+    errors: list[str] = []
+    page = _watch(browser.new_page(viewport=viewport, locale="vi-VN"), errors, "verify")
+    page.goto(f"{live_server}/verify")
+    verdict = page.locator("#verdict")
+
+    page.set_input_files("#bundle", str(genuine))
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(verdict).to_have_text(re.compile("^Chữ ký hợp lệ nhưng chưa xác nhận được người ký"))
+    expect(verdict).to_have_class(re.compile("unconfirmed"))
+    expect(page.locator("#details table").first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / f"verify-unconfirmed-{viewport['width']}.png"), full_page=True)
+
+    page.fill("#fingerprint", certified.bundle["signer"]["fingerprint"])
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(verdict).to_have_text(re.compile("^Hợp lệ"))
+    expect(page.locator("#details")).to_contain_text(certified.bundle["organisation"]["name"])
+    expect(page.locator("#details")).to_contain_text(" giờ ")  # local time, in words
+    page.screenshot(path=str(SCREENSHOTS / f"verify-valid-{viewport['width']}.png"), full_page=True)
+
+    page.set_input_files("#bundle", str(tampered))
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(verdict).to_have_text(re.compile("^Không hợp lệ"))
+    expect(verdict).to_be_in_viewport()
+    expect(page.locator(".failed-checks li").first).to_contain_text("Chữ ký của chi bộ trên gói")
+    expect(page.locator("#details table")).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / f"verify-failed-{viewport['width']}.png"), full_page=True)
+
+    page.fill("#fingerprint", "12345")
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(page.locator("#verify-error")).to_contain_text("Dấu vân tay khóa của chi bộ")
+    assert errors == []

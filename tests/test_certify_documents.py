@@ -176,7 +176,7 @@ def test_verify_api_reports_tampering_and_a_wrong_fingerprint(certified):
     assert result["ok"] is False and result["first_failure"] == "bundle_signature"
     failed = {c["name"] for c in result["checks"] if c["status"] == "fail"}
     assert failed == {"bundle_signature", "rules"}
-    wrong = post_bundle(certified, certified.bundle_bytes, fingerprint="0000 1111").get_json()
+    wrong = post_bundle(certified, certified.bundle_bytes, fingerprint="0000" * 16).get_json()
     assert wrong["first_failure"] == "signer"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ballot.report.verify import FAIL, MANUAL, Report, parse_public_key_text, verify_bundle
+from ballot.report.verify import FAIL, MANUAL, SIGNER_UNCONFIRMED, Report, parse_public_key_text, verify_bundle
 
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 MARKS = {"pass": "✓", FAIL: "✗", MANUAL: "⚠"}
@@ -78,17 +78,25 @@ def print_report(report: Report, lang: str) -> None:
     for check in report.checks:
         print(f"{MARKS[check.status]} {check.title(lang)}: {check.detail(lang)}")
     failure = report.first_failure
-    if failure is None:
-        print(
-            "KẾT QUẢ: ĐẠT — mọi kiểm tra đều đúng."
-            if lang != "en"
-            else "RESULT: PASSED — every check holds."
-        )
-    else:
+    if failure is not None:
         print(
             f"KẾT QUẢ: KHÔNG ĐẠT — kiểm tra đầu tiên không đạt: {failure.title_vi}."
             if lang != "en"
             else f"RESULT: FAILED — first failing check: {failure.title_en}."
+        )
+    elif report.verdict == SIGNER_UNCONFIRMED:
+        print(
+            "KẾT QUẢ: CHỮ KÝ HỢP LỆ NHƯNG CHƯA XÁC NHẬN ĐƯỢC NGƯỜI KÝ — chạy lại với "
+            "--fingerprint (dấu vân tay chi bộ đã đăng ký) để xác nhận."
+            if lang != "en"
+            else "RESULT: SIGNATURE VALID, SIGNER NOT CONFIRMED — run again with --fingerprint "
+            "(the branch's registered fingerprint) to confirm."
+        )
+    else:
+        print(
+            "KẾT QUẢ: ĐẠT — mọi kiểm tra đều đúng."
+            if lang != "en"
+            else "RESULT: PASSED — every check holds."
         )
 
 

@@ -10,10 +10,12 @@ shows every check it breaks, and the first failing one is the headline.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.exceptions import InvalidSignature as _Ed25519Invalid
 from cryptography.hazmat.primitives import serialization
@@ -32,8 +34,21 @@ from ballot.report.canonical import (
 )
 from ballot.report.schema import schema_problems
 from ballot.rules.attendance import attendance, may_vote
+from ballot.rules.profiles import get_profile
 
 PASS, FAIL, MANUAL = "pass", "fail", "manual"
+VALID, SIGNER_UNCONFIRMED, FAILED = "valid", "signer_unconfirmed", "failed"
+VERDICTS: dict[str, tuple[str, str]] = {
+    VALID: ("Hợp lệ — gói do chi bộ đã đăng ký ký và mọi kiểm tra đều đúng.",
+            "Valid — signed by the registered branch, and every check holds."),
+    SIGNER_UNCONFIRMED: (
+        "Chữ ký hợp lệ nhưng chưa xác nhận được người ký — hãy đối chiếu dấu vân tay với "
+        "dấu vân tay chi bộ đã đăng ký với đảng ủy trước khi dùng kết quả.",
+        "The signature is valid but the signer is not confirmed — compare the fingerprint "
+        "with the one the branch registered before using the results."),
+    FAILED: ("Không hợp lệ — không được dùng kết quả trong gói này.",
+             "Not valid — the results in this bundle must not be used."),
+}
 MAX_LISTED = 5  # problems named per check; the rest are counted
 
 
@@ -77,6 +92,14 @@ class Report:
     @property
     def ok(self) -> bool:
         return all(check.holds for check in self.checks)
+
+    @property
+    def verdict(self) -> str:
+        """VALID only when the signer is a known chi bộ (docs/bundle.md, “Verifying a
+        bundle”): a bundle anyone signed with a fresh key holds every other check."""
+        if not self.ok:
+            return FAILED
+        return VALID if self.check("signer").status == PASS else SIGNER_UNCONFIRMED
 
     @property
     def first_failure(self) -> CheckResult | None:
@@ -124,9 +147,11 @@ def verify_bundle(
     data: bytes | str,
     expected_key: Ed25519PublicKey | None = None,
     expected_fingerprint: str | None = None,
+    registry: Mapping[str, Sequence[str]] | None = None,
 ) -> Report:
     """Every check on the bundle in `data`; compare the signer with the expected key
-    or fingerprint when one is given."""
+    or fingerprint when one is given, else with the fingerprints the đảng ủy
+    registered for the chi bộ the bundle names (`registry`: name → fingerprints)."""
     try:
         bundle = load_bundle(data)
         _check_shape(bundle)
@@ -137,10 +162,10 @@ def verify_bundle(
         failed = CheckResult("format", FAIL, *TITLES["format"], exc.message_vi, exc.message_en)
         return Report((failed,), None, None)
     shape = CheckResult(
-        "format", PASS, *TITLES["format"], f"Định dạng {fmt.FORMAT}.", f"Format {fmt.FORMAT}."
+        "format", PASS, *TITLES["format"], "Đúng cấu trúc của gói chứng thực.", f"Format {fmt.FORMAT}."
     )
     checks: list[CheckResult] = [shape]
-    for name, run in _checks(expected_key, expected_fingerprint, digest):
+    for name, run in _checks(expected_key, expected_fingerprint, registry, digest):
         checks.append(_run_check(name, run, bundle))
     return Report(tuple(checks), bundle, hex_groups(digest))
 
@@ -157,11 +182,11 @@ def _run_check(
 
 
 def _checks(
-    expected_key, expected_fingerprint, digest: bytes
+    expected_key, expected_fingerprint, registry, digest: bytes
 ) -> list[tuple[str, Callable[[dict[str, Any]], Outcome]]]:
     return [
         ("bundle_signature", lambda b: check_bundle_signature(b, digest)),
-        ("signer", lambda b: check_signer(b, expected_key, expected_fingerprint)),
+        ("signer", lambda b: check_signer(b, expected_key, expected_fingerprint, registry)),
         ("ballot_signatures", check_ballot_signatures),
         ("ballot_contents", check_ballot_contents),
         ("tracking_codes", check_tracking_codes),
@@ -179,21 +204,21 @@ TITLES: dict[str, tuple[str, str]] = {
     "bundle_signature": ("Chữ ký của chi bộ trên gói", "The branch's signature on the bundle"),
     "signer": ("Người ký là chi bộ đã biết", "The signer is the known branch"),
     "ballot_signatures": (
-        "Chữ ký RSA của từng phiếu theo khóa của vòng",
+        "Chữ ký của từng phiếu do vòng bỏ phiếu cấp",
         "Every ballot's RSA signature under its round key",
     ),
     "ballot_contents": (
         "Nội dung phiếu đúng vòng, đúng mục, đúng mức",
         "Ballots name their round, its questions and valid levels",
     ),
-    "tracking_codes": ("Mã tra cứu tính lại khớp", "Tracking codes recomputed"),
+    "tracking_codes": ("Mã tra cứu của từng phiếu đúng", "Tracking codes recomputed"),
     "no_duplicates": ("Không có phiếu trùng", "No duplicate ballot"),
     "participation": (
-        "Số phiếu không vượt số người nhận chữ ký",
+        "Số phiếu thu về không vượt số phiếu phát ra",
         "Ballots per round not above participation",
     ),
     "participants_eligible": (
-        "Người nhận chữ ký là đảng viên chính thức có mặt",
+        "Người được phát phiếu là đảng viên chính thức có mặt",
         "Every participant a full member marked present",
     ),
     "attendance": ("Số liệu tham dự khớp danh sách", "Attendance matches the roster"),
@@ -333,15 +358,17 @@ def check_bundle_signature(bundle: dict[str, Any], digest: bytes) -> Outcome:
         )
     return Outcome(
         True,
-        f"Chữ ký Ed25519 hợp lệ; mã băm của gói {hex_groups(digest)}.",
+        f"Chữ ký của chi bộ hợp lệ; mã băm của gói {hex_groups(digest)}.",
         f"valid Ed25519 signature; bundle hash {hex_groups(digest)}",
     )
 
 
 def check_signer(
-    bundle: dict[str, Any], expected_key: Ed25519PublicKey | None, expected_fingerprint: str | None
+    bundle: dict[str, Any],
+    expected_key: Ed25519PublicKey | None,
+    expected_fingerprint: str | None,
+    registry: Mapping[str, Sequence[str]] | None = None,
 ) -> Outcome:
-    printed = bundle["signer"]["fingerprint"]
     try:
         actual = public_key_from_b64url(bundle["signer"]["public_key"])
     except CryptoError:
@@ -363,28 +390,33 @@ def check_signer(
             f"matches the given key ({fingerprint(actual)})",
         )
     if expected_fingerprint is not None:
-        if normalise_fingerprint(expected_fingerprint) != normalise_fingerprint(
-            fingerprint(actual)
-        ):
-            return Outcome(
-                False,
-                f"Dấu vân tay của người ký {fingerprint(actual)} khác dấu vân tay "
-                f"đã cho {expected_fingerprint}.",
-                f"signer fingerprint {fingerprint(actual)} differs from the given "
-                f"{expected_fingerprint}",
-            )
-        return Outcome(
-            True,
-            f"Khớp dấu vân tay đã cho ({fingerprint(actual)}).",
-            f"matches the given fingerprint ({fingerprint(actual)})",
-        )
+        return _signer_against(actual, [expected_fingerprint], "dấu vân tay đã nhập", "the given fingerprint")
+    name = bundle["organisation"]["name"] if registry is not None else None
+    registered = registry.get(name) if registry is not None else None
+    if registered:
+        return _signer_against(actual, registered, f"khóa “{name}” đã đăng ký với đảng ủy",
+                               f"the key {name!r} registered with the committee")
+    unregistered_vi = (f" “{name}” chưa đăng ký với đảng ủy trên máy này." if registry is not None
+                       else "")
     return Outcome(
         True,
-        f"Dấu vân tay người ký: {printed}. Hãy tự so sánh với dấu vân tay "
-        "chi bộ đã đăng ký (hoặc chạy lại với --fingerprint).",
-        f"signer fingerprint: {printed}. Compare it by hand with the branch's "
-        "registered fingerprint (or run again with --fingerprint).",
+        f"Dấu vân tay người ký: {fingerprint(actual)}.{unregistered_vi} Chưa đối chiếu được: hãy so sánh "
+        "với dấu vân tay chi bộ đã đăng ký với đảng ủy.",
+        f"signer fingerprint: {fingerprint(actual)}. Not confirmed: compare it with the "
+        "fingerprint the branch registered with the committee.",
         status=MANUAL,
+    )
+
+
+def _signer_against(actual: Ed25519PublicKey, expected: Sequence[str], what_vi: str,
+                    what_en: str) -> Outcome:
+    printed = fingerprint(actual)
+    if normalise_fingerprint(printed) in {normalise_fingerprint(f) for f in expected}:
+        return Outcome(True, f"Khớp {what_vi} ({printed}).", f"matches {what_en} ({printed})")
+    return Outcome(
+        False,
+        f"Gói được ký bằng khóa có dấu vân tay {printed}, khác {what_vi} ({'; '.join(expected)}).",
+        f"signed by the key {printed}, not {what_en} ({'; '.join(expected)})",
     )
 
 
@@ -431,7 +463,7 @@ def check_ballot_signatures(bundle: dict[str, Any]) -> Outcome:
                     f"round {round_['number']}, ballot {ballot['tracking_code']}: bad signature",
                 )
     return problems.outcome(
-        f"{counted} phiếu, mọi chữ ký hợp lệ (RFC 9474).",
+        f"{counted} phiếu, mọi chữ ký hợp lệ.",
         f"{counted} ballots, every signature valid (RFC 9474)",
     )
 
@@ -475,7 +507,7 @@ def _ballot_content_problems(
         found.append(("thuộc vòng khác", "belongs to another round"))
     for question, option in ballot["choices"].items():
         if question not in questions:
-            found.append((f"mục lạ {question}", f"unknown question {question}"))
+            found.append(("có mục không thuộc phiếu vòng này", f"unknown question {question}"))
         if option not in fmt.LEVELS:
             found.append((f"mức lạ {option}", f"unknown level {option}"))
     return found
@@ -570,7 +602,8 @@ def check_participants_eligible(bundle: dict[str, Any]) -> Outcome:
             member = roster.get(key)
             if member is None:
                 problems.add(
-                    f"vòng {round_['number']}: {key} không có trong danh sách",
+                    f"vòng {round_['number']}: một người được phát phiếu không có trong danh sách "
+                    "đảng viên",
                     f"round {round_['number']}: {key} is not on the roster",
                 )
             elif not may_vote(member):
@@ -628,7 +661,7 @@ def check_recount(bundle: dict[str, Any]) -> Outcome:
             stored = round_["tally"]["votes"].get(question)
             if stored != votes:
                 problems.add(
-                    f"vòng {round_['number']}, mục {question}: kiểm lại {_votes(votes)}, "
+                    f"vòng {round_['number']}, {_subject(round_, question)}: kiểm lại {_votes(votes)}, "
                     f"đã ghi {_votes(stored)}",
                     f"round {round_['number']}, question {question}: recount {_votes(votes)}, "
                     f"stored {_votes(stored)}",
@@ -636,13 +669,20 @@ def check_recount(bundle: dict[str, Any]) -> Outcome:
         extra = set(round_["tally"]["votes"]) - set(counted["votes"])
         if extra:
             problems.add(
-                f"vòng {round_['number']}: kết quả có mục lạ {sorted(extra)}",
+                f"vòng {round_['number']}: kết quả có {len(extra)} mục không thuộc phiếu vòng này",
                 f"round {round_['number']}: tally has unknown questions {sorted(extra)}",
             )
     return problems.outcome(
         "Kiểm lại từng phiếu cho đúng kết quả đã lưu của mọi vòng.",
         "recounting every ballot gives every round's stored tally",
     )
+
+
+def _subject(round_: dict[str, Any], question: str) -> str:
+    """A question by its label (the member's name, or the chi bộ), never by its id."""
+    labels = {q["id"]: q.get("label") for q in round_["questions"] if isinstance(q, dict)}
+    label = labels.get(question)
+    return f"“{label}”" if isinstance(label, str) and label else "một mục lạ"
 
 
 def _votes(votes: Any) -> str:
@@ -684,7 +724,7 @@ def check_rules(bundle: dict[str, Any]) -> Outcome:
         )
     members = len(recomputed["members"])
     outcome = problems.outcome(
-        f"Hồ sơ {bundle['profile']}: đề xuất cho {members} đảng viên khớp từng mục.",
+        f"Theo {_profile_title(bundle['profile'])}: đề xuất cho {members} đảng viên khớp từng người.",
         f"profile {bundle['profile']}: the proposal for {members} members matches",
     )
     if not outcome.ok:
@@ -799,6 +839,13 @@ def decisive(proposal: dict[str, Any]) -> dict[str, Any]:
     return decided
 
 
+def _profile_title(name: str) -> str:
+    try:
+        return get_profile(name).title
+    except KeyError:
+        return f"bộ quy tắc {name}"
+
+
 def _decisive_vote(vote: dict[str, Any] | None) -> Any:
     if not isinstance(vote, dict):
         return vote
@@ -831,33 +878,50 @@ def _describe_proposal_difference(
 # --- for the verification page ---------------------------------------------------------
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The checks, and (when the bundle could be read) what the page shows of it."""
+def report_to_dict(report: Report, zone: dt.tzinfo) -> dict[str, Any]:
+    """The checks and the verdict, and what the page shows of the bundle: nothing of a
+    bundle that failed a check, whose figures must not be used (docs/bundle.md,
+    “Verifying a bundle”). Times in the meeting's time zone, else `zone`."""
+    from ballot.report.names import date_vi, moment_vi
     from ballot.report.rows import cap_arithmetic_vi, level_totals, proposal_rows
 
     failure = report.first_failure
+    verdict = report.verdict
     answer: dict[str, Any] = {
         "ok": report.ok,
+        "verdict": verdict,
+        "verdict_vi": VERDICTS[verdict][0],
+        "verdict_en": VERDICTS[verdict][1],
         "first_failure": failure.name if failure else None,
         "bundle_hash": report.bundle_hash,
         "checks": [check.to_dict() for check in report.checks],
         "bundle": None,
     }
     bundle = report.bundle
-    if bundle is not None:
-        try:
-            answer["bundle"] = {
-                "meeting": bundle["meeting"],
-                "organisation": bundle["organisation"],
-                "profile": bundle["profile"],
-                "signer": bundle["signer"],
-                "attendance": bundle["attendance"],
-                "rows": proposal_rows(bundle),
-                "totals": level_totals(bundle),
-                "cap": cap_arithmetic_vi(bundle),
-                "organisation_level": bundle["proposal"]["organisation"],
-                "organisation_vote": bundle.get("organisation_vote"),
-            }
-        except (KeyError, TypeError, ValueError):
-            answer["bundle"] = None  # a malformed proposal: the failed checks say why
+    if bundle is None or verdict == FAILED:
+        return answer
+    meeting = bundle["meeting"]
+    try:
+        answer["bundle"] = {
+            "organisation": bundle["organisation"]["name"],
+            "title": meeting["title"],
+            "review_date": date_vi(meeting["review_date"]),
+            "certified_at": moment_vi(meeting["certified_at"], _meeting_zone(meeting, zone)),
+            "rules": _profile_title(bundle["profile"]),
+            "signer_fingerprint": bundle["signer"]["fingerprint"],
+            "rows": proposal_rows(bundle),
+            "totals": level_totals(bundle),
+            "cap": cap_arithmetic_vi(bundle),
+            "organisation_level": bundle["proposal"]["organisation"],
+            "organisation_vote": bundle.get("organisation_vote"),
+        }
+    except (KeyError, TypeError, ValueError):
+        answer["bundle"] = None  # a malformed proposal: the failed checks say why
     return answer
+
+
+def _meeting_zone(meeting: dict[str, Any], zone: dt.tzinfo) -> dt.tzinfo:
+    try:
+        return ZoneInfo(meeting["time_zone"]) if meeting.get("time_zone") else zone
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return zone

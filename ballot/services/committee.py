@@ -41,6 +41,7 @@ from ballot.store.committee import (
     Decision,
     ImportedBundle,
 )
+from ballot.store.db import sqlite_path
 
 FINGERPRINT = re.compile(r"[0-9A-F]{64}")
 
@@ -369,3 +370,19 @@ def _time(value: dt.datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def registered_fingerprints(settings: Settings) -> dict[str, list[str]] | None:
+    """The signer fingerprints the đảng ủy registered, by chi bộ name, when this
+    installation holds its workspace; None on a chi bộ's own server (nothing is
+    created to find out)."""
+    path = sqlite_path(settings.committee_database)
+    if path is not None and not path.exists():
+        return None
+    workspace = CommitteeWorkspace(settings)
+    try:
+        if not workspace.store.exists():
+            return None
+        return {branch["name"]: branch["fingerprints"] for branch in workspace.branches()}
+    finally:
+        workspace.close()

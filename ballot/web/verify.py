@@ -3,10 +3,17 @@ and the proposal table. Public and read-only: nothing is stored, no login."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
-from ballot.report.verify import parse_public_key_text, report_to_dict, verify_bundle
+from ballot.report.verify import (
+    normalise_fingerprint,
+    parse_public_key_text,
+    report_to_dict,
+    verify_bundle,
+)
+from ballot.services.committee import FINGERPRINT, registered_fingerprints
 from ballot.services.errors import ServiceError
+from ballot.web import services_of
 
 bp = Blueprint("verify", __name__)
 
@@ -15,7 +22,8 @@ MAX_BUNDLE_BYTES = 64 * 1024 * 1024  # a chi bộ of a few hundred members, ever
 
 @bp.get("/verify")
 def verify_page():
-    return render_template("verify.html")
+    registry = registered_fingerprints(services_of(current_app).settings)
+    return render_template("verify.html", registered=None if registry is None else len(registry))
 
 
 @bp.post("/api/verify")
@@ -24,16 +32,26 @@ def verify_upload():
     request.max_content_length = MAX_BUNDLE_BYTES  # larger than the app's default, here only
     upload = request.files.get("bundle")
     if upload is None:
-        raise ServiceError("missing_bundle", "Hãy chọn tệp gói chứng thực (.json).", 400)
+        raise ServiceError("missing_bundle", "Tệp gói chứng thực: hãy chọn tệp (.json) chi bộ gửi lên.",
+                           400, "bundle")
     fingerprint = (request.form.get("fingerprint") or "").strip() or None
+    if fingerprint is not None and not FINGERPRINT.fullmatch(normalise_fingerprint(fingerprint)):
+        raise ServiceError("bad_fingerprint", "Dấu vân tay khóa của chi bộ: cần đúng 64 chữ số hệ "
+                           "16 (0–9, A–F), như bản chi bộ đã đăng ký với đảng ủy.", 400, "fingerprint")
     key_text = (request.form.get("key") or "").strip()
     try:
         expected_key = parse_public_key_text(key_text) if key_text else None
     except ValueError:
         raise ServiceError(
-            "bad_key", "Khóa công khai không hợp lệ (cần PEM hoặc base64url).", 400
+            "bad_key", "Khóa công khai của chi bộ không đọc được: hãy dán đúng khóa chi bộ đã "
+            "đăng ký với đảng ủy.", 400, "key"
         ) from None
+    settings = services_of(current_app).settings
+    # The đảng ủy's own registry, on the machine that holds its workspace, unless the
+    # clerk typed the key or fingerprint to compare with.
+    registry = None if fingerprint or expected_key else registered_fingerprints(settings)
     report = verify_bundle(
-        upload.read(), expected_key=expected_key, expected_fingerprint=fingerprint
+        upload.read(), expected_key=expected_key, expected_fingerprint=fingerprint,
+        registry=registry,
     )
-    return jsonify(report_to_dict(report))
+    return jsonify(report_to_dict(report, settings.zone))

@@ -1,8 +1,8 @@
 // The đảng ủy's verification page: send the bundle to POST /api/verify and show
-// each check (✓/✗/⚠) and the proposal table. Every figure comes from the server's
+// the verdict, each check (✓/✗/⚠) and, unless a check failed, the proposal table. Every figure comes from the server's
 // answer; the page only lays it out (textContent everywhere: the bundle is untrusted).
 import { request, ApiError } from "./api.js";
-import { LEVELS } from "./vocabulary.js";
+import { LEVELS, LEVEL_NAMES } from "./vocabulary.js";
 
 const MARKS = { pass: "✓", fail: "✗", manual: "⚠" };
 
@@ -31,42 +31,62 @@ function el(tag, text, className) {
   return node;
 }
 
+const VERDICT_CLASS = { valid: "passed", signer_unconfirmed: "unconfirmed", failed: "failed" };
+
 function show(answer) {
   document.getElementById("result").hidden = false;
   const verdict = document.getElementById("verdict");
-  const failed = answer.checks.find((check) => check.name === answer.first_failure);
-  verdict.className = "verdict " + (answer.ok ? "passed" : "failed");
-  verdict.textContent = answer.ok
-    ? "ĐẠT — mọi kiểm tra đều đúng."
-    : "KHÔNG ĐẠT — kiểm tra đầu tiên không đạt: " + failed.title_vi + ".";
-  const list = document.getElementById("checks");
-  list.replaceChildren(...answer.checks.map((check) => {
+  verdict.className = "verdict " + VERDICT_CLASS[answer.verdict];
+  verdict.textContent = answer.verdict_vi;
+  const area = document.getElementById("checks-area");
+  const failed = answer.checks.filter((check) => check.status === "fail");
+  if (failed.length) {
+    // A failed bundle: what failed, first and alone; the rest folded; no results.
+    const others = el("details", null, "other-checks");
+    others.append(el("summary", "Các kiểm tra khác (" + (answer.checks.length - failed.length) + ")"),
+                  checkList(answer.checks.filter((check) => check.status !== "fail")));
+    area.replaceChildren(el("h2", "Kiểm tra không đạt"), checkList(failed, "failed-checks"), others);
+  } else {
+    area.replaceChildren(checkList(answer.checks));
+  }
+  const details = document.getElementById("details");
+  details.replaceChildren();
+  if (answer.bundle) details.append(...bundleDetails(answer.bundle, answer.bundle_hash));
+  verdict.scrollIntoView({ block: "start" });
+}
+
+function checkList(checks, className) {
+  const list = el("ul", null, "checks" + (className ? " " + className : ""));
+  list.append(...checks.map((check) => {
     const item = el("li", null, check.status);
     item.append(el("span", MARKS[check.status], "mark"), el("strong", check.title_vi),
                 el("span", check.detail_vi, "detail"));
     return item;
   }));
-  const details = document.getElementById("details");
-  details.replaceChildren();
-  if (answer.bundle) details.append(...bundleDetails(answer.bundle, answer.bundle_hash));
+  return list;
 }
 
 function bundleDetails(bundle, hash) {
-  const parts = [
-    el("h2", bundle.organisation.name + " — " + bundle.meeting.title),
-    el("p", "Ngày xếp loại " + bundle.meeting.review_date + "; hồ sơ quy tắc " + bundle.profile +
-            "; chứng thực lúc " + bundle.meeting.certified_at + "."),
+  const organisation = bundle.organisation_level;
+  const vote = bundle.organisation_vote;
+  return [
+    el("h2", bundle.organisation + " — " + bundle.title),
+    el("p", "Ngày xếp loại " + bundle.review_date + "; theo " + bundle.rules +
+            "; chứng thực lúc " + bundle.certified_at + "."),
     el("p", "Mã băm của gói: " + hash, "fingerprint small"),
-    el("p", "Dấu vân tay người ký: " + bundle.signer.fingerprint, "fingerprint small"),
+    el("p", "Dấu vân tay người ký: " + bundle.signer_fingerprint, "fingerprint small"),
     proposalTable(bundle.rows),
     totalsTable(bundle.totals),
     el("p", bundle.cap, "small"),
     el("p", "Mức cao nhất chi bộ có thể đạt theo kết quả đảng viên: " +
-            (bundle.organisation_level.max_level || "—") +
-            (bundle.organisation_vote ? "; chi bộ bỏ phiếu: " + (bundle.organisation_vote.voted_level || "—") +
-             "; mức của chi bộ: " + (bundle.organisation_vote.level || "—") : "") + "."),
+            levelName(organisation.max_level) +
+            (vote ? "; chi bộ bỏ phiếu: " + levelName(vote.voted_level) +
+             "; mức của chi bộ: " + levelName(vote.level) : "") + "."),
   ];
-  return parts;
+}
+
+function levelName(level) {
+  return level ? LEVEL_NAMES[level] + " (" + level + ")" : "—";
 }
 
 function table(headings, rows, className) {

@@ -24,67 +24,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from machine import machine  # bench/machine.py, beside this script
+from certified_meeting import certified_bundle  # bench/, beside this script
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
-
-
 def build_bundle(members: int, profile_date: dt.date) -> bytes:
     """A certified meeting of `members`: every full member present casts a full ballot."""
-    from ballot.crypto import blind_rsa
-    from ballot.crypto.canonical import canonical_json
-    from ballot.crypto.encoding import b64url_decode, b64url_encode
-    from ballot.demo import demo_rows
-    from ballot.services.commands import NewMeeting
-    from ballot.services.facade import Services
-    from ballot.vocabulary import OrganisationKind
-
     work = Path(tempfile.mkdtemp(prefix="bundle-bench-"))
-    services = Services(data_dir=work / "data", keys_dir=work / "keys")
-    password = secrets.token_urlsafe(12)
-    host = services.create_host("bench", password)
-    meeting_id = services.create_meeting(host, NewMeeting(
-        branch_name="Chi bộ đo hiệu năng", title=f"Kiểm điểm {members} đảng viên",
-        date=profile_date, organisation_kind=OrganisationKind.CHI_BO_TRUC_THUOC))
-    services.import_roster(host, meeting_id, demo_rows(members, profile_date))
-    state = services.host_state(host, meeting_id)
-    joined = {member["id"]: services.join({"meeting_code": state["meeting"]["code"],
-                                           "personal_code": member["personal_code"]})
-              for member in state["members"]}
-    voters = [m["id"] for m in services.host_state(host, meeting_id)["members"] if m["may_vote"]]
-    check_ins = [joined[key]["check_in"]["id"] for key in voters]
-    round_id = services.create_round(host, meeting_id, {"kind": "classification"})
-    services.open_round(host, round_id)
-    form = services.voter_state(check_ins[0])["round"]
-    public_key = blind_rsa.public_key_from_json(form["public_key"])
-    questions = [q["id"] for q in form["questions"]]
     started = time.perf_counter()
-    for index, check_in in enumerate(check_ins):
-        choices = {q: LEVELS[(index + i) % 3 if i % 7 else 1] for i, q in enumerate(questions)}
-        text = canonical_json({"round": round_id, "choices": choices,
-                               "nonce": b64url_encode(secrets.token_bytes(16))})
-        prefix, prepared = blind_rsa.prepare(text)
-        blinded, inv = blind_rsa.blind(public_key, prepared)
-        blind_signature = services.sign(check_in, round_id, {"blinded": b64url_encode(blinded)})
-        signature = blind_rsa.finalize(public_key, prepared, b64url_decode(blind_signature), inv)
-        services.cast(round_id, {"ballot": text.decode(), "prefix": b64url_encode(prefix),
-                                 "signature": b64url_encode(signature)})
-    print(f"  {len(check_ins)} ballots signed and cast in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)
-    services.close_round(host, round_id)
-    started = time.perf_counter()
-    data = services.certify(host, meeting_id)
-    print(f"  certified in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    data, _ = certified_bundle(work / "data", members, profile_date, "Chi bộ đo hiệu năng")
+    print(f"  built and certified in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return data
 
 

@@ -50,3 +50,29 @@ def test_encrypted_ballots_benchmark_decrypts_what_it_encrypted(tmp_path):
     assert any(w.startswith("close: check 2 trustees' shares") for w in whats)
     sizes = {r["what"]: r["bytes"] for r in rows if "bytes" in r and r["what"].startswith("verify one ballot")}
     assert sizes["verify one ballot, 300 members"] > sizes["verify one ballot, 10 members"]
+
+
+def test_committee_benchmark_imports_and_verifies_every_bundle_it_built(tmp_path):
+    """`bench/committee_import.py` on three small chi bộ: it exits non-zero if a bundle
+    is refused or the committee bundle does not verify with its folder."""
+    out = tmp_path / "committee.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "committee_import.py"), "--branches", "3", "--members", "6",
+         "--json", str(out)],
+        check=False, cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["branches"] == 3 and figures["members"] == 18
+
+
+def test_bundle_benchmark_verifies_the_bundle_it_built(tmp_path):
+    """`bench/bundle_verify.py`: it asserts the schema finds nothing and every check holds."""
+    out = tmp_path / "bundle.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bundle_verify.py"), "--members", "6", "--runs", "1",
+         "--json", str(out)],
+        check=False, cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    assert json.loads(out.read_text(encoding="utf-8"))["members"] == 6

@@ -118,6 +118,8 @@ def _certify(ws: CommitteeWorkspace, args: Any) -> int:
     print(f"Đã ký gói của đảng ủy: {done['file']} (mã băm {done['sha256']}).")
     print(f"Các gói của chi bộ ({done['bundles']}) ở {done['folder']}: kiểm tra bằng "
           f"“ballot verify {done['file']} --with {done['folder']}”.")
+    print(f"Danh sách kèm quyết định và báo cáo thống kê: {done['documents']['pdf']} "
+          f"và {done['documents']['xlsx']}.")
     return EXIT_OK
 
 

@@ -25,6 +25,7 @@ from ballot.config import Settings
 from ballot.report import bundle as chi_bo_format
 from ballot.report import committee as committee_format
 from ballot.report.canonical import BundleFormatError, dump_bundle, load_bundle
+from ballot.report.committee_documents import committee_pdf, committee_xlsx
 from ballot.report.verify import TITLES, normalise_fingerprint, verify_bundle
 from ballot.rules.committee import PERCENTS, member_key
 from ballot.rules.levels import Level
@@ -297,7 +298,8 @@ class CommitteeWorkspace:
 
     def certify(self, resolution: str, out: Path, on: dt.date | None = None) -> dict[str, Any]:
         """Write the signed committee bundle, and beside it the chi bộ bundles it lists
-        (a folder for `ballot verify FILE --with FOLDER`)."""
+        (a folder for `ballot verify FILE --with FOLDER`), the decision list and the
+        statistics (the same name, .pdf and .xlsx)."""
         committee = self.committee()
         resolution = _text(resolution, "Số nghị quyết/quyết định", 100)
         bundles = self._bundles()
@@ -328,6 +330,9 @@ class CommitteeWorkspace:
             raise ServiceError("self_check_failed", f"{failure.title_vi}: {failure.detail_vi}", 500)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(dump_bundle(signed))
+        documents = {"pdf": out.with_suffix(".pdf"), "xlsx": out.with_suffix(".xlsx")}
+        documents["pdf"].write_bytes(committee_pdf(signed))
+        documents["xlsx"].write_bytes(committee_xlsx(signed))
         folder = out.with_name(out.stem + "-chi-bo")
         folder.mkdir(exist_ok=True)
         with self.store.session() as s:
@@ -338,7 +343,7 @@ class CommitteeWorkspace:
             s.add(Certification(resolution=resolution, resolution_date=signed["resolution"]["date"],
                                 sha256=report.bundle_hash, summary=signed["totals"]))
         return {"file": str(out), "folder": str(folder), "sha256": report.bundle_hash,
-                "bundles": len(bundles)}
+                "bundles": len(bundles), "documents": {k: str(v) for k, v in documents.items()}}
 
 
     def _undecided(self) -> list[str]:

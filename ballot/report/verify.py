@@ -267,6 +267,15 @@ def _check_shape(bundle: dict[str, Any]) -> None:
         },
     )
     _require(bundle["meeting"], "meeting", {"id": str, "review_date": str})
+    # The optional members the minutes print (docs/bundle.md, `meeting`): absent in
+    # bundles made before them, which verify as before; when present, each person of
+    # the counting committee is named once, as the meeting form requires.
+    committee = bundle["meeting"].get("counting_committee", [])
+    if len({name.casefold() for name in committee}) != len(committee):
+        raise BundleFormatError(
+            "meeting.counting_committee: một người được ghi hai lần trong ban kiểm phiếu.",
+            "meeting.counting_committee: a person is listed twice in the counting committee",
+        )
     _require(bundle["signer"], "signer", {"algorithm": str, "public_key": str, "fingerprint": str})
     for index, member in enumerate(bundle["roster"]):
         _require(member, f"roster[{index}]", {"id": str, "name": str, "status": str})

@@ -17,6 +17,7 @@ from ballot.services.commands import (
     DecideCheckIn,
     ImportRoster,
     Login,
+    MeetingDetails,
     MemberChanges,
     NewMeeting,
     NewRound,
@@ -127,6 +128,14 @@ def create_meeting(host_id: int):
 @bp.get("/meetings/<meeting_id>")
 @host_required
 def meeting_state(host_id: int, meeting_id: str):
+    return jsonify(_services().host_state(host_id, meeting_id))
+
+
+@bp.patch("/meetings/<meeting_id>")
+@host_required
+def update_meeting(host_id: int, meeting_id: str):
+    """The place, the counting committee and the time zone, until certification."""
+    _services().update_meeting_details(host_id, meeting_id, parse_json(MeetingDetails, request))
     return jsonify(_services().host_state(host_id, meeting_id))
 
 

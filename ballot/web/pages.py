@@ -40,7 +40,8 @@ def index():
 
 @bp.get("/host")
 def host_console():
-    return render_template("host.html", profiles=profile_names())
+    return render_template("host.html", profiles=profile_names(),
+                           timezone=services_of(current_app).settings.timezone)
 
 
 @bp.get("/host/meetings/<meeting_id>/slips")

@@ -94,16 +94,6 @@ def share_vi(share: float) -> str:
     return f"{share * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
 
 
-def moment_vi(iso_moment: str, zone: dt.tzinfo) -> str:
-    """ "2026-12-01T21:45:00Z" in Hà Nội → "04 giờ 45, ngày 02 tháng 12 năm 2026": the
-    way an official document writes a time, in the meeting's local time."""
-    moment = dt.datetime.fromisoformat(iso_moment.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    local = moment.astimezone(zone)
-    return f"{local:%H} giờ {local:%M}, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
-
-
 def date_vi(iso_date: str) -> str:
     year, month, day = iso_date[:10].split("-")
     return f"{day}/{month}/{year}"

@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -63,11 +64,14 @@ def proposal_xlsx(bundle: dict[str, Any]) -> bytes:
 def append_text_safe(sheet, values: list[Any]) -> None:
     """Append a row; text that a spreadsheet would take for a formula is stored as
     text and marked so (the quote prefix Excel itself uses), numbers stay numbers."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+    cells = []
+    for value in values:  # cells made here: finding the appended row again is O(rows)
+        cell = Cell(sheet, value=value)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
             cell.quotePrefix = True
+        cells.append(cell)
+    sheet.append(cells)
 
 
 def _title(sheet, bundle: dict[str, Any]) -> None:

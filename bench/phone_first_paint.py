@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, label in labels.items():
         print(f"{label:<34}{rows[name]:>10.0f}{rows[name] / floor:>9.1f}")
     first = runs[0]
-    print(f"loaded by the time the code field shows (compressed): {first['requests']} requests, {first['bytes'] / 1000:.1f} kB:")
+    print(f"loaded by the time the code field shows (compressed): {first['requests']} requests, "
+          f"{first['bytes'] / 1000:.1f} kB:")
     for path, size in first["files"]:
         print(f"   {size / 1000:7.1f} kB  {path}")
     if args.json:

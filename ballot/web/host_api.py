@@ -133,7 +133,8 @@ def meeting_state(host_id: int, meeting_id: str):
 @bp.post("/meetings/<meeting_id>/roster")
 @host_required
 def import_roster(host_id: int, meeting_id: str):
-    """A CSV/XLSX upload (multipart field `file`) or JSON `{"members": [rows]}`."""
+    """A CSV/XLSX upload (multipart field `file`) or JSON `{"members": [rows]}`; the
+    answer counts the members and names the columns not used (services/roster.py)."""
     upload = request.files.get("file")
     if upload is not None:
         table = read_table(upload.filename or "", upload.read())

@@ -52,7 +52,8 @@ def _read_csv(data: bytes) -> list[list[Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ServiceError("bad_encoding", "Tệp CSV phải mã hóa UTF-8.", 400, field="file") from None
+        raise ServiceError("bad_encoding", "Tệp CSV phải mã hóa UTF-8 (trong Excel: Lưu thành, chọn “CSV UTF-8”), "
+                           "hoặc gửi tệp .xlsx.", 400, field="file") from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     try:

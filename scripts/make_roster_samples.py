@@ -16,7 +16,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -148,6 +150,20 @@ def xlsx_bytes(profile: str) -> bytes:
     book.properties.creator = "Phiếu kín"
     out = io.BytesIO()
     book.save(out)
+    return _fixed_times(out.getvalue())
+
+
+def _fixed_times(xlsx: bytes) -> bytes:
+    """The same workbook dated 1/1/2026, its zip entries and its “modified” property
+    (openpyxl dates both at the time of saving)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+            target.writestr(zipfile.ZipInfo(entry.filename, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

@@ -131,7 +131,7 @@ def hosted_meetings(session: Session, host: HostAccount) -> list[Meeting]:
 
 
 def import_roster(
-    session: Session, host: HostAccount, meeting: Meeting, rows: list[dict[str, Any]]
+    session: Session, host: HostAccount, meeting: Meeting, rows: roster.RosterRows
 ) -> list[Member]:
     """Replace the roster with validated rows: all rows or none (row errors listed)."""
     ensure_editable(meeting)

@@ -276,6 +276,10 @@ function render(state) {
   app.rounds.update(state);
   app.certify.update(state);
   app.details.update(state);
+  setText($("#sample-profile"), meeting.profile);
+  for (const kind of ["csv", "xlsx"]) {
+    $(`#sample-${kind}`).href = `/host/roster-sample/${encodeURIComponent(meeting.profile)}.${kind}`;
+  }
   const locked = state.rounds.length > 0;
   $("#roster-file").disabled = locked;
   $("#roster-form button").disabled = locked;
@@ -394,7 +398,10 @@ async function onImport(event) {
   event.preventDefault();
   const file = $("#roster-file").files[0];
   const errors = $("#roster-error");
+  const notice = $("#roster-notice");
   replace(errors);
+  setText(notice, "");
+  show(notice, false);
   if (!file) {
     replace(errors, h("p", { text: "Hãy chọn tệp .csv hoặc .xlsx." }));
     return;
@@ -404,6 +411,9 @@ async function onImport(event) {
   try {
     const answer = await request("POST", `/api/host/meetings/${app.meetingId}/roster`, { form, csrf: app.csrf });
     flash(`Đã nhập ${answer.imported} đảng viên.`);
+    // Columns no field needs were ignored: the host sees which ("Cột không dùng: …").
+    setText(notice, (answer.notices || []).join(" "));
+    show(notice, (answer.notices || []).length > 0);
     $("#roster-file").value = "";
     await openMeeting(app.meetingId);
   } catch (error) {

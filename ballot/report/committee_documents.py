@@ -20,13 +20,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ballot.report.bundle import LEVELS
 from ballot.report.canonical import bundle_hash_text
 from ballot.report.names import STATUS_VI, date_vi, level_vi, percent_vi
 from ballot.report.pdf import FONT, FONT_DIR, HEADING_FILL
 from ballot.report.xlsx import append_text_safe
 from ballot.rules.profiles import get_profile
 
-LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
 GRID_LINE = 4.4  # mm per line of a table cell, at 9 pt
 CELL_PADDING = 1.0
 COMMITTEE_STATUS_VI = {**STATUS_VI, "conflict": "Có trong hai gói, đảng ủy quyết định",

@@ -132,3 +132,41 @@ def certified_366_meeting(data_dir: Path) -> CertifiedMeeting:
     answer = host.call("POST", f"/api/host/meetings/{meeting_id}/certify")
     assert answer.status_code == 201, answer.get_json()
     return CertifiedMeeting(server, host, host.state(meeting_id), phones, answer.get_data())
+
+
+# What the minutes record of the meeting itself (docs/bundle.md, `meeting`).
+PLACE = "Hội trường tầng 3, trụ sở Đảng ủy phường Bến Nghé"
+COUNTING_COMMITTEE = ["Lê Thị Thu Hằng", "Ngô Quang Vinh", "Đinh Thị Mỹ Linh"]
+# A level for the n-th voter on the q-th question: every level gets votes.
+PATTERN = ("HTTNV", "HTXSNV", "HTTNV", "HTNV", "HTTNV", "KHTNV", "HTTNV")
+
+
+def certified_demo_meeting(data_dir: Path, members: int, **fields: Any) -> CertifiedMeeting:
+    """A meeting of `members` from the demo roster (ballot/demo.py) with its place and
+    counting committee: everyone marked present, every voter casts one ballot of the
+    main round (one leaves one line blank), then the chi bộ votes on its own level."""
+    from ballot.demo import demo_rows
+    from tests.meeting_kit import REVIEW_DATE
+
+    server = new_server(data_dir)
+    host = Host(server.app.test_client())
+    details = {"place": PLACE, "counting_committee": COUNTING_COMMITTEE, **fields}
+    meeting = host.new_meeting(demo_rows(members, REVIEW_DATE), **details)
+    meeting_id = meeting["meeting"]["id"]
+    host.ok("POST", f"/api/host/meetings/{meeting_id}/presence/all", json={})
+    meeting = host.state(meeting_id)
+    voters = [m["id"] for m in meeting["members"] if m["may_vote"]]
+    phones = {key: phone_for(server, meeting, key) for key in voters}
+    round_id = host.run_round(meeting_id)
+    questions = [q["id"] for q in host.state(meeting_id)["round"]["questions"]]
+    for n, key in enumerate(voters):
+        choices = {q: PATTERN[(n + i) % len(PATTERN)] for i, q in enumerate(questions) if n or i}
+        phones[key].vote(choices)
+    host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    round_id = host.run_round(meeting_id, "organisation")
+    for n, key in enumerate(voters):
+        phones[key].vote({"chi_bo": "HTTNV" if n % 3 else "HTXSNV"})
+    host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    answer = host.call("POST", f"/api/host/meetings/{meeting_id}/certify")
+    assert answer.status_code == 201, answer.get_json()
+    return CertifiedMeeting(server, host, host.state(meeting_id), phones, answer.get_data())

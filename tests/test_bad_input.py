@@ -41,8 +41,12 @@ ENDPOINTS = [
               "discipline_self_remedied": True, "founded_on": "2010-01-01",
               "organisation_criteria": {"tasks": "TOT", "other": "TOT"},
               "bodies": [{"name": "UBND xã", "kind": "chinh_quyen", "level": "HTTNV"}],
-              "khtnv_by_accumulation": "undetermined", "cap_percent": 20, "thresholds": {"HTXSNV": "2/3"}},
+              "khtnv_by_accumulation": "undetermined", "cap_percent": 20, "thresholds": {"HTXSNV": "2/3"},
+              "place": "Hội trường xã", "counting_committee": ["Lê Văn A", "Trần Thị B"],
+              "timezone": "Asia/Ho_Chi_Minh"},
              "host"),
+    Endpoint("edit meeting details", "PATCH", "/api/host/meetings/{meeting}",
+             {"place": "Hội trường xã", "counting_committee": ["Lê Văn A"], "timezone": "Asia/Bangkok"}, "host"),
     Endpoint("import roster", "POST", "/api/host/meetings/{meeting}/roster",
              {"members": [{"id": "x1", "name": "Đỗ Văn X", "status": "chinh_thuc", "admitted_on": "2001-01-01"}]},
              "host"),
@@ -242,6 +246,34 @@ def test_messages_name_the_field_as_a_person_knows_it(room):
         "code": "invalid_field", "field": "organisation_criteria.other",
         "message": "Tự đánh giá của chi bộ (Mẫu 01), Các tiêu chí khác: phải là một trong: "
                    "KEM, TRUNG_BINH, TOT hoặc XUAT_SAC."}
+
+
+@pytest.mark.parametrize("body, field, message", [
+    ({"counting_committee": ["A", "B", "C", "D", "E", "F"]}, "counting_committee",
+     "Ban kiểm phiếu: cần từ 1 đến 5 người (trưởng ban ghi đầu tiên)."),
+    ({"counting_committee": []}, "counting_committee",
+     "Ban kiểm phiếu: cần từ 1 đến 5 người (trưởng ban ghi đầu tiên)."),
+    ({"counting_committee": ["Lê Văn A", "Lê văn A"]}, "counting_committee", "Ban kiểm phiếu: có tên ghi hai lần."),
+    ({"counting_committee": ["Lê Văn A", "  "]}, "counting_committee.1",
+     "Ban kiểm phiếu, người thứ 2: không được để trống."),
+    ({"timezone": "Asia/Hanoi"}, "timezone",
+     "Múi giờ: không phải múi giờ đã biết (viết như Asia/Ho_Chi_Minh)."),
+    ({"timezone": "../../etc/passwd"}, "timezone",
+     "Múi giờ: không phải múi giờ đã biết (viết như Asia/Ho_Chi_Minh)."),
+    ({"place": "x" * 301}, "place", "Địa điểm họp: quá dài (tối đa 300 ký tự)."),
+    ({"place": "Hội trường\nB"}, "place", "Địa điểm họp: phải nằm trên một dòng."),
+])
+def test_meeting_details_are_refused_naming_the_field(room, body, field, message):
+    before = database_rows(room["server"])
+    for method, path, extra in (
+        ("PATCH", f"/api/host/meetings/{room['names']['meeting']}", {}),
+        ("POST", "/api/host/meetings", {"branch_name": "Chi bộ E", "title": "Họp", "date": "2026-12-15",
+                                        "organisation_kind": "chi_bo_co_so"}),
+    ):
+        answer = room["host"].call(method, path, json={**extra, **body})
+        assert answer.status_code == 400
+        assert answer.get_json()["error"] == {"code": "invalid_field", "field": field, "message": message}
+    assert database_rows(room["server"]) == before
 
 
 # Roster cells the rules engine reads (services/roster.py), each bad in one way: the

@@ -31,7 +31,8 @@ except ImportError:  # judged in _require_browser: skip locally, fail in CI
     expect = sync_playwright = None
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ROSTER = ROOT / "examples" / "roster-sample.csv"
+# The sample the console offers for the meeting's profile (scripts/make_roster_samples.py).
+SAMPLE_ROSTER = ROOT / "examples" / "roster-sample-21-HD-2019.xlsx"
 CHROMIUM = Path("/usr/bin/chromium")
 # Phones reach the server by a LAN-like name, not 127.0.0.1: an http:// origin
 # that is not loopback is not a secure context, so the page runs as on a meeting
@@ -127,11 +128,29 @@ def test_a_whole_meeting_in_real_browsers(live_server, browser, tmp_path):
     expect(host.locator("#m-settings")).to_contain_text("ghi rõ “chỉ đạt do cộng dồn”")
     meeting_id = re.search(r"#m=([0-9a-f]+)$", host.url).group(1)
 
+    # The import area offers the sample of the meeting's own profile.
+    expect(host.locator("#sample-profile")).to_have_text("21-HD-2019")
+    with host.expect_download() as download:
+        host.locator("#sample-xlsx").click()
+    assert download.value.suggested_filename == "roster-sample-21-HD-2019.xlsx"
+    assert Path(download.value.path()).read_bytes() == SAMPLE_ROSTER.read_bytes()
+    # A file as an office has it, with two bad rows: every error at once, named by the
+    # file's own columns; the unused column is named back after a good import.
     bad_roster = tmp_path / "sai.csv"
-    bad_roster.write_text("id,name,status,admitted_on\na,Ngô Văn Hải,đảng viên,2000-01-01\n", encoding="utf-8")
+    bad_roster.write_text("Danh sách đảng viên\nHọ và tên,Đảng viên chính thức/dự bị,Ngày vào Đảng,Ghi chú\n"
+                          "Ngô Văn Hải,đảng viên,01/01/2000,\nĐỗ Thị Lan,Chính thức,31/02/2001,\n", encoding="utf-8")
     host.set_input_files("#roster-file", str(bad_roster))
     host.get_by_role("button", name="Nhập danh sách").click()
-    expect(host.locator("#roster-error li")).to_contain_text("dòng 2: status")
+    expect(host.locator("#roster-error li")).to_have_count(2)
+    expect(host.locator("#roster-error li").nth(0)).to_contain_text("dòng 3: Đảng viên chính thức/dự bị: “đảng viên”")
+    expect(host.locator("#roster-error li").nth(1)).to_contain_text("dòng 4: Ngày vào Đảng: “31/02/2001”")
+    good_roster = tmp_path / "dung.csv"
+    good_roster.write_text("Họ và tên,Loại đảng viên,Ngày vào Đảng,Ghi chú\nNgô Văn Hải,Chính thức,01/01/2000,\n",
+                           encoding="utf-8")
+    host.set_input_files("#roster-file", str(good_roster))
+    host.get_by_role("button", name="Nhập danh sách").click()
+    expect(host.locator("#roster-notice")).to_have_text("Cột không dùng: Ghi chú.")
+    expect(host.locator("#members tr[data-member]")).to_have_count(1)
 
     host.set_input_files("#roster-file", str(SAMPLE_ROSTER))
     host.get_by_role("button", name="Nhập danh sách").click()

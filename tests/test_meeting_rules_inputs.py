@@ -245,7 +245,7 @@ def test_the_certified_documents_carry_the_new_inputs_and_verify(server, host):
     assert answer.status_code == 201, answer.get_json()
     pdf = host.call("GET", f"/api/host/meetings/{meeting_id}/minutes.pdf").get_data()
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
-    assert "HTXSNV trên 2/3" in text
+    assert "“Hoàn thành xuất sắc nhiệm vụ” trên 2/3" in text
     assert "Xếp loại sau khi có kết quả xếp loại công chức, viên chức".lower() in text.lower()
     assert "chỉ đạt do cộng dồn phiếu các mức (chi bộ xem xét kỹ): Lê Đức Cường" in text
     xlsx = host.call("GET", f"/api/host/meetings/{meeting_id}/proposal.xlsx").get_data()

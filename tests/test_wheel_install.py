@@ -53,7 +53,8 @@ def test_wheel_serves_every_page_from_another_folder(tmp_path):
         codes = json.loads(codes_file.read_text(encoding="utf-8"))
         for path in ("/host", "/verify", f"/j/{codes['meeting_code']}", f"/projector/{codes['meeting_id']}",
                      "/static/css/app.css", "/static/js/phone.js", "/static/js/vocabulary.js",
-                     "/static/vendor/noble-hashes/noble-hashes.js", "/host/roster-sample.csv"):
+                     "/static/vendor/noble-hashes/noble-hashes.js", "/host/roster-sample.csv",
+                     "/host/roster-sample/21-HD-2019.xlsx", "/host/roster-sample/366-2025.csv"):
             answer = requests.get(server.base + path, timeout=10)
             assert answer.status_code == 200, (path, answer.status_code)
     assert (elsewhere / "data" / "keys" / "certify_ed25519.pem").exists()

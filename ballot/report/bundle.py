@@ -4,7 +4,8 @@ One JSON object; every member below is signed (all but `signature`):
 
     format        "phieukin-bundle/1"
     generator     the software that wrote it, e.g. "phieukin 0.1.0"
-    meeting       {id, title, review_date, certified_at, certified_by}
+    meeting       {id, title, review_date, certified_at, certified_by
+                   [, place, counting_committee, timezone]}  - the last three for the documents
     organisation  {name, kind, disciplined}          - as `ballot classify` reads it
     profile       the rule profile, e.g. "21-HD-2019" (docs/rules.md)
     settings      {denominator[, thresholds]}        - as `ballot classify` reads it

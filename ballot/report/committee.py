@@ -52,9 +52,10 @@ LEVEL_KEYS = tuple(level.value for level in LEVELS_DESCENDING)
 # --- a chi bộ's bundle as the rules read it -------------------------------------------
 
 
-def branch_bundle(bundle: dict[str, Any]) -> rules.BranchBundle:
+def branch_bundle(bundle: dict[str, Any], hash_text: str | None = None) -> rules.BranchBundle:
     """The members' proposed levels, statuses and HTXSNV shares (exact: votes over the
-    deciding round's denominator), their cap groups, and the chi bộ's own level."""
+    deciding round's denominator), their cap groups, and the chi bộ's own level.
+    `hash_text`: the bundle's hash when the caller has it (hashing is most of the cost)."""
     proposal = bundle["proposal"]
     rounds = proposal.get("rounds") or []
     groups = {m["id"]: m.get("cap_group") for m in bundle["roster"]}
@@ -76,8 +77,8 @@ def branch_bundle(bundle: dict[str, Any]) -> rules.BranchBundle:
         level = Level(vote["level"])
         base = organisation_vote_denominator(bundle)
         share = Fraction(vote["votes"]["HTXSNV"], base) if base else Fraction(0)
-    return rules.BranchBundle(bundle["organisation"]["name"], bundle_hash_text(bundle), members,
-                              level, share)
+    return rules.BranchBundle(bundle["organisation"]["name"], hash_text or bundle_hash_text(bundle),
+                              members, level, share)
 
 
 def _member_share(member: dict[str, Any], rounds: list[dict[str, Any]]) -> Fraction:
@@ -112,12 +113,13 @@ def proposal_sections(
 ) -> dict[str, Any]:
     """Everything the committee bundle and `ballot committee report` derive from the chi
     bộ bundles (oldest first) and the decisions: one function for both."""
-    inputs = [branch_bundle(b) for b in bundles]
+    hashes = [bundle_hash_text(b) for b in bundles]  # once each: RFC 8785 is slow in Python
+    inputs = [branch_bundle(b, h) for b, h in zip(bundles, hashes, strict=True)]
     merged = rules.merge_bundles(inputs)
     proposal = rules.committee_proposal(merged, profile, percent=percent)
     members, branches = decisions_of(decisions)
     final = rules.apply_decisions(proposal, members, branches)
-    by_hash = {bundle_hash_text(b): b for b in bundles}
+    by_hash = dict(zip(hashes, bundles, strict=True))
     return {
         "branches": [_branch(b, by_hash, kinds or {}) for b in final.branches],
         "members": [_member(m) for m in final.members],

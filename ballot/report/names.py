@@ -8,6 +8,7 @@ import re
 import unicodedata
 from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ballot.rules.levels import LEVEL_NAMES_VI as _LEVEL_NAMES
 from ballot.rules.text import percent_vi as exact_percent
@@ -85,8 +86,6 @@ def percent_vi(part: int, whole: int) -> str:
     """12 of 23 → "52,17%"; nothing to divide by → "—"."""
     if whole == 0:
         return "—"
-
-
     return exact_percent(Fraction(part, whole))
 
 
@@ -95,16 +94,52 @@ def share_vi(share: float) -> str:
     return f"{share * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
 
 
-def moment_vi(iso_moment: str, zone: dt.tzinfo) -> str:
-    """ "2026-12-01T21:45:00Z" in Hà Nội → "04 giờ 45, ngày 02 tháng 12 năm 2026": the
-    way an official document writes a time, in the meeting's local time."""
-    moment = dt.datetime.fromisoformat(iso_moment.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    local = moment.astimezone(zone)
-    return f"{local:%H} giờ {local:%M}, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
-
-
 def date_vi(iso_date: str) -> str:
     year, month, day = iso_date[:10].split("-")
     return f"{day}/{month}/{year}"
+
+
+# --- the meeting's local time (docs/bundle.md, `meeting.timezone`) ------------------------
+
+# A bundle made before `meeting.timezone` existed was made by a chi bộ in Việt Nam.
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def meeting_zone(bundle: dict[str, Any]) -> ZoneInfo:
+    name = bundle.get("meeting", {}).get("timezone") or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def local_moment(utc_text: str | None, zone: ZoneInfo) -> dt.datetime | None:
+    """A bundle time ("2026-12-01T22:57:43Z") in the meeting's zone; None if unreadable."""
+    try:
+        moment = dt.datetime.fromisoformat(str(utc_text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(zone)
+
+
+def moment_vi(moment: dt.datetime | None) -> str:
+    """As Vietnamese minutes write a time: "04 giờ 45, ngày 02 tháng 12 năm 2026"."""
+    if moment is None:
+        return "…… giờ ……, ngày …… tháng …… năm ……"
+    return f"{moment:%H} giờ {moment:%M}, {day_vi(moment.date())}"
+
+
+def day_vi(day: dt.date) -> str:
+    """ "ngày 02 tháng 12 năm 2026"."""
+    return f"ngày {day:%d} tháng {day:%m} năm {day.year}"
+
+
+def meeting_times(bundle: dict[str, Any]) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When the meeting began (its first round opened) and ended (its certification),
+    in its own time zone: the only times a bundle keeps (docs/bundle.md)."""
+    zone = meeting_zone(bundle)
+    opened = [m for r in bundle.get("rounds", []) if (m := local_moment(r.get("opened_at"), zone))]
+    return (min(opened) if opened else None,
+            local_moment(bundle.get("meeting", {}).get("certified_at"), zone))

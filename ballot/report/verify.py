@@ -267,6 +267,15 @@ def _check_shape(bundle: dict[str, Any]) -> None:
         },
     )
     _require(bundle["meeting"], "meeting", {"id": str, "review_date": str})
+    # The optional members the minutes print (docs/bundle.md, `meeting`): absent in
+    # bundles made before them, which verify as before; when present, each person of
+    # the counting committee is named once, as the meeting form requires.
+    committee = bundle["meeting"].get("counting_committee", [])
+    if len({name.casefold() for name in committee}) != len(committee):
+        raise BundleFormatError(
+            "meeting.counting_committee: một người được ghi hai lần trong ban kiểm phiếu.",
+            "meeting.counting_committee: a person is listed twice in the counting committee",
+        )
     _require(bundle["signer"], "signer", {"algorithm": str, "public_key": str, "fingerprint": str})
     for index, member in enumerate(bundle["roster"]):
         _require(member, f"roster[{index}]", {"id": str, "name": str, "status": str})
@@ -882,7 +891,7 @@ def report_to_dict(report: Report, zone: dt.tzinfo) -> dict[str, Any]:
     """The checks and the verdict, and what the page shows of the bundle: nothing of a
     bundle that failed a check, whose figures must not be used (docs/bundle.md,
     “Verifying a bundle”). Times in the meeting's time zone, else `zone`."""
-    from ballot.report.names import date_vi, moment_vi
+    from ballot.report.names import date_vi, local_moment, moment_vi
     from ballot.report.rows import cap_arithmetic_vi, level_totals, proposal_rows
 
     failure = report.first_failure
@@ -906,7 +915,7 @@ def report_to_dict(report: Report, zone: dt.tzinfo) -> dict[str, Any]:
             "organisation": bundle["organisation"]["name"],
             "title": meeting["title"],
             "review_date": date_vi(meeting["review_date"]),
-            "certified_at": moment_vi(meeting["certified_at"], _meeting_zone(meeting, zone)),
+            "certified_at": moment_vi(local_moment(meeting["certified_at"], _meeting_zone(meeting, zone))),
             "rules": _profile_title(bundle["profile"]),
             "signer_fingerprint": bundle["signer"]["fingerprint"],
             "rows": proposal_rows(bundle),
@@ -922,6 +931,6 @@ def report_to_dict(report: Report, zone: dt.tzinfo) -> dict[str, Any]:
 
 def _meeting_zone(meeting: dict[str, Any], zone: dt.tzinfo) -> dt.tzinfo:
     try:
-        return ZoneInfo(meeting["time_zone"]) if meeting.get("time_zone") else zone
+        return ZoneInfo(meeting["timezone"]) if meeting.get("timezone") else zone
     except (ZoneInfoNotFoundError, ValueError, TypeError):
         return zone

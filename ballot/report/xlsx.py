@@ -1,7 +1,11 @@
 """The proposal table as a spreadsheet, for offices that live in spreadsheets
 (docs/bundle.md): the same rows as the PDF's proposal list, then the totals, the cap
 and the chi bộ's level, and the bundle's hash and signer so the file can be
-matched to its bundle. Pure: the signed bundle in, XLSX bytes out."""
+matched to its bundle. Pure: the signed bundle in, XLSX bytes out.
+
+Filed as it is: members by number, name and role (never a roster id), counts and
+shares as numbers (shares formatted as percentages), the header row frozen and
+printed on every page, A4 landscape fitted to the page's width."""
 
 from __future__ import annotations
 
@@ -9,27 +13,30 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ballot.report import bundle as fmt
 from ballot.report.canonical import bundle_hash_text
-from ballot.report.names import accumulated_names, date_vi, level_vi
-from ballot.report.rows import cap_arithmetic_vi, level_totals, proposal_rows
+from ballot.report.names import accumulated_names, date_vi, level_vi, meeting_times, moment_vi
+from ballot.report.rows import cap_words_vi, level_totals, proposal_rows, reason_vi
 
+PERCENT = "0.0%"
 PROPOSAL_COLUMNS = (
-    ("STT", 6),
-    ("Mã", 8),
-    ("Họ và tên", 26),
-    ("Chức vụ", 20),
-    ("Đảng viên", 11),
-    ("Tự nhận", 10),
-    ("Chi ủy đề xuất", 12),
-    *((f"Phiếu {level}", 10) for level in fmt.LEVELS),
-    ("Theo phiếu", 11),
-    ("Đề xuất", 11),
-    ("Tình trạng", 24),
-    ("Lý do", 90),
+    ("STT", 5),
+    ("Họ và tên", 24),
+    ("Chức vụ", 18),
+    ("Đảng viên", 10),
+    ("Tự nhận", 9),
+    ("Chi ủy đề xuất", 10),
+    *((f"Phiếu {level}", 9) for level in fmt.LEVELS),
+    *((f"Tỷ lệ {level}", 9) for level in fmt.LEVELS),
+    ("Theo phiếu", 9),
+    ("Đề xuất", 9),
+    ("Tình trạng", 20),
+    ("Lý do", 70),
 )
 # A cell whose text begins so is read as a formula by spreadsheet programs (OWASP
 # "CSV injection"): a member's name or a reason must never run in the office's Excel.
@@ -44,7 +51,9 @@ def proposal_xlsx(bundle: dict[str, Any]) -> bytes:
     sheet.title = "Đề xuất"
     _title(sheet, bundle)
     _proposal_table(sheet, bundle)
-    _summary_sheet(workbook.create_sheet("Tổng hợp"), bundle)
+    summary = workbook.create_sheet("Tổng hợp")
+    _summary_sheet(summary, bundle)
+    _print_setup(summary, header_row=1, landscape=False)
     workbook.properties.creator = bundle.get("generator", "phieukin")
     workbook.properties.title = f"Đề xuất xếp loại — {bundle['meeting']['title']}"
     buffer = io.BytesIO()
@@ -55,11 +64,14 @@ def proposal_xlsx(bundle: dict[str, Any]) -> bytes:
 def append_text_safe(sheet, values: list[Any]) -> None:
     """Append a row; text that a spreadsheet would take for a formula is stored as
     text and marked so (the quote prefix Excel itself uses), numbers stay numbers."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+    cells = []
+    for value in values:  # cells made here: finding the appended row again is O(rows)
+        cell = Cell(sheet, value=value)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
             cell.quotePrefix = True
+        cells.append(cell)
+    sheet.append(cells)
 
 
 def _title(sheet, bundle: dict[str, Any]) -> None:
@@ -67,13 +79,13 @@ def _title(sheet, bundle: dict[str, Any]) -> None:
         sheet,
         [f"{bundle['organisation']['name']} — DANH SÁCH ĐỀ NGHỊ XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN"]
     )
-    append_text_safe(
-        sheet,
-        [
-            f"{bundle['meeting']['title']}; ngày {date_vi(bundle['meeting']['review_date'])}; "
-            f"hồ sơ quy tắc {bundle['profile']}; mẫu số {bundle['proposal']['denominator']}"
-        ]
-    )
+    meeting = bundle["meeting"]
+    started, ended = meeting_times(bundle)
+    line = f"{meeting['title']}; ngày xếp loại {date_vi(meeting['review_date'])}"
+    if meeting.get("place"):
+        line += f"; tại {meeting['place']}"
+    line += f"; từ {moment_vi(started)} đến {moment_vi(ended)}"
+    append_text_safe(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
 
@@ -86,44 +98,73 @@ def _proposal_table(sheet, bundle: dict[str, Any]) -> None:
         cell.font, cell.fill = BOLD, HEADING_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = width
+    share_columns = range(7 + len(fmt.LEVELS), 7 + 2 * len(fmt.LEVELS))
     for row in proposal_rows(bundle):
-        reasons = "\n".join(f"[{r['section']}] {r['message']}" for r in row["reasons"])
         append_text_safe(
             sheet,
             [
                 row["number"],
-                row["id"],
                 row["name"],
                 row["role"],
                 row["membership"],
                 row["self_level"],
                 row["committee_level"],
                 *(row["votes"][level] for level in fmt.LEVELS),
+                *(row["shares"][level] for level in fmt.LEVELS),
                 row["voted_level"],
                 row["level"],
                 row["outcome_vi"],
-                reasons,
+                "\n".join(reason_vi(r) for r in row["reasons"]),
             ]
         )
-        sheet.cell(sheet.max_row, len(PROPOSAL_COLUMNS)).alignment = Alignment(
-            wrap_text=True, vertical="top"
-        )
-    sheet.freeze_panes = sheet.cell(header_row + 1, 4)
+        for column in share_columns:
+            sheet.cell(sheet.max_row, column).number_format = PERCENT
+        for cell in sheet[sheet.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # The header row and the number and name stay in view while scrolling.
+    sheet.freeze_panes = sheet.cell(header_row + 1, 3)
     sheet.auto_filter.ref = (
         f"A{header_row}:{get_column_letter(len(PROPOSAL_COLUMNS))}{sheet.max_row}"
     )
+    _print_setup(sheet, header_row=header_row, landscape=True)
+
+
+def _print_setup(sheet: Worksheet, *, header_row: int, landscape: bool) -> None:
+    """A4, fitted to the page's width (as many pages down as it takes), the header
+    row repeated on every printed page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.print_options.horizontalCentered = True
 
 
 def _summary_sheet(sheet, bundle: dict[str, Any]) -> None:
     classified = bundle["proposal"]["totals"]["classified"]
-    append_text_safe(sheet, ["Mức xếp loại", "Mã", "Số lượng", "Tỷ lệ"])
+    append_text_safe(sheet, ["Mức xếp loại", "Viết tắt", "Số lượng", "Tỷ lệ"])
     for cell in sheet[1]:
         cell.font, cell.fill = BOLD, HEADING_FILL
     for total in level_totals(bundle):
-        append_text_safe(sheet, [total["name"], total["level"], total["count"], total["percent"]])
-    append_text_safe(sheet, ["Tổng số được xếp loại", "", classified, ""])
+        share = total["count"] / classified if classified else None
+        append_text_safe(sheet, [total["name"], total["level"], total["count"], share])
+        sheet.cell(sheet.max_row, 4).number_format = PERCENT
+    append_text_safe(sheet, ["Tổng số được xếp loại", "", classified, 1 if classified else None])
+    sheet.cell(sheet.max_row, 4).number_format = PERCENT
     sheet.append([])
-    append_text_safe(sheet, ["Giới hạn xuất sắc", cap_arithmetic_vi(bundle)])
+    meeting = bundle["meeting"]
+    started, ended = meeting_times(bundle)
+    append_text_safe(sheet, ["Địa điểm", meeting.get("place") or ""])
+    append_text_safe(sheet, ["Thời gian bắt đầu", moment_vi(started)])
+    append_text_safe(sheet, ["Thời gian kết thúc", moment_vi(ended)])
+    committee = meeting.get("counting_committee") or []
+    if committee:
+        append_text_safe(sheet, ["Trưởng ban kiểm phiếu", committee[0]])
+        append_text_safe(sheet, ["Thành viên ban kiểm phiếu", ", ".join(committee[1:])])
+    sheet.append([])
+    append_text_safe(sheet, ["Giới hạn xuất sắc", cap_words_vi(bundle)])
     append_text_safe(
         sheet,
         [
@@ -146,3 +187,8 @@ def _summary_sheet(sheet, bundle: dict[str, Any]) -> None:
     append_text_safe(sheet, ["Dấu vân tay khóa ký của chi bộ", bundle["signer"]["fingerprint"]])
     sheet.column_dimensions["A"].width = 44
     sheet.column_dimensions["B"].width = 80
+    sheet.column_dimensions["C"].width = 10
+    sheet.column_dimensions["D"].width = 10
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")

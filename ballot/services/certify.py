@@ -34,12 +34,19 @@ from ballot.vocabulary import MeetingState, RoundKind, RoundStatus
 
 
 def certify(
-    session: Session, host: HostAccount, meeting: Meeting, signing_key: Ed25519PrivateKey
+    session: Session,
+    host: HostAccount,
+    meeting: Meeting,
+    signing_key: Ed25519PrivateKey,
+    default_timezone: str = "Asia/Ho_Chi_Minh",
 ) -> Certificate:
+    """`default_timezone`: the installation's setting, for a meeting that set none."""
     ensure_editable(meeting)
     _ensure_rounds_finished(meeting)
     certified_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    unsigned = _build_or_refuse(session, meeting, host.username, certified_at)
+    unsigned = _build_or_refuse(
+        session, meeting, host.username, certified_at, meeting.timezone or default_timezone
+    )
     signed = bundle_format.sign_bundle(unsigned, signing_key)
     data = dump_bundle(signed)
     bundle_hash = _self_verify(data, signing_key)
@@ -98,10 +105,10 @@ def _ensure_rounds_finished(meeting: Meeting) -> None:
 
 
 def _build_or_refuse(
-    session: Session, meeting: Meeting, certified_by: str, certified_at: dt.datetime
+    session: Session, meeting: Meeting, certified_by: str, certified_at: dt.datetime, timezone: str
 ) -> dict[str, Any]:
     try:
-        return build_bundle(session, meeting, certified_by, certified_at)
+        return build_bundle(session, meeting, certified_by, certified_at, timezone)
     except ScenarioError as exc:  # e.g. more ballots than voters now marked present
         raise conflict(
             "bundle_inconsistent",
@@ -126,7 +133,11 @@ def _self_verify(data: bytes, signing_key: Ed25519PrivateKey) -> str:
 
 
 def build_bundle(
-    session: Session, meeting: Meeting, certified_by: str, certified_at: dt.datetime
+    session: Session,
+    meeting: Meeting,
+    certified_by: str,
+    certified_at: dt.datetime,
+    timezone: str = "Asia/Ho_Chi_Minh",
 ) -> dict[str, Any]:
     scenario = proposal.scenario(session, meeting)
     roles = {m.key: m.role for m in meeting.members}
@@ -139,6 +150,7 @@ def build_bundle(
             "review_date": meeting.review_date.isoformat(),
             "certified_at": certified_at.isoformat().replace("+00:00", "Z"),
             "certified_by": certified_by,
+            **_minutes_facts(meeting, timezone),
         },
         organisation=scenario["organisation"],
         profile=scenario["profile"],
@@ -148,6 +160,17 @@ def build_bundle(
         rounds=[_round_section(session, r) for r in meeting.rounds if r.status == RoundStatus.CLOSED],
         proposal=proposal.compute(session, meeting),
     )
+
+
+def _minutes_facts(meeting: Meeting, timezone: str) -> dict[str, Any]:
+    """The optional members of `meeting` the minutes print (docs/bundle.md, `meeting`):
+    the time zone always, the place and the counting committee when the host gave them."""
+    facts: dict[str, Any] = {"timezone": timezone}
+    if meeting.place:
+        facts["place"] = meeting.place
+    if meeting.counting_committee:
+        facts["counting_committee"] = list(meeting.counting_committee)
+    return facts
 
 
 def _round_section(session: Session, round_: Round) -> dict[str, Any]:

@@ -12,7 +12,9 @@ receive only these values.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
+import zoneinfo
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -172,6 +174,45 @@ class SameLevelBody(Command):
     level: Level = Field(title="Mức xếp loại")
 
 
+MAX_COUNTING_COMMITTEE = 5
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _time_zone(value: str) -> str:
+    """An IANA time zone the installation knows, e.g. "Asia/Ho_Chi_Minh"."""
+    if value not in _time_zones():
+        raise ValueError("không phải múi giờ đã biết (viết như Asia/Ho_Chi_Minh)")
+    return value
+
+
+def _committee(names: list[str]) -> list[str]:
+    """The counting committee (ban kiểm phiếu): its head first, then its members."""
+    if not 1 <= len(names) <= MAX_COUNTING_COMMITTEE:
+        raise ValueError(f"cần từ 1 đến {MAX_COUNTING_COMMITTEE} người (trưởng ban ghi đầu tiên)")
+    if len({name.casefold() for name in names}) != len(names):
+        raise ValueError("có tên ghi hai lần")
+    return names
+
+
+TimeZoneName = Annotated[text(64), AfterValidator(_time_zone)]
+CountingCommittee = Annotated[list[text(200)], AfterValidator(_committee)]
+
+
+class MeetingDetails(Command):
+    """The facts of the meeting the minutes record (docs/bundle.md, `meeting`): where it
+    was held, who counted the ballots, and the time zone its times are written in. A
+    field left out is unchanged; null clears it."""
+
+    place: text(300) | None = Field(default=None, title="Địa điểm họp")
+    counting_committee: CountingCommittee | None = Field(
+        default=None, title="Ban kiểm phiếu", json_schema_extra={"positions": ("người thứ",)})
+    timezone: TimeZoneName | None = Field(default=None, title="Múi giờ")
+
+
 class NewMeeting(Command):
     branch_name: text(200) = Field(title="Tên chi bộ")
     title: text(300) = Field(title="Tiêu đề cuộc họp")
@@ -195,6 +236,11 @@ class NewMeeting(Command):
     cap_percent: Literal[20, 25] | None = Field(default=None, title="Tỷ lệ giới hạn xuất sắc")
     khtnv_by_accumulation: KhtnvByAccumulation | None = Field(
         default=None, title="“Không hoàn thành nhiệm vụ” chỉ đạt do cộng dồn")
+    place: text(300) | None = Field(default=None, title="Địa điểm họp")
+    counting_committee: CountingCommittee | None = Field(
+        default=None, title="Ban kiểm phiếu", json_schema_extra={"positions": ("người thứ",)})
+    # None: the installation's setting (ballot/config.py, `timezone`).
+    timezone: TimeZoneName | None = Field(default=None, title="Múi giờ")
 
 
 class ImportRoster(Command):

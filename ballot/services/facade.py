@@ -35,6 +35,7 @@ from ballot.services.codes import normalise_code
 from ballot.services.commands import (
     CastBallot,
     ImportRoster,
+    MeetingDetails,
     NewMeeting,
     NewRound,
     RosterTable,
@@ -152,18 +153,25 @@ class Services:
         with self.work() as w:
             return meetings.create_meeting(w.session, guards.host_account(w.session, host_id), command).id
 
-    def import_roster(self, host_id: int, meeting_id: str, command: ImportRoster) -> int:
-        return self._import(host_id, meeting_id, [dict(row) for row in command.members])
+    def update_meeting_details(self, host_id: int, meeting_id: str, command: MeetingDetails) -> None:
+        with self.work("update_meeting_details", _host_actor(host_id)) as w:
+            host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
+            meetings.update_details(w.session, host, meeting, command)
+            w.changed(meeting_id)
 
-    def import_roster_table(self, host_id: int, meeting_id: str, command: RosterTable) -> int:
+    def import_roster(self, host_id: int, meeting_id: str, command: ImportRoster) -> roster.Imported:
+        return self._import(host_id, meeting_id, roster.rows_of_records([dict(row) for row in command.members]))
+
+    def import_roster_table(self, host_id: int, meeting_id: str, command: RosterTable) -> roster.Imported:
+        """A spreadsheet's rows (services/roster.py reads its header and words)."""
         return self._import(host_id, meeting_id, roster.rows_of(command.rows))
 
-    def _import(self, host_id: int, meeting_id: str, rows: list[dict[str, Any]]) -> int:
+    def _import(self, host_id: int, meeting_id: str, rows: roster.RosterRows) -> roster.Imported:
         with self.work("import_roster", _host_actor(host_id)) as w:
             host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
             count = len(meetings.import_roster(w.session, host, meeting, rows))
             w.changed(meeting_id)
-        return count
+        return roster.Imported(count, tuple(rows.unused))
 
     def personal_codes(self, host_id: int, meeting_id: str, member_key: str | None = None) -> list[dict[str, str]]:
         """Personal codes, for printing the join slips or, with `member_key`, for
@@ -251,7 +259,9 @@ class Services:
             host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
             for round_id in certification.draft_round_ids(meeting):
                 w.after_commit(lambda round_id=round_id: self.vault.destroy(round_id))  # never opened
-            data = certification.certify(w.session, host, meeting, signing_key).bundle_json
+            data = certification.certify(
+                w.session, host, meeting, signing_key, self.settings.timezone
+            ).bundle_json
             w.changed(meeting_id)
         return data.encode()
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ballot.services import audit, ballot_box, roster
 from ballot.services.codes import MEETING_CODE_LENGTH, PERSONAL_CODE_LENGTH, new_id, readable_code
-from ballot.services.commands import NewMeeting, SetPresence
+from ballot.services.commands import MeetingDetails, NewMeeting, SetPresence
 from ballot.services.errors import ServiceError, conflict, invalid
 from ballot.services.guards import ensure_editable, member_by_key
 from ballot.services.scenario import meeting_settings_error, profile_in_force, profile_names
@@ -38,6 +38,9 @@ def create_meeting(session: Session, host: HostAccount, command: NewMeeting) -> 
         organisation_facts=_organisation_facts(command),
         khtnv_by_accumulation=command.khtnv_by_accumulation.value
         if command.khtnv_by_accumulation else None,
+        place=command.place,
+        counting_committee=list(command.counting_committee or []),
+        timezone=command.timezone,
     )
     problem = meeting_settings_error(meeting)
     if problem is not None:
@@ -48,6 +51,25 @@ def create_meeting(session: Session, host: HostAccount, command: NewMeeting) -> 
     session.flush()
     audit.record(session, meeting.id, host.username, "meeting_created", title=meeting.title)
     return meeting
+
+
+def update_details(session: Session, host: HostAccount, meeting: Meeting, command: MeetingDetails) -> None:
+    """The place, the counting committee and the time zone, until the meeting is certified
+    (then the bundle holds them, docs/bundle.md, `meeting`). A field the request left out
+    is kept; null clears it."""
+    ensure_editable(meeting)
+    given = command.model_fields_set
+    changed = []
+    if "place" in given:
+        meeting.place = command.place
+        changed.append("place")
+    if "counting_committee" in given:
+        meeting.counting_committee = list(command.counting_committee or [])
+        changed.append("counting_committee")
+    if "timezone" in given:
+        meeting.timezone = command.timezone
+        changed.append("timezone")
+    audit.record(session, meeting.id, host.username, "meeting_details_changed", fields=changed)
 
 
 # The meeting form's fields as the rules engine's scenario names them, and as a person
@@ -109,7 +131,7 @@ def hosted_meetings(session: Session, host: HostAccount) -> list[Meeting]:
 
 
 def import_roster(
-    session: Session, host: HostAccount, meeting: Meeting, rows: list[dict[str, Any]]
+    session: Session, host: HostAccount, meeting: Meeting, rows: roster.RosterRows
 ) -> list[Member]:
     """Replace the roster with validated rows: all rows or none (row errors listed)."""
     ensure_editable(meeting)

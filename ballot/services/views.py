@@ -47,9 +47,22 @@ def _certificate_view(session: Session, meeting: Meeting) -> dict[str, Any] | No
     return {"short_hash": " ".join(digits[i:i + 4] for i in range(0, 16, 4))}
 
 
+def meeting_zone(meeting: Meeting, default: ZoneInfo) -> ZoneInfo:
+    """The meeting's own time zone, else the installation's (ballot/config.py, `timezone`)."""
+    return ZoneInfo(meeting.timezone) if meeting.timezone else default
+
+
 def host_state(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, Any]:
+    zone = meeting_zone(meeting, zone)
     state = _common_state(session, meeting)
     state["meeting"]["code"] = meeting.code
+    # What the minutes record of the meeting (docs/bundle.md, `meeting`); editable until certified.
+    state["meeting"]["details"] = {
+        "place": meeting.place,
+        "counting_committee": list(meeting.counting_committee or []),
+        "timezone": zone.key,
+        "timezone_is_default": not meeting.timezone,
+    }
     # What the rules read of the chi bộ and the count (services/scenario.py): the host's only.
     state["meeting"]["organisation"] = organisation_of(meeting)
     state["meeting"]["settings"] = settings_of(meeting)

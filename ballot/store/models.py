@@ -105,6 +105,12 @@ class Meeting(Base):
     organisation_facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # settings.khtnv_by_accumulation ("khtnv" / "undetermined"); None: the profile's default.
     khtnv_by_accumulation: Mapped[str | None] = mapped_column(String(16))
+    # What the minutes record of the meeting itself (docs/bundle.md, `meeting`): where it
+    # was held, the counting committee (ban kiểm phiếu), head first, and the IANA time
+    # zone its times are written in (None: the installation's `timezone` setting).
+    place: Mapped[str | None] = mapped_column(String(300))
+    counting_committee: Mapped[list[str]] = mapped_column(JSON, default=list)
+    timezone: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[MeetingState] = mapped_column(_stored(MeetingState, 16), default=MeetingState.OPEN)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

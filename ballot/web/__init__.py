@@ -99,17 +99,21 @@ def services_of(app: Flask) -> Services:
     return app.extensions["phieukin"]
 
 
-def error_response(code: str, message: str, status: int, field: str | None = None):
+def error_response(code: str, message: str, status: int, field: str | None = None,
+                   details: list[str] | None = None):
+    """The JSON error; `details`: the message's items one by one (a roster's row errors)."""
     error: dict[str, Any] = {"code": code, "message": message}
     if field is not None:
         error["field"] = field
+    if details:
+        error["details"] = details
     return jsonify({"error": error}), status
 
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
-        return error_response(exc.code, exc.message, exc.status, exc.field)
+        return error_response(exc.code, exc.message, exc.status, exc.field, getattr(exc, "details", None))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -17,6 +17,7 @@ from ballot.services.commands import (
     DecideCheckIn,
     ImportRoster,
     Login,
+    MeetingDetails,
     MemberChanges,
     NewMeeting,
     NewRound,
@@ -130,17 +131,26 @@ def meeting_state(host_id: int, meeting_id: str):
     return jsonify(_services().host_state(host_id, meeting_id))
 
 
+@bp.patch("/meetings/<meeting_id>")
+@host_required
+def update_meeting(host_id: int, meeting_id: str):
+    """The place, the counting committee and the time zone, until certification."""
+    _services().update_meeting_details(host_id, meeting_id, parse_json(MeetingDetails, request))
+    return jsonify(_services().host_state(host_id, meeting_id))
+
+
 @bp.post("/meetings/<meeting_id>/roster")
 @host_required
 def import_roster(host_id: int, meeting_id: str):
-    """A CSV/XLSX upload (multipart field `file`) or JSON `{"members": [rows]}`."""
+    """A CSV/XLSX upload (multipart field `file`) or JSON `{"members": [rows]}`; the
+    answer counts the members and names the columns not used (services/roster.py)."""
     upload = request.files.get("file")
     if upload is not None:
         table = read_table(upload.filename or "", upload.read())
-        count = _services().import_roster_table(host_id, meeting_id, parse_value(RosterTable, {"rows": table}))
+        done = _services().import_roster_table(host_id, meeting_id, parse_value(RosterTable, {"rows": table}))
     else:
-        count = _services().import_roster(host_id, meeting_id, parse_json(ImportRoster, request))
-    return jsonify({"imported": count}), 201
+        done = _services().import_roster(host_id, meeting_id, parse_json(ImportRoster, request))
+    return jsonify({"imported": done.count, "unused_columns": list(done.unused), "notices": done.notices}), 201
 
 
 @bp.get("/meetings/<meeting_id>/personal-codes")

@@ -3,6 +3,7 @@ the Socket.IO channel; the pages hold no business logic."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import qrcode
@@ -10,6 +11,7 @@ import qrcode.image.svg
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     redirect,
     render_template,
@@ -19,7 +21,7 @@ from flask import (
 )
 
 from ballot.services.codes import normalise_code
-from ballot.services.scenario import profile_names
+from ballot.services.scenario import profile_in_force, profile_names
 from ballot.web import asset_dir, services_of
 from ballot.web.host_api import logged_in_host
 from ballot.web.preload import module_graph
@@ -40,7 +42,8 @@ def index():
 
 @bp.get("/host")
 def host_console():
-    return render_template("host.html", profiles=profile_names())
+    return render_template("host.html", profiles=profile_names(),
+                           timezone=services_of(current_app).settings.timezone)
 
 
 @bp.get("/host/meetings/<meeting_id>/slips")
@@ -51,11 +54,27 @@ def join_slips(meeting_id: str):
     return render_template("slips.html", meeting_id=meeting_id)
 
 
+SAMPLE_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.get("/host/roster-sample/<profile>.<kind>")
+def roster_sample(profile: str, kind: str):
+    """The sample roster of a rule profile (examples/roster-sample-<profile>.<csv|xlsx>,
+    written by scripts/make_roster_samples.py; columns as in services/roster.py)."""
+    if profile not in profile_names() or kind not in SAMPLE_TYPES:
+        abort(404)
+    return send_from_directory(asset_dir("examples"), f"roster-sample-{profile}.{kind}",
+                               mimetype=SAMPLE_TYPES[kind], as_attachment=True)
+
+
 @bp.get("/host/roster-sample.csv")
-def roster_sample():
-    """The sample roster (examples/roster-sample.csv), columns as in services/roster.py."""
-    return send_from_directory(asset_dir("examples"), "roster-sample.csv",
-                               mimetype="text/csv", as_attachment=True)
+def roster_sample_in_force():
+    """The address of the single sample of earlier versions: the sample of the profile
+    in force today."""
+    return redirect(url_for("pages.roster_sample", profile=profile_in_force(dt.date.today()), kind="csv"))
 
 
 @bp.get("/projector/<meeting_id>")

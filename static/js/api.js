@@ -3,11 +3,12 @@
 // becomes an ApiError with code "network" and a Vietnamese message too.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.details = details; // the message's items one by one, where the server lists them
   }
 }
 
@@ -54,6 +55,7 @@ export async function request(method, path, options = {}) {
       response.status,
       (error && error.code) || `http_${response.status}`,
       (error && error.message) || `Máy chủ trả lỗi ${response.status}.`,
+      (error && error.details) || null,
     );
   }
   return data;

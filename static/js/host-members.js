@@ -216,6 +216,8 @@ export function rosterErrors(el, error) {
     replace(el, h("p", { text: message }));
     return;
   }
+  // Every error of every row, one per line (the server lists them in error.details).
+  const lines = Array.isArray(error.details) ? error.details : message.slice(cut + 2).split("; ");
   replace(el, h("p", { text: `${message.slice(0, cut)}:` }),
-    h("ul", null, message.slice(cut + 2).split("; ").map((line) => h("li", { text: line }))));
+    h("ul", null, lines.map((line) => h("li", { text: line }))));
 }

@@ -5,6 +5,7 @@
 import { ApiError, errorText, request } from "./api.js";
 import { MembersTable, rosterErrors } from "./host-members.js";
 import { CertifyPanel } from "./host-certify.js";
+import { DetailsPanel, committeeNames } from "./host-details.js";
 import { RoundsPanel } from "./host-rounds.js";
 import { connectLive, statusBadge } from "./live.js";
 import {
@@ -129,7 +130,7 @@ function meetingBody(form) {
   const value = (name) => (form.elements[name] ? form.elements[name].value.trim() : "");
   const body = {};
   for (const name of ["branch_name", "title", "date", "profile", "denominator", "organisation_kind", "founded_on",
-    "khtnv_by_accumulation"]) {
+    "khtnv_by_accumulation", "place", "timezone"]) {
     if (value(name)) {
       body[name] = value(name);
     }
@@ -138,6 +139,10 @@ function meetingBody(form) {
     if (form.elements[name].checked) {
       body[name] = true;
     }
+  }
+  const committee = committeeNames(form);
+  if (committee.length) {
+    body.counting_committee = committee;
   }
   if (value("cap_percent")) {
     body.cap_percent = Number(value("cap_percent"));
@@ -214,6 +219,7 @@ async function openMeeting(meetingId) {
       panel: $("#round-panel"), notOnBallot: $("#not-on-ballot"), history: $("#rounds-history"), proposal: $("#proposal"), proposalCard: $("#proposal-card"),
     }, context);
     app.certify = new CertifyPanel($("#certify-card"), context);
+    app.details = new DetailsPanel($("#details-form"), context);
   }
   try {
     render(await call("GET", `/api/host/meetings/${encodeURIComponent(meetingId)}`));
@@ -269,6 +275,11 @@ function render(state) {
   app.members.update(state);
   app.rounds.update(state);
   app.certify.update(state);
+  app.details.update(state);
+  setText($("#sample-profile"), meeting.profile);
+  for (const kind of ["csv", "xlsx"]) {
+    $(`#sample-${kind}`).href = `/host/roster-sample/${encodeURIComponent(meeting.profile)}.${kind}`;
+  }
   const locked = state.rounds.length > 0;
   $("#roster-file").disabled = locked;
   $("#roster-form button").disabled = locked;
@@ -286,7 +297,8 @@ function freezeIfCertified(certified) {
   if (!certified) {
     return;
   }
-  for (const card of ["#attendance-card", "#checkins-card", "#rounds-card", "#proposal-card", "#roster-card"]) {
+  for (const card of ["#attendance-card", "#checkins-card", "#rounds-card", "#proposal-card", "#roster-card",
+    "#details-card"]) {
     for (const control of $(card).querySelectorAll("button, select, input")) {
       control.disabled = true;
       control.title = FROZEN_REASON;
@@ -386,7 +398,10 @@ async function onImport(event) {
   event.preventDefault();
   const file = $("#roster-file").files[0];
   const errors = $("#roster-error");
+  const notice = $("#roster-notice");
   replace(errors);
+  setText(notice, "");
+  show(notice, false);
   if (!file) {
     replace(errors, h("p", { text: "Hãy chọn tệp .csv hoặc .xlsx." }));
     return;
@@ -396,6 +411,9 @@ async function onImport(event) {
   try {
     const answer = await request("POST", `/api/host/meetings/${app.meetingId}/roster`, { form, csrf: app.csrf });
     flash(`Đã nhập ${answer.imported} đảng viên.`);
+    // Columns no field needs were ignored: the host sees which ("Cột không dùng: …").
+    setText(notice, (answer.notices || []).join(" "));
+    show(notice, (answer.notices || []).length > 0);
     $("#roster-file").value = "";
     await openMeeting(app.meetingId);
   } catch (error) {

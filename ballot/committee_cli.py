@@ -83,6 +83,9 @@ def _import(ws: CommitteeWorkspace, args: Any) -> int:
         else:
             refused += 1
             print(f"✗ {path}: TỪ CHỐI — {result.message}")
+            if result.check in ("organisation", "signer") and result.unregistered_fingerprint:
+                print(f"  Đăng ký (sau khi đối chiếu): ballot committee register --data {args.data} "
+                      f"--branch \"{result.branch}\" --fingerprint \"{result.unregistered_fingerprint}\"")
     accepted = len(files) - refused
     print(f"Đã nhận {accepted}/{len(files)} gói; từ chối {refused}.")
     return EXIT_OK if refused == 0 else EXIT_REFUSED_FILE

@@ -208,13 +208,13 @@ class CommitteeWorkspace:
         unknown = _unregistered(printed if key is None else None, organisation.get("kind"))
         if branch is None:
             raise _refused(file, "organisation", f"Tổ chức trong gói: “{name}” không phải chi bộ "
-                           "đã đăng ký với đảng ủy (chạy “ballot committee register” nếu đúng là "
-                           "chi bộ trực thuộc).", name if isinstance(name, str) else None, unknown)
+                           "đã đăng ký với đảng ủy; nếu đúng là chi bộ trực thuộc, hãy đăng ký chi bộ "
+                           "và khóa của chi bộ rồi nhận lại gói.", name if isinstance(name, str) else None,
+                           unknown)
         if key is None:
             raise _refused(file, "signer", f"{signer_title}: khóa ký {printed} chưa được đăng ký "
                            f"cho “{name}”. Hãy đối chiếu dấu vân tay này với bản “ballot keys show” "
-                           "của chi bộ; nếu khớp, ghi nhận bằng “ballot committee register --branch "
-                           "… --fingerprint …” rồi nhận lại gói.", name,
+                           "của chi bộ; nếu khớp, đăng ký khóa này cho chi bộ rồi nhận lại gói.", name,
                            _unregistered(printed, branch.kind))
         if key.branch_id != branch.id:
             owner = s.get(Branch, key.branch_id)

@@ -118,6 +118,8 @@ def _add_committee(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--resolution", required=True, help="số nghị quyết/quyết định")
     c.add_argument("--date", help="ngày của quyết định (YYYY-MM-DD; mặc định hôm nay)")
     c.add_argument("--out", required=True, help="tệp gói của đảng ủy (.json)")
+    c = command("add-clerk", "tạo tài khoản văn phòng đảng ủy cho trang /committee / add a clerk account")
+    c.add_argument("--username", required=True, help="tên đăng nhập")
     p.set_defaults(handler=_run_committee)
 
 

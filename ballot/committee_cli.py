@@ -1,4 +1,4 @@
-"""`ballot committee init | register | import | report | decide | certify`: the đảng ủy's
+"""`ballot committee init | register | import | report | decide | certify | add-clerk`: the đảng ủy's
 workspace from the command line (docs/committee-bundle.md, “The workspace”).
 
 Exit codes: 0 done; 1 a bundle refused (import) or nothing to do; 2 a refusal of the
@@ -8,7 +8,9 @@ command itself (bad input, no workspace), with a Vietnamese message on stderr.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -81,6 +83,9 @@ def _import(ws: CommitteeWorkspace, args: Any) -> int:
         else:
             refused += 1
             print(f"✗ {path}: TỪ CHỐI — {result.message}")
+            if result.check in ("organisation", "signer") and result.unregistered_fingerprint:
+                print(f"  Đăng ký (sau khi đối chiếu): ballot committee register --data {args.data} "
+                      f"--branch \"{result.branch}\" --fingerprint \"{result.unregistered_fingerprint}\"")
     accepted = len(files) - refused
     print(f"Đã nhận {accepted}/{len(files)} gói; từ chối {refused}.")
     return EXIT_OK if refused == 0 else EXIT_REFUSED_FILE
@@ -123,7 +128,29 @@ def _certify(ws: CommitteeWorkspace, args: Any) -> int:
     return EXIT_OK
 
 
+def _add_clerk(ws: CommitteeWorkspace, args: Any) -> int:
+    """The password from PHIEUKIN_CLERK_PASSWORD (as `ballot serve --create-host` takes
+    PHIEUKIN_HOST_PASSWORD), else asked twice without echo."""
+    ws.committee()
+    password = os.environ.get("PHIEUKIN_CLERK_PASSWORD")
+    if password is None:
+        try:
+            password = getpass.getpass("Mật khẩu / password: ")
+            again = getpass.getpass("Nhập lại mật khẩu / again: ")
+        except (EOFError, KeyboardInterrupt):
+            print("\nLỗi: chưa nhập mật khẩu.", file=sys.stderr)
+            return EXIT_REFUSED
+        if password != again:
+            print("Lỗi: hai lần nhập mật khẩu không khớp.", file=sys.stderr)
+            return EXIT_REFUSED
+    username = ws.add_clerk(args.username, password)
+    print(f"Đã tạo tài khoản văn phòng đảng ủy “{username}”; đăng nhập ở /committee trên máy chủ "
+          "chạy bằng “ballot serve --data” thư mục này. / Clerk account created.")
+    return EXIT_OK
+
+
 COMMANDS = {
+    "add-clerk": _add_clerk,
     "init": _init,
     "register": _register,
     "import": _import,

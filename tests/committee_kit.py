@@ -81,3 +81,46 @@ def database_dump(data_dir: Path) -> list[str]:
         return list(connection.iterdump())
     finally:
         connection.close()
+
+
+CLERK_USER, CLERK_PASSWORD = "vanphong", "mat-khau-dang-uy"
+
+
+def committee_server(data_dir: Path, profile: str = "21-HD-2019", cap_percent: int = 20):
+    """A server whose data directory holds the đảng ủy's workspace and a clerk account."""
+    from ballot.config import load_settings
+    from ballot.services.committee import CommitteeWorkspace
+
+    server = new_server(data_dir)
+    workspace = CommitteeWorkspace(load_settings(data_dir))
+    try:
+        workspace.init("Đảng ủy Xã Tân Hòa", profile, cap_percent)
+        workspace.add_clerk(CLERK_USER, CLERK_PASSWORD)
+    finally:
+        workspace.close()
+    return server
+
+
+class Clerk:
+    """The đảng ủy's clerk on the `/committee` API, logged in with its CSRF token."""
+
+    def __init__(self, client, username: str = CLERK_USER, password: str = CLERK_PASSWORD) -> None:
+        self.client = client
+        answer = client.post("/api/committee/login", json={"username": username, "password": password})
+        assert answer.status_code == 200, answer.get_json()
+        self.csrf = answer.get_json()["csrf_token"]
+
+    def call(self, method: str, path: str, **kwargs):
+        headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def ok(self, method: str, path: str, **kwargs) -> Any:
+        answer = self.call(method, path, **kwargs)
+        assert answer.status_code in (200, 201), (path, answer.status_code, answer.get_json())
+        return answer.get_json()
+
+    def upload(self, *files: tuple[str, bytes]):
+        import io
+
+        return self.call("POST", "/api/committee/bundles", content_type="multipart/form-data",
+                         data={"bundles": [(io.BytesIO(data), name) for name, data in files]})

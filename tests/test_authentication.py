@@ -109,7 +109,8 @@ def test_a_new_password_ends_every_other_login(server):
     assert _login(server.app.test_client(), "mat-khau-moi-rat-dai").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/host", "/verify", "/api/host/session", "/static/css/app.css", "/qr.svg"])
+@pytest.mark.parametrize("path", ["/host", "/verify", "/committee", "/api/host/session", "/api/committee/session",
+                                  "/static/css/app.css", "/qr.svg"])
 def test_every_answer_carries_the_security_headers(server, path):
     headers = server.app.test_client().get(path).headers
     policy = headers["Content-Security-Policy"]

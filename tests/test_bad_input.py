@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, text
 
+from ballot.config import load_settings
+from ballot.services.committee import CommitteeWorkspace
+from tests.committee_kit import CLERK_PASSWORD, CLERK_USER, Clerk
 from tests.meeting_kit import Host, new_server, phone_for
 
 VIETNAMESE = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
@@ -25,7 +28,7 @@ class Endpoint:
     method: str
     path: str  # with {meeting}, {round}, {check_in}
     body: dict[str, Any]
-    caller: str  # "host", "phone" or "anonymous"
+    caller: str  # "host", "phone", "clerk" (the đảng ủy's, /committee) or "anonymous"
 
 
 ENDPOINTS = [
@@ -60,6 +63,15 @@ ENDPOINTS = [
     Endpoint("sign", "POST", "/api/rounds/{round}/sign", {"blinded": "QUJD"}, "phone"),
     Endpoint("cast", "POST", "/api/rounds/{round}/ballots",
              {"ballot": "{}", "prefix": "A" * 43, "signature": "QUJD"}, "anonymous"),
+    Endpoint("clerk login", "POST", "/api/committee/login",
+             {"username": "vanphong", "password": "mat-khau-dai-1"}, "anonymous"),
+    Endpoint("register chi bộ", "POST", "/api/committee/branches",
+             {"name": "Chi bộ B", "kind": "chi_bo_truc_thuoc", "fingerprint": "AB12" * 16,
+              "confirmation": "So với bản in của chi bộ"}, "clerk"),
+    Endpoint("committee decision", "POST", "/api/committee/decisions",
+             {"branch": "Chi bộ B", "member_id": "m01", "level": "HTTNV", "reason": "Đảng ủy xem xét"}, "clerk"),
+    Endpoint("committee certify", "POST", "/api/committee/certify",
+             {"resolution": "03-QĐ/ĐU", "date": "2026-12-20"}, "clerk"),
 ]
 
 
@@ -97,7 +109,12 @@ CASES = _cases()
 def room(tmp_path_factory):
     """A meeting with a check-in waiting, a phone checked in and a round open; one for
     the whole corpus, since no case may change it (each asserts so)."""
-    server = new_server(tmp_path_factory.mktemp("bad-input"))
+    data_dir = tmp_path_factory.mktemp("bad-input")
+    server = new_server(data_dir)
+    workspace = CommitteeWorkspace(load_settings(data_dir))  # the đảng ủy's, for the /committee calls
+    workspace.init("Đảng ủy Xã Tân Hòa", "21-HD-2019")
+    workspace.add_clerk(CLERK_USER, CLERK_PASSWORD)
+    workspace.close()
     host = Host(server.app.test_client())
     meeting = host.mark_present(host.new_meeting()["meeting"]["id"], "m01", "m02", "m03")
     meeting_id = meeting["meeting"]["id"]
@@ -112,7 +129,8 @@ def room(tmp_path_factory):
         "code": meeting["meeting"]["code"],
         "personal": next(m["personal_code"] for m in state["members"] if m["id"] == "m02"),
     }
-    return {"server": server, "host": host, "phone": voter, "names": names}
+    clerk = Clerk(server.app.test_client())
+    return {"server": server, "host": host, "phone": voter, "clerk": clerk, "names": names}
 
 
 def _fill(value: Any, names: dict[str, str]) -> Any:
@@ -140,11 +158,15 @@ def _raw(body: Any, names: dict[str, str], endpoint: Endpoint) -> tuple[bytes, s
 
 
 def database_rows(server) -> dict[str, list[tuple]]:
-    """Every row of every table, to compare before and after."""
-    engine = server.services.db.engine
-    with engine.connect() as conn:
-        return {table: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{table}"'))), key=repr)
-                for table in inspect(engine).get_table_names()}
+    """Every row of every table, to compare before and after: the meetings' database and,
+    once the web area has opened it, the đảng ủy's workspace."""
+    rows = {}
+    workspace = server.app.extensions.get("phieukin_committee")
+    for engine in (server.services.db.engine, *([workspace.store.engine] if workspace else [])):
+        with engine.connect() as conn:
+            rows |= {table: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{table}"'))), key=repr)
+                     for table in inspect(engine).get_table_names()}
+    return rows
 
 
 def _client(room, caller: str):
@@ -152,6 +174,8 @@ def _client(room, caller: str):
         return room["host"].client, {"X-CSRF-Token": room["host"].csrf}
     if caller == "phone":
         return room["phone"].client, {}
+    if caller == "clerk":
+        return room["clerk"].client, {"X-CSRF-Token": room["clerk"].csrf}
     return room["server"].app.test_client(), {}
 
 
@@ -162,10 +186,11 @@ def test_the_corpus_covers_every_json_endpoint(server):
               for method in rule.methods & {"POST", "PATCH"}}
     bodyless = {"/api/host/logout", "/api/host/rounds/<round_id>/open", "/api/host/rounds/<round_id>/close",
                 "/api/host/meetings/<meeting_id>/certify", "/api/host/meetings/<meeting_id>/presence/all",
-                "/api/verify"}
+                "/api/committee/logout"}
+    multipart = {"/api/verify", "/api/committee/bundles"}  # files: tests/test_verify_page.py, test_committee_web.py
     templated = {e.path.replace("{meeting}", "<meeting_id>").replace("{round}", "<round_id>")
                  .replace("{check_in}", "<check_in_id>").replace("/m02", "/<member_id>") for e in ENDPOINTS}
-    assert {r for r, _ in routes} - bodyless == templated
+    assert {r for r, _ in routes} - bodyless - multipart == templated
 
 
 @pytest.mark.parametrize("name, endpoint, body", CASES, ids=[c[0] for c in CASES])
@@ -192,6 +217,15 @@ def test_calls_without_a_body_refuse_one(room, path):
     answer = room["host"].call("POST", _fill(path, room["names"]), json={"force": True})
     assert answer.status_code == 400 and answer.get_json()["error"]["field"] == "force"
     assert database_rows(room["server"]) == before
+
+
+def test_the_clerk_s_logout_refuses_a_body(room):
+    before = database_rows(room["server"])
+    clerk = room["clerk"]
+    answer = clerk.call("POST", "/api/committee/logout", json={"force": True})
+    assert answer.status_code == 400 and answer.get_json()["error"]["field"] == "force"
+    assert database_rows(room["server"]) == before
+    assert clerk.call("GET", "/api/committee/workspace").status_code == 200  # still logged in
 
 
 def test_messages_name_the_field_as_a_person_knows_it(room):

@@ -670,3 +670,73 @@ def test_the_verification_page_says_valid_only_for_the_registered_key(live_serve
     page.get_by_role("button", name="Kiểm tra").click()
     expect(page.locator("#verify-error")).to_contain_text("Dấu vân tay khóa của chi bộ")
     assert errors == []
+
+
+# --- the đảng ủy's office ---------------------------------------------------------------------
+
+
+def test_the_committee_s_office_from_registry_to_the_signed_pdf(live_server, browser, tmp_path):
+    """The clerk logs in, registers a chi bộ, uploads two bundles of which one (another key)
+    is refused with its fingerprint, decides the chi bộ's level, certifies and downloads the PDF."""
+    from ballot.services.committee import CommitteeWorkspace
+    from tests.certify_kit import certified_meeting
+    from tests.committee_kit import CLERK_PASSWORD, CLERK_USER
+
+    genuine, stranger = certified_meeting(tmp_path / "chi-bo-a"), certified_meeting(tmp_path / "chi-bo-b")
+    files = []
+    for name, meeting in (("chi-bo-a.json", genuine), ("chi-bo-b.json", stranger)):
+        files.append(tmp_path / name)
+        files[-1].write_bytes(meeting.bundle_bytes)
+    workspace = CommitteeWorkspace(load_settings(tmp_path))  # the live server's data directory
+    workspace.init("Đảng ủy Xã Tân Hòa", "21-HD-2019")
+    workspace.add_clerk(CLERK_USER, CLERK_PASSWORD)
+    workspace.close()
+    branch = genuine.bundle["organisation"]["name"]
+
+    errors: list[str] = []
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN", accept_downloads=True)
+    page = _watch(context.new_page(), errors, "committee")
+    page.goto(f"{live_server}/committee")
+    page.fill("#username", CLERK_USER)
+    page.fill("#password", CLERK_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator("#work")).to_be_visible()
+    expect(page.locator("#registry")).to_contain_text("Chưa đăng ký chi bộ nào.")
+
+    page.fill("#r-name", branch)
+    page.select_option("#r-kind", "chi_bo_truc_thuoc")
+    page.fill("#r-fingerprint", genuine.bundle["signer"]["fingerprint"].replace(" ", ":").lower())
+    page.fill("#r-confirmation", "So với bản in “ballot keys show” đồng chí bí thư ký ngày 16/12")
+    page.get_by_role("button", name="Đăng ký", exact=True).click()
+    expect(page.locator(f'#registry tr[data-branch="{branch}"]')).to_contain_text(
+        genuine.bundle["signer"]["fingerprint"])
+
+    page.set_input_files("#u-files", [str(f) for f in files])
+    page.get_by_role("button", name="Kiểm tra và nhận").click()
+    expect(page.locator("#upload-results li.accepted")).to_have_count(1)
+    refused = page.locator("#upload-results li.refused")
+    expect(refused).to_contain_text("chi-bo-b.json: TỪ CHỐI — Người ký")
+    refused.get_by_role("button", name="Đăng ký khóa này…").click()
+    expect(refused.locator(".confirm-key")).to_contain_text(stranger.bundle["signer"]["fingerprint"])
+    expect(page.locator("#report-summary")).to_contain_text("1 chi bộ, 5 đảng viên")
+    page.screenshot(path=str(SCREENSHOTS / "committee-upload-1366.png"), full_page=True)
+
+    row = page.locator(f'#branch-levels tr[data-branch="{branch}"]')
+    row.locator("select[name=level]").select_option("HTTNV")
+    row.locator("input[name=reason]").fill("Đảng ủy xem xét, quyết định (II.B.2.5)")
+    row.get_by_role("button", name="Ghi quyết định").click()
+    expect(page.locator(f'#branch-levels tr[data-branch="{branch}"] .final')).to_contain_text(
+        "đảng ủy đã quyết định")
+
+    page.fill("#c-resolution", "03-QĐ/ĐU")
+    page.fill("#c-date", "2026-12-20")
+    page.get_by_role("button", name="Ký gói của đảng ủy").click()
+    issued = page.locator("#issued li.issued")
+    expect(issued).to_have_count(1)
+    expect(issued).to_contain_text("Số 03-QĐ/ĐU, ngày 20/12/2026")
+    with page.expect_download() as download_info:
+        issued.get_by_role("button", name="Tải danh sách và báo cáo (PDF)").click()
+    assert download_info.value.suggested_filename.endswith(".pdf")
+    assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
+    page.screenshot(path=str(SCREENSHOTS / "committee-certified-1366.png"), full_page=True)
+    assert errors == []

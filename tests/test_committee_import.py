@@ -59,7 +59,7 @@ def refused(workspace: Path, path: Path, check_words: str) -> str:
     assert line.startswith(f"✗ {path}: TỪ CHỐI — "), line
     assert check_words in line, line
     assert database_dump(workspace) == before
-    return line
+    return "\n".join(done.stdout.splitlines()[:-1])  # the file's lines, without the summary
 
 
 def resigned(data: bytes, change=None) -> bytes:

@@ -318,3 +318,36 @@ class JoinRoom(Command):
 
     meeting_id: ObjectId = Field(title="Cuộc họp")
     role: Literal["public", "host"] = Field(default="public", title="Vai trò")
+
+
+# --- the đảng ủy's clerk (docs/committee-bundle.md, “The web area”) -----------------
+
+
+def _fingerprint(value: str) -> str:
+    """A signer fingerprint as typed (spaces, colons and case ignored): 64 hex digits."""
+    digits = "".join(ch for ch in value if ch not in " :").upper()
+    if len(digits) != 64 or any(ch not in "0123456789ABCDEF" for ch in digits):
+        raise ValueError("cần đúng 64 chữ số hệ 16 (0–9, A–F), như “ballot keys show” của chi bộ in ra")
+    return value
+
+
+class RegisterBranch(Command):
+    name: text(200) = Field(title="Tên chi bộ")
+    kind: OrganisationKind = Field(title="Loại tổ chức")
+    fingerprint: Annotated[text(200), AfterValidator(_fingerprint)] = Field(title="Dấu vân tay khóa của chi bộ")
+    confirmation: text(500) = Field(title="Đã đối chiếu dấu vân tay thế nào")
+
+
+class CommitteeDecision(Command):
+    """The đảng ủy's decision on a member, or (no member_id) on a chi bộ's own level;
+    on the web a reason is always asked for (II.B.2.5: the đảng ủy considers and decides)."""
+
+    branch: text(200) = Field(title="Chi bộ")
+    member_id: RosterId | None = Field(default=None, title="Mã đảng viên")
+    level: Level = Field(title="Mức xếp loại")
+    reason: text(1000) = Field(title="Lý do")
+
+
+class CertifyCommittee(Command):
+    resolution: text(100) = Field(title="Số nghị quyết/quyết định")
+    date: dt.date = Field(title="Ngày của nghị quyết/quyết định")

@@ -11,20 +11,21 @@ is the pure rules' (ballot.rules.committee) through ballot.report.committee.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ballot import __version__
 from ballot.config import Settings
 from ballot.report import bundle as chi_bo_format
 from ballot.report import committee as committee_format
-from ballot.report.canonical import BundleFormatError, dump_bundle, load_bundle
+from ballot.report.canonical import BundleFormatError, bundle_hash_text, dump_bundle, load_bundle
 from ballot.report.committee_documents import committee_pdf, committee_xlsx
 from ballot.report.verify import TITLES, normalise_fingerprint, verify_bundle
 from ballot.rules.committee import PERCENTS, member_key
@@ -32,11 +33,14 @@ from ballot.rules.levels import Level
 from ballot.rules.model import OrganisationKind
 from ballot.rules.profiles import profile_names
 from ballot.services.certification_key import KeyState, ensure_key, signing_key
-from ballot.services.errors import ServiceError
+from ballot.services.errors import ServiceError, conflict, unauthorised
+from ballot.services.hosts import MIN_PASSWORD_LENGTH, hash_password, new_token, password_matches, token_digest
 from ballot.store.committee import (
     Branch,
     BranchKey,
     Certification,
+    Clerk,
+    ClerkSession,
     Committee,
     CommitteeStore,
     Decision,
@@ -45,6 +49,9 @@ from ballot.store.committee import (
 from ballot.store.db import sqlite_path
 
 FINGERPRINT = re.compile(r"[0-9A-F]{64}")
+OUTBOX = "committee-out"  # <data>/committee-out/<issue>/: what the web area certified
+ISSUE_NAME = re.compile(r"\d{8}-\d{6}(-\d{1,3})?")
+DOCUMENTS = {"json": "dang-uy.json", "pdf": "dang-uy.pdf", "xlsx": "dang-uy.xlsx"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,11 @@ class ImportResult:
     message: str  # Vietnamese: what was accepted, or why refused
     branch: str | None = None
     sha256: str | None = None
+    # A bundle refused because its key (or its chi bộ) is not registered: the signer's
+    # fingerprint and the organisation the bundle names, for the clerk to compare with
+    # the chi bộ's own record and register if they match.
+    unregistered_fingerprint: str | None = None
+    unregistered_kind: str | None = None
 
 
 def _refuse(code: str, message: str) -> ServiceError:
@@ -193,15 +205,17 @@ class CommitteeWorkspace:
         key = s.scalar(select(BranchKey).where(BranchKey.fingerprint == printed)) \
             if isinstance(printed, str) else None
         signer_title = TITLES["signer"][0]
+        unknown = _unregistered(printed if key is None else None, organisation.get("kind"))
         if branch is None:
             raise _refused(file, "organisation", f"Tổ chức trong gói: “{name}” không phải chi bộ "
-                           "đã đăng ký với đảng ủy (chạy “ballot committee register” nếu đúng là "
-                           "chi bộ trực thuộc).")
+                           "đã đăng ký với đảng ủy; nếu đúng là chi bộ trực thuộc, hãy đăng ký chi bộ "
+                           "và khóa của chi bộ rồi nhận lại gói.", name if isinstance(name, str) else None,
+                           unknown)
         if key is None:
             raise _refused(file, "signer", f"{signer_title}: khóa ký {printed} chưa được đăng ký "
                            f"cho “{name}”. Hãy đối chiếu dấu vân tay này với bản “ballot keys show” "
-                           "của chi bộ; nếu khớp, ghi nhận bằng “ballot committee register --branch "
-                           "… --fingerprint …” rồi nhận lại gói.", name)
+                           "của chi bộ; nếu khớp, đăng ký khóa này cho chi bộ rồi nhận lại gói.", name,
+                           _unregistered(printed, branch.kind))
         if key.branch_id != branch.id:
             owner = s.get(Branch, key.branch_id)
             raise _refused(file, "signer", f"{signer_title}: gói mang tên “{name}” nhưng được ký "
@@ -345,6 +359,86 @@ class CommitteeWorkspace:
         return {"file": str(out), "folder": str(folder), "sha256": report.bundle_hash,
                 "bundles": len(bundles), "documents": {k: str(v) for k, v in documents.items()}}
 
+    def issue(self, resolution: str, on: dt.date | None = None) -> dict[str, Any]:
+        """`certify` into the web area's outbox, `<data>/committee-out/<UTC time>/`: the
+        committee bundle `dang-uy.json`, its `.pdf` and `.xlsx`, and `dang-uy-chi-bo/`."""
+        outbox = self.settings.data_dir / OUTBOX
+        outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
+        stamp = _now().strftime("%Y%m%d-%H%M%S")
+        for n in range(1, 1000):
+            folder = outbox / (stamp if n == 1 else f"{stamp}-{n}")
+            try:
+                folder.mkdir(mode=0o700)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise ServiceError("busy", "Đang ký quá nhiều lần cùng lúc; hãy thử lại.", 409)
+        try:
+            self.certify(resolution, folder / DOCUMENTS["json"], on)
+        except BaseException:
+            for path in sorted(folder.rglob("*"), reverse=True):
+                path.rmdir() if path.is_dir() else path.unlink()
+            folder.rmdir()
+            raise
+        return self._issued_entry(folder)
+
+    def issued(self) -> list[dict[str, Any]]:
+        """What the web area certified, newest first (read from the signed bundles)."""
+        outbox = self.settings.data_dir / OUTBOX
+        folders = sorted((p for p in outbox.iterdir() if ISSUE_NAME.fullmatch(p.name)
+                          and (p / DOCUMENTS["json"]).is_file()), reverse=True) if outbox.is_dir() else []
+        return [self._issued_entry(folder) for folder in folders]
+
+    def _issued_entry(self, folder: Path) -> dict[str, Any]:
+        bundle = json.loads((folder / DOCUMENTS["json"]).read_bytes())
+        return {"name": folder.name, "resolution": bundle["resolution"],
+                "certified_at": bundle["certified_at"], "bundles": len(bundle["bundles"]),
+                "sha256": bundle_hash_text(bundle)}
+
+    def issued_file(self, name: str, kind: str) -> tuple[bytes, str]:
+        """One document of a certification the web area issued, and a file name for it."""
+        path = self.settings.data_dir / OUTBOX / name / DOCUMENTS.get(kind, "")
+        if not ISSUE_NAME.fullmatch(name) or kind not in DOCUMENTS or not path.is_file():
+            raise ServiceError("not_found", "Không có tài liệu này trong các lần ký của đảng ủy.", 404)
+        return path.read_bytes(), f"dang-uy-{name}.{kind}"
+
+    # --- the web area's clerk accounts (docs/committee-bundle.md, “The web area”) ---------
+
+    def add_clerk(self, username: str, password: str) -> str:
+        self.committee()
+        self.store.create()  # the clerk tables, on a workspace made before they existed
+        username = _text(username, "Tên đăng nhập", 64)
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise _refuse("weak_password", f"Mật khẩu: ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+        try:
+            with self.store.session() as s:
+                if s.scalar(select(Clerk.id).where(Clerk.username == username)) is not None:
+                    raise conflict("username_taken", f"Tên đăng nhập “{username}” đã có.")
+                s.add(Clerk(username=username, password_hash=hash_password(password)))
+        except IntegrityError:
+            raise conflict("username_taken", f"Tên đăng nhập “{username}” đã có.") from None
+        return username
+
+    def clerk_login(self, username: str, password: str) -> str:
+        """A new login token for the clerk, or 401 (the same for a wrong name or password)."""
+        with self.store.session() as s:
+            clerk = s.scalar(select(Clerk).where(Clerk.username == username))
+            if not password_matches(clerk.password_hash if clerk else None, password):
+                raise unauthorised("bad_credentials", "Sai tên đăng nhập hoặc mật khẩu.")
+            token = new_token()
+            s.add(ClerkSession(token_digest=token_digest(token), clerk_id=clerk.id))
+        return token
+
+    def clerk_of_token(self, token: str) -> str | None:
+        """The username of the clerk whose login this is, if it is still open."""
+        with self.store.session() as s:
+            found = s.get(ClerkSession, token_digest(token))
+            return None if found is None else s.get(Clerk, found.clerk_id).username
+
+    def clerk_logout(self, token: str) -> None:
+        with self.store.session() as s:
+            s.execute(delete(ClerkSession).where(ClerkSession.token_digest == token_digest(token)))
 
     def _undecided(self) -> list[str]:
         """What only the đảng ủy can settle and has not: ties at either cap, members in
@@ -363,8 +457,20 @@ class _Refused(Exception):
         self.result = result
 
 
-def _refused(file: str, check: str, message: str, branch: str | None = None) -> _Refused:
-    return _Refused(ImportResult(file, False, check, message, branch))
+def _refused(file: str, check: str, message: str, branch: str | None = None,
+             unknown: tuple[str | None, str | None] = (None, None)) -> _Refused:
+    return _Refused(ImportResult(file, False, check, message, branch, None, *unknown))
+
+
+def _unregistered(printed: object, kind: object) -> tuple[str | None, str | None]:
+    """The signer's fingerprint (in the bundles' spelling) and the organisation's kind as
+    the refused bundle states them, when they are well formed; else nothing to offer."""
+    try:
+        fingerprint = fingerprint_text(printed) if isinstance(printed, str) else None
+    except ServiceError:
+        fingerprint = None
+    kinds = {k.value for k in OrganisationKind}
+    return fingerprint, kind if fingerprint and kind in kinds else None
 
 
 def _now() -> dt.datetime:
@@ -375,6 +481,21 @@ def _time(value: dt.datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def open_workspace(settings: Settings) -> CommitteeWorkspace | None:
+    """The workspace in this installation's data directory, its missing tables made
+    (create_all: the clerk tables on an older workspace); None when there is none, and
+    then nothing is created to find out."""
+    path = sqlite_path(settings.committee_database)
+    if path is not None and not path.exists():
+        return None
+    workspace = CommitteeWorkspace(settings)
+    if not workspace.store.exists():
+        workspace.close()
+        return None
+    workspace.store.create()
+    return workspace
 
 
 def registered_fingerprints(settings: Settings) -> dict[str, list[str]] | None:

@@ -109,6 +109,29 @@ class Certification(CommitteeBase):
     certified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class Clerk(CommitteeBase):
+    """An account of the đảng ủy's office on the `/committee` web area: a username and a
+    password hash made as the host accounts' are (ballot.services.hosts)."""
+
+    __tablename__ = "committee_clerk"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ClerkSession(CommitteeBase):
+    """A clerk's login: the cookie carries a random token, only its SHA-256 is kept, so
+    that logging out ends it."""
+
+    __tablename__ = "committee_clerk_session"
+
+    token_digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("committee_clerk.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class CommitteeStore:
     """The workspace's engine and units of work (one transaction each)."""
 
@@ -120,6 +143,8 @@ class CommitteeStore:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create(self) -> None:
+        """Every table that is missing (create_all never alters one that exists): run at
+        init, and again on a workspace made before a table was added."""
         CommitteeBase.metadata.create_all(self.engine)
 
     def exists(self) -> bool:

@@ -48,9 +48,10 @@ def create_app(services: Services, *, secret_key: str | None = None, testing: bo
     app.json.ensure_ascii = False
     app.extensions["phieukin"] = services
 
-    from ballot.web import api, host_api, pages, verify  # they import this module's helpers
+    from ballot.web import api, committee, host_api, pages, verify  # they import this module's helpers
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(committee.bp)
     app.register_blueprint(host_api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(verify.bp)

@@ -110,3 +110,14 @@ def test_demo_branch_names_the_chi_bo_and_its_bundle_reaches_a_committee(tmp_pat
     done = ballot("committee", "import", "--data", str(committee), str(path))
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Đã nhận gói của “{branch}”" in done.stdout
+
+
+def test_a_demo_of_a_thousand_members_is_a_roster_the_checks_accept(tmp_path):
+    """The largest meetings the benchmarks run: every admission date after the Party's
+    founding, so the roster's own checks (21-HD II.B.6 inputs) accept the demo."""
+    from ballot.config import load_settings
+    from ballot.demo import create_demo
+    from ballot.services.facade import Services
+
+    codes = create_demo(Services(load_settings(tmp_path)), 1000)
+    assert len(codes["members"]) == 1000

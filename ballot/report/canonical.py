@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from typing import Any
 
 import rfc8785
@@ -40,14 +41,69 @@ def unsigned_part(bundle: dict[str, Any]) -> dict[str, Any]:
 
 
 def canonical_bytes(value: Any) -> bytes:
-    """RFC 8785 bytes of a JSON value; a non-finite number or a huge integer is refused."""
+    """RFC 8785 bytes of a JSON value; a non-finite number or a huge integer is refused.
+
+    Written by the C encoder when the value allows it (`_jcs_ready`), else by the
+    rfc8785 package; a property test holds the two equal. RFC 8785 in pure Python is
+    most of the cost of certifying and verifying a large bundle."""
+    try:
+        ready = _jcs_ready(value, 0)
+    except _NeedsFullJcs:
+        ready = None
+    if ready is not None:
+        text = json.dumps(ready, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: the package's own refusal below
     try:
         return rfc8785.dumps(value)
-    except rfc8785.CanonicalizationError as exc:
+    except (rfc8785.CanonicalizationError, UnicodeEncodeError) as exc:  # the latter: a lone surrogate key
         raise BundleFormatError(
             "Gói có giá trị không biểu diễn được theo RFC 8785.",
             f"value not representable under RFC 8785: {exc}",
         ) from None
+
+
+class _NeedsFullJcs(Exception):
+    """A value json.dumps would not spell as RFC 8785 does."""
+
+
+_MAX_SAFE = 2**53 - 1
+_JCS_DEPTH = 200
+
+
+def _jcs_ready(value: Any, depth: int) -> Any:
+    """`value` with each integral float as the integer RFC 8785 writes for it, when
+    json.dumps then writes exactly the RFC 8785 bytes: its escapes are RFC 8785's,
+    a non-integral float without exponent is printed alike, and keys below U+D800
+    sort by code point as by UTF-16 code unit. Raises _NeedsFullJcs otherwise."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        if -_MAX_SAFE <= value <= _MAX_SAFE:
+            return value
+        raise _NeedsFullJcs
+    if kind is float:
+        if math.isfinite(value) and value.is_integer():
+            if abs(value) <= _MAX_SAFE:
+                return int(value)
+        elif math.isfinite(value) and "e" not in repr(value):
+            return value
+        raise _NeedsFullJcs
+    if depth > _JCS_DEPTH:
+        raise _NeedsFullJcs
+    if kind is dict:
+        ready = {}
+        for key, member in value.items():
+            if type(key) is not str or not (key.isascii() or max(key) < "\ud800"):
+                raise _NeedsFullJcs
+            ready[key] = _jcs_ready(member, depth + 1)
+        return ready
+    if kind is list or kind is tuple:
+        return [_jcs_ready(item, depth + 1) for item in value]
+    raise _NeedsFullJcs
 
 
 def bundle_digest(bundle: dict[str, Any]) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +66,9 @@ def certified_bundle(data_dir: Path, members: int, review_date: dt.date, branch:
         services.cast(round_id, CastBallot(ballot=text.decode(), prefix=b64url_encode(prefix),
                                            signature=b64url_encode(signature)))
     services.close_round(host, round_id)
+    started = time.perf_counter()
     data = services.certify(host, meeting_id)
+    print(f"  {len(check_ins)} ballots; certified in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     fingerprint = services.certification_key()["fingerprint"]
     services.db.close()
     return data, fingerprint

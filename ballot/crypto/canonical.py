@@ -52,18 +52,33 @@ def canonical_json(obj: Any) -> bytes:
 
 def _already_plain(value: Any, depth: int) -> bool:
     """True when writing `value` needs no normalising, reordering or refusing."""
-    if depth > MAX_DEPTH:
-        return False
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return unicodedata.is_normalized("NFC", value)
-    if type(value) is int:
+    if kind is int:
         return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
-    if type(value) is dict:
-        return all(type(key) is str and _plain_key(key) and _already_plain(member, depth + 1)
-                   for key, member in value.items())
-    if type(value) is list:
-        return all(_already_plain(item, depth + 1) for item in value)
+    if depth >= MAX_DEPTH:
+        return False
+    if kind is dict:
+        return all(type(key) is str and _plain_key(key) for key in value) and _plain_items(value.values(), depth)
+    if kind is list:
+        return _plain_items(value, depth)
     return False
+
+
+def _plain_items(items: Any, depth: int) -> bool:
+    # Leaves inline: a ballot is a thousand strings under one object.
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            if not unicodedata.is_normalized("NFC", item):
+                return False
+        elif kind is int:
+            if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                return False
+        elif not _already_plain(item, depth + 1):
+            return False
+    return True
 
 
 def _plain_key(key: str) -> bool:

@@ -54,13 +54,10 @@ class Broadcaster:
         self._running: set[str] = set()  # meetings with a sender thread
         self._next_public: dict[str, float] = {}
         self._next_host: dict[str, float] = {}
-        self._version: dict[str, int] = {}  # notifications so far, per meeting
-        self._last_public: dict[str, tuple[int, dict[str, Any]]] = {}  # (version, state) last built
         self.broadcasts = 0  # counted for the benchmark and the tests
 
     def notify(self, meeting_id: str) -> None:
         with self._lock:
-            self._version[meeting_id] = self._version.get(meeting_id, 0) + 1
             self._changed.add(meeting_id)
             if meeting_id in self._running:
                 return  # the running sender will carry this change
@@ -90,27 +87,10 @@ class Broadcaster:
             except Exception:  # a failed update must not stop the meeting's sender
                 log.exception("broadcast for meeting %s failed", meeting_id)
 
-    def public_state(self, meeting_id: str) -> dict[str, Any]:
-        """The public state for a client joining the room: the one last built if nothing
-        changed since (every change is notified here). Building it reads the whole
-        roster, ~70 ms with 1,000 members, and a room's phones all join at once when the
-        Wi-Fi comes back. (Several server processes sharing rooms would each need the
-        others' notifications before keeping this.)"""
-        with self._lock:
-            cached = self._last_public.get(meeting_id)
-            current = self._version.get(meeting_id, 0)
-        if cached is not None and cached[0] == current:
-            return cached[1]
-        return self.services.public_state(meeting_id)
-
     def send_now(self, meeting_id: str) -> None:
         started = time.monotonic()
         try:
-            with self._lock:
-                version = self._version.get(meeting_id, 0)
             public = self.services.public_state(meeting_id)
-            with self._lock:
-                self._last_public[meeting_id] = (version, public)
             self.socketio.emit("state", public, to=f"public:{meeting_id}")
         finally:
             self._next_public[meeting_id] = self._next_time(started, PUBLIC_BUSY_FACTOR)
@@ -176,7 +156,7 @@ def init_realtime(app: Flask, services: Services, async_mode: str | None = None)
                 join_room(f"host:{meeting_id}:{host_id}")
                 socketio.emit("host_state", state, to=request.sid)
             else:
-                state = broadcaster.public_state(meeting_id)
+                state = services.public_state(meeting_id)
                 join_room(f"public:{meeting_id}")
                 socketio.emit("state", state, to=request.sid)
         except ServiceError as exc:

@@ -52,6 +52,9 @@ class Settings:
     # database (docs/threat-model.md, “The database server”); empty: the data
     # directory's `secret_key` file, made at the first start.
     secret_key: str = field(default="", repr=False)
+    # Redis, through which several server processes behind one address push the
+    # screens' updates to each other's connections (README, “Triển khai cho đảng bộ”).
+    redis_url: str = ""
 
     @property
     def database(self) -> str:
@@ -82,6 +85,7 @@ _SOURCES: dict[str, tuple[type, str]] = {
     "timezone": (str, "TIMEZONE"),
     "read_timeout": (int, "READ_TIMEOUT"),
     "secret_key": (str, "SECRET_KEY"),
+    "redis_url": (str, "REDIS_URL"),
 }
 
 
@@ -159,3 +163,6 @@ def _check(settings: Settings) -> None:
         raise SettingsError("Thiết lập “public_url” phải bắt đầu bằng http:// hoặc https://.")
     if settings.secret_key and len(settings.secret_key) < 32:
         raise SettingsError("Thiết lập “secret_key” phải dài ít nhất 32 ký tự.")
+    redis = settings.redis_url
+    if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("Thiết lập “redis_url” phải bắt đầu bằng redis://, rediss:// hoặc unix://.")

@@ -55,6 +55,7 @@ def test_the_installation_secret_is_the_setting_else_a_file_made_once(tmp_path):
     ('key_bits = "many"\n', "key_bits"),
     ('key_bits = \n', "phieukin.toml"),
     ('secret_key = "short"\n', "secret_key"),
+    ('redis_url = "localhost:6379"\n', "redis_url"),
 ])
 def test_a_bad_setting_is_refused_by_name(tmp_path, content, named):
     (tmp_path / "phieukin.toml").write_text(content, "utf-8")

@@ -47,6 +47,14 @@ class Settings:
     # Seconds a connection may keep the server waiting for the rest of a request (a
     # half-sent request must not hold a thread); above the realtime channel's ping.
     read_timeout: int = 60
+    # The installation's secret, the same in every server process of one database:
+    # it signs the cookies and encrypts the open rounds' keys stored in a PostgreSQL
+    # database (docs/threat-model.md, “The database server”); empty: the data
+    # directory's `secret_key` file, made at the first start.
+    secret_key: str = field(default="", repr=False)
+    # Redis, through which several server processes behind one address push the
+    # screens' updates to each other's connections (README, “Triển khai cho đảng bộ”).
+    redis_url: str = ""
 
     @property
     def database(self) -> str:
@@ -76,6 +84,8 @@ _SOURCES: dict[str, tuple[type, str]] = {
     "public_url": (str, "PUBLIC_URL"),
     "timezone": (str, "TIMEZONE"),
     "read_timeout": (int, "READ_TIMEOUT"),
+    "secret_key": (str, "SECRET_KEY"),
+    "redis_url": (str, "REDIS_URL"),
 }
 
 
@@ -151,3 +161,8 @@ def _check(settings: Settings) -> None:
     url = settings.public_url
     if url and not (url.startswith("http://") or url.startswith("https://")):
         raise SettingsError("Thiết lập “public_url” phải bắt đầu bằng http:// hoặc https://.")
+    if settings.secret_key and len(settings.secret_key) < 32:
+        raise SettingsError("Thiết lập “secret_key” phải dài ít nhất 32 ký tự.")
+    redis = settings.redis_url
+    if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("Thiết lập “redis_url” phải bắt đầu bằng redis://, rediss:// hoặc unix://.")

@@ -6,10 +6,15 @@ host allows it or the round is closed). Services call `notify(meeting_id)` after
 each commit; broadcasts are coalesced so a room gets at most one update every
 BROADCAST_INTERVAL seconds whatever the cast rate, and the last change is never
 lost. A client that (re)connects and joins gets the current state at once.
+
+With the `redis_url` setting, several server processes share one message queue:
+the process that made a change broadcasts it, and Redis carries the broadcast to
+the connections every process holds (docs/architecture.md, “Several server processes”).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 import time
@@ -48,19 +53,18 @@ class Broadcaster:
         self.socketio = socketio
         self.services = services
         self.interval = interval
+        # Several processes emit through one message queue (the `redis_url` setting).
+        self.shared = bool(services.settings.redis_url)
         self._lock = threading.Lock()
         self._changed: set[str] = set()  # meetings changed since their last public update
         self._host_owed: set[str] = set()  # meetings whose host consoles wait for an update
         self._running: set[str] = set()  # meetings with a sender thread
         self._next_public: dict[str, float] = {}
         self._next_host: dict[str, float] = {}
-        self._version: dict[str, int] = {}  # notifications so far, per meeting
-        self._last_public: dict[str, tuple[int, dict[str, Any]]] = {}  # (version, state) last built
         self.broadcasts = 0  # counted for the benchmark and the tests
 
     def notify(self, meeting_id: str) -> None:
         with self._lock:
-            self._version[meeting_id] = self._version.get(meeting_id, 0) + 1
             self._changed.add(meeting_id)
             if meeting_id in self._running:
                 return  # the running sender will carry this change
@@ -90,27 +94,10 @@ class Broadcaster:
             except Exception:  # a failed update must not stop the meeting's sender
                 log.exception("broadcast for meeting %s failed", meeting_id)
 
-    def public_state(self, meeting_id: str) -> dict[str, Any]:
-        """The public state for a client joining the room: the one last built if nothing
-        changed since (every change is notified here). Building it reads the whole
-        roster, ~70 ms with 1,000 members, and a room's phones all join at once when the
-        Wi-Fi comes back. (Several server processes sharing rooms would each need the
-        others' notifications before keeping this.)"""
-        with self._lock:
-            cached = self._last_public.get(meeting_id)
-            current = self._version.get(meeting_id, 0)
-        if cached is not None and cached[0] == current:
-            return cached[1]
-        return self.services.public_state(meeting_id)
-
     def send_now(self, meeting_id: str) -> None:
         started = time.monotonic()
         try:
-            with self._lock:
-                version = self._version.get(meeting_id, 0)
             public = self.services.public_state(meeting_id)
-            with self._lock:
-                self._last_public[meeting_id] = (version, public)
             self.socketio.emit("state", public, to=f"public:{meeting_id}")
         finally:
             self._next_public[meeting_id] = self._next_time(started, PUBLIC_BUSY_FACTOR)
@@ -142,12 +129,21 @@ class Broadcaster:
         return max(started + self.interval, now + factor * (now - started))
 
     def _hosts_in(self, meeting_id: str) -> list[int]:
+        """The host accounts with a console on the meeting. Behind a message queue the
+        console may be on another process, whose rooms this one does not see: the
+        meeting's own host then, whose room is empty if no console is open."""
+        if self.shared:
+            host_id = self.services.host_of_meeting(meeting_id)
+            return [host_id] if host_id is not None else []
         prefix = f"host:{meeting_id}:"
         rooms = self.socketio.server.manager.rooms.get("/", {})
         return [int(room[len(prefix):]) for room in rooms if room and room.startswith(prefix)]
 
 
 def init_realtime(app: Flask, services: Services, async_mode: str | None = None) -> SocketIO:
+    if services.settings.redis_url and importlib.util.find_spec("redis") is None:
+        raise RuntimeError("Thiết lập “redis_url” cần gói redis: pip install 'phieukin[hosted]'. "
+                           "The redis_url setting needs the redis package.")
     socketio = SocketIO(
         app,
         async_mode=async_mode or "threading",
@@ -155,6 +151,9 @@ def init_realtime(app: Flask, services: Services, async_mode: str | None = None)
         # a rebound DNS name would pass a same-origin check); no Origin: not a browser.
         cors_allowed_origins=lambda origin: origin is None or origin in app.config["OWN_ORIGINS"],
         max_http_buffer_size=64 * 1024,
+        # Several server processes of one database: each one's broadcasts reach the
+        # connections of all, through Redis (README, “Triển khai cho đảng bộ”).
+        message_queue=services.settings.redis_url or None,
         logger=False,
         engineio_logger=False,
     )
@@ -176,7 +175,7 @@ def init_realtime(app: Flask, services: Services, async_mode: str | None = None)
                 join_room(f"host:{meeting_id}:{host_id}")
                 socketio.emit("host_state", state, to=request.sid)
             else:
-                state = broadcaster.public_state(meeting_id)
+                state = services.public_state(meeting_id)
                 join_room(f"public:{meeting_id}")
                 socketio.emit("state", state, to=request.sid)
         except ServiceError as exc:

@@ -832,7 +832,8 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
                        "signature": b64url_encode(signature)})
 
     # crypto alone, for reference: blind_sign + PSS verify with the same key
-    private_key = services.vault.load(round_id)
+    with services.db.read() as session:
+        private_key = services.vault.load(session, round_id)
     started = time.perf_counter()
     for (_, _, prepared, blinded, _), body in zip(prepared_ballots, bodies, strict=True):
         blind_rsa.blind_sign(private_key, blinded)

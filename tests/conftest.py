@@ -31,6 +31,21 @@ def postgres_cluster():
         yield running
 
 
+@pytest.fixture(scope="session")
+def redis_url():
+    """One throwaway Redis for the session (tests/redis_server.py); skipped on a
+    developer's machine without Redis's server, and FAILS when CI is set."""
+    from tests.redis_server import redis_server, server_binary
+
+    if server_binary() is None:
+        message = "Redis's server is not installed: run scripts/test (it installs Debian's redis-server)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with redis_server() as url:
+        yield url
+
+
 @pytest.fixture
 def database_url(request) -> str:
     """"" (SQLite in the data directory, the default) unless a module parametrizes it

@@ -159,6 +159,10 @@ class HttpClient:
     def post(self, path: str, **kwargs):
         return self._send("POST", path, **kwargs)
 
+    def open(self, path: str, method: str = "GET", **kwargs):
+        """As Flask's test client's `open`: for tests/meeting_kit.Host over HTTP."""
+        return self._send(method, path, **kwargs)
+
 
 def new_server(data_dir: Path, database_url: str = "") -> Server:
     server = build(load_settings(data_dir, database_url=database_url or None), testing=True)

@@ -34,6 +34,19 @@ def test_file_then_environment_then_options(tmp_path):
                                             "DATABASE_URL": "postgresql://x/y"}).database == "postgresql://a/b"
 
 
+def test_the_installation_secret_is_the_setting_else_a_file_made_once(tmp_path):
+    """Every server process of one database is given the same `secret_key`; a lone
+    server makes its own in the data directory, readable by its owner only."""
+    from ballot.store.secret import installation_secret
+
+    shared = "k" * 64
+    assert installation_secret(load_settings(tmp_path, environ={"PHIEUKIN_SECRET_KEY": shared})) == shared
+    assert "k" * 64 not in repr(load_settings(tmp_path, environ={"PHIEUKIN_SECRET_KEY": shared}))
+    own = installation_secret(load_settings(tmp_path, environ={}))
+    assert len(own) == 64 and (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert installation_secret(load_settings(tmp_path, environ={})) == own
+
+
 @pytest.mark.parametrize("content, named", [
     ('key_bits = 1024\n', "key_bits"),
     ('timezone = "Mars/Olympus"\n', "Mars/Olympus"),
@@ -41,6 +54,8 @@ def test_file_then_environment_then_options(tmp_path):
     ('colour = "red"\n', "colour"),
     ('key_bits = "many"\n', "key_bits"),
     ('key_bits = \n', "phieukin.toml"),
+    ('secret_key = "short"\n', "secret_key"),
+    ('redis_url = "localhost:6379"\n', "redis_url"),
 ])
 def test_a_bad_setting_is_refused_by_name(tmp_path, content, named):
     (tmp_path / "phieukin.toml").write_text(content, "utf-8")

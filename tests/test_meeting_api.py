@@ -223,28 +223,50 @@ def test_join_by_name_waits_for_host_approval(server, host, meeting):
     assert p.state()["me"]["check_in"] == "approved"
 
 
-def test_round_key_destroyed_at_close(server, host, meeting, tmp_path):
+def _stored_round_keys(server) -> dict[str, bytes]:
+    """round id -> the stored key: the PEM file's bytes on SQLite, the sealed row on
+    PostgreSQL (docs/protocol.md, “Round keys”)."""
+    from ballot.store.models import RoundKey
+
+    keys = server.services.data_dir / "round-keys"
+    files = {p.name[len("round-"):-len(".pem")]: p.read_bytes() for p in keys.glob("round-*.pem")}
+    with server.services.db.read() as session:
+        rows = {k.round_id: k.nonce + k.sealed for k in session.query(RoundKey)}
+    assert not (files and rows)  # one store or the other, never both
+    return files or rows
+
+
+def test_round_key_destroyed_at_close(server, host, meeting, tmp_path, database_url):
     round_id = host.run_round(meeting["meeting"]["id"])
-    key_file = tmp_path / "round-keys" / f"round-{round_id}.pem"
-    assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600
+    stored = _stored_round_keys(server)
+    assert list(stored) == [round_id]
+    if database_url:  # sealed under the installation's secret, which no table holds
+        assert b"PRIVATE KEY" not in stored[round_id] and not (tmp_path / "round-keys").exists()
+    else:
+        key_file = tmp_path / "round-keys" / f"round-{round_id}.pem"
+        assert (key_file.stat().st_mode & 0o777) == 0o600
     host.ok("POST", f"/api/host/rounds/{round_id}/close")
-    assert not key_file.exists()
+    assert _stored_round_keys(server) == {}
 
 
-def test_a_key_left_by_a_crash_at_close_is_destroyed_at_the_next_start(server, host, meeting, tmp_path, database_url):
-    """A crash between the close's commit and the key's deletion leaves the key file:
-    the next start destroys it, and keeps the key of a round still open."""
+def test_a_key_left_by_a_crash_at_close_is_destroyed_at_the_next_start(server, host, meeting, tmp_path):
+    """A crash between the close's commit and the key file's deletion leaves the key
+    file (SQLite): the next start destroys it, and keeps the key of a round still open.
+    On PostgreSQL the key's row goes in the close's own transaction: nothing is left."""
     from ballot.config import load_settings
     from ballot.services.facade import Services
 
     meeting_id = meeting["meeting"]["id"]
     closed = host.run_round(meeting_id)
     keys = tmp_path / "round-keys"
-    left_behind = (keys / f"round-{closed}.pem").read_bytes()
+    left_behind = _stored_round_keys(server)[closed]
     host.ok("POST", f"/api/host/rounds/{closed}/close")
+    if not server.services.db.path:
+        assert _stored_round_keys(server) == {}
+        return
     (keys / f"round-{closed}.pem").write_bytes(left_behind)  # as if the process died here
     still_open = host.run_round(meeting_id, kind="organisation")
-    Services(load_settings(tmp_path, database_url=database_url or None))
+    Services(load_settings(tmp_path))
     assert sorted(p.name for p in keys.iterdir()) == [f"round-{still_open}.pem"]
 
 

@@ -42,10 +42,12 @@ from ballot.services.commands import (
     SetPresence,
 )
 from ballot.services.errors import conflict, not_found
-from ballot.services.unit_of_work import Actor, Work
+from ballot.services.unit_of_work import Actor, UnitOfWork, Work
 from ballot.store.db import Database
-from ballot.store.keyvault import KeyVault
+from ballot.store.keyvault import KeyVault, RoundKeyStore
 from ballot.store.models import Meeting
+from ballot.store.round_keys import DatabaseKeyVault
+from ballot.store.secret import installation_secret
 
 Notify = Callable[[str], None]
 
@@ -69,20 +71,42 @@ class Services:
         settings.data_dir.chmod(0o700)  # the whole state of the installation: its owner's alone
         self.db = Database(settings.database)
         self.db.migrate()
-        self.vault = KeyVault(settings.data_dir / "round-keys", settings.key_bits)
+        self.secret_key = installation_secret(settings)
+        files = KeyVault(settings.data_dir / "round-keys", settings.key_bits)
+        # SQLite is served by one process: the round keys stay files of its data
+        # directory. On PostgreSQL every process of the database signs: the keys are
+        # rows, sealed under the installation's secret (docs/architecture.md,
+        # “Several server processes”).
+        self.vault: RoundKeyStore = files
+        if self.db.engine.dialect.name == "postgresql":
+            self.vault = DatabaseKeyVault(self.secret_key, settings.key_bits)
         self.work = Work(self.db, notify or (lambda meeting_id: None))
-        self._destroy_keys_no_round_needs()
+        self._destroy_keys_no_round_needs(files)
         self.forms = views.RoundForms()
+        self.public_states = views.PublicStates()
 
-    def _destroy_keys_no_round_needs(self) -> None:
-        """A crash between a close's commit and the key's deletion leaves the key
+    def _destroy_keys_no_round_needs(self, files: KeyVault) -> None:
+        """A crash between a close's commit and the key file's deletion leaves the
         file behind; at the next start every key whose round is closed, certified or
-        gone is destroyed, so no ballot can be signed for it afterwards."""
-        with self.db.read() as s:
-            needed = rounds.round_ids_with_live_keys(s)
-        for round_id in self.vault.round_ids():
-            if round_id not in needed:
-                self.vault.destroy(round_id)
+        gone is destroyed, so no ballot can be signed for it afterwards. On PostgreSQL
+        a key file an earlier version left for a round still open moves into the table."""
+        with self.work() as w:
+            needed = rounds.round_ids_with_live_keys(w.session)
+            for round_id in self.vault.round_ids(w.session):
+                if round_id not in needed:
+                    self.vault.discard(w.session, round_id)
+                    w.after_commit(lambda round_id=round_id: self.vault.destroy(round_id))
+            if isinstance(self.vault, DatabaseKeyVault):
+                stored = set(self.vault.round_ids(w.session))
+                for round_id in files.round_ids(w.session):
+                    if round_id in needed and round_id not in stored:
+                        self.vault.adopt(w.session, round_id, files.load(w.session, round_id))
+                    w.after_commit(lambda round_id=round_id: files.destroy(round_id))
+
+    def _destroy_key(self, w: UnitOfWork, round_id: str) -> None:
+        """The round's key goes with the commit of `w` (a failed close keeps its key)."""
+        self.vault.discard(w.session, round_id)
+        w.after_commit(lambda: self.vault.destroy(round_id))
 
     @property
     def data_dir(self) -> Path:
@@ -188,8 +212,8 @@ class Services:
         with self.work("update_member", _host_actor(host_id)) as w:
             host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
             meetings.update_member(w.session, host, meeting, member_key, changes)
-            # The forms show members' self-proposed and chi ủy levels.
-            w.after_commit(self.forms.invalidate)
+            # The forms show members' self-proposed and chi ủy levels (views.RoundForms).
+            meeting.forms_revision += 1
             w.changed(meeting_id)
 
     def set_presence(self, host_id: int, meeting_id: str, command: SetPresence) -> None:
@@ -232,14 +256,14 @@ class Services:
             host, round_ = guards.hosted_round(w.session, host_id, round_id)
             meeting_id = round_.meeting_id
             rounds.delete_draft(w.session, host.username, round_)
-            w.after_commit(lambda: self.vault.destroy(round_id))
+            self._destroy_key(w, round_id)
             w.changed(meeting_id)
 
     def close_round(self, host_id: int, round_id: str) -> None:
         with self.work("close_round", _host_actor(host_id)) as w:
             host, round_ = guards.hosted_round(w.session, host_id, round_id)
             rounds.close_round(w.session, host.username, round_)
-            w.after_commit(lambda: self.vault.destroy(round_id))  # a failed close keeps its key
+            self._destroy_key(w, round_id)
             w.after_commit(self.db.rewrite_without_order)  # the files keep no order of the ballots
             w.changed(round_.meeting_id)
 
@@ -258,7 +282,7 @@ class Services:
         with self.work("certify", _host_actor(host_id)) as w:
             host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
             for round_id in certification.draft_round_ids(meeting):
-                w.after_commit(lambda round_id=round_id: self.vault.destroy(round_id))  # never opened
+                self._destroy_key(w, round_id)  # never opened
             data = certification.certify(
                 w.session, host, meeting, signing_key, self.settings.timezone
             ).bundle_json
@@ -311,10 +335,9 @@ class Services:
             return views.roster_names(s, guards.meeting_by_code(s, normalise_code(meeting_code)))
 
     def voter_state(self, check_in_id: str) -> dict[str, Any]:
-        version = self.forms.version  # read before the snapshot (see RoundForms)
         with self.db.read() as s:
             check_in = guards.checked_in(s, check_in_id, approved=False)
-            return views.voter_state(s, self.forms, version, check_in)
+            return views.voter_state(s, self.forms, check_in)
 
     def sign(self, check_in_id: str, round_id: str, blinded: bytes) -> bytes:
         with self.work("sign", _voter_actor(check_in_id)) as w:
@@ -344,7 +367,13 @@ class Services:
             meeting = s.get(Meeting, meeting_id)
             if meeting is None:
                 raise not_found("cuộc họp")
-            return views.public_state(s, meeting)
+            return self.public_states.state(s, meeting)
+
+    def host_of_meeting(self, meeting_id: str) -> int | None:
+        """The account that chairs the meeting (its console's room, ballot/realtime.py)."""
+        with self.db.read() as s:
+            meeting = s.get(Meeting, meeting_id)
+            return meeting.host_id if meeting is not None else None
 
     def host_state(self, host_id: int, meeting_id: str) -> dict[str, Any]:
         with self.db.read() as s:

@@ -17,12 +17,12 @@ from ballot.services.commands import NewRound
 from ballot.services.errors import conflict, invalid
 from ballot.services.guards import ensure_editable, member_by_key
 from ballot.services.scenario import on_ballot, quorum
-from ballot.store.keyvault import KeyVault
+from ballot.store.keyvault import RoundKeyStore
 from ballot.store.models import Meeting, Question, Round, utcnow
 from ballot.vocabulary import ORGANISATION_QUESTION, MeetingState, RoundKind, RoundStatus
 
 
-def create_round(session: Session, vault: KeyVault, actor: str, meeting: Meeting, command: NewRound) -> Round:
+def create_round(session: Session, vault: RoundKeyStore, actor: str, meeting: Meeting, command: NewRound) -> Round:
     ensure_editable(meeting)
     if any(r.status == RoundStatus.OPEN for r in meeting.rounds):
         raise conflict("round_already_open", "Đang có một vòng bỏ phiếu mở; hãy kết thúc vòng đó trước.")
@@ -30,7 +30,7 @@ def create_round(session: Session, vault: KeyVault, actor: str, meeting: Meeting
     round_ = Round(id=new_id(), meeting_id=meeting.id, number=len(meeting.rounds) + 1,
                    kind=command.kind, public_key_pem="")
     round_.questions = _questions_for(meeting, command)
-    public_key = vault.create(round_.id)
+    public_key = vault.create(session, round_.id)
     round_.public_key_pem = public_key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode()

@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ballot.services import audit
 from ballot.services.errors import MeetingCertified, ServiceError
 from ballot.store.db import Database
+from ballot.store.models import Meeting
 
 # Who attempted a refused change, read in a fresh session (the refused one is gone).
 Actor = Callable[[Session], str]
@@ -36,7 +38,12 @@ class UnitOfWork:
         self._after_commit.append(action)
 
     def changed(self, meeting_id: str) -> None:
-        """The meeting's screens are updated once this commits."""
+        """The meeting's screens are updated once this commits; its revision grows
+        with this transaction, so that no server process keeps serving the state
+        before it (views.PublicStates)."""
+        if meeting_id not in self._changed:
+            self.session.execute(update(Meeting).where(Meeting.id == meeting_id)
+                                 .values(revision=Meeting.revision + 1))
         self._changed.add(meeting_id)
 
 

@@ -7,7 +7,8 @@ member appear for everyone the moment the round closes. The projector's and the
 phones' snapshot is public: no roster fact, no personal code, and results with
 short public notes only. The host console's adds the roster, the members who have
 not yet taken part (in roster order, as a paper sign-in sheet) and the full
-reasons. A phone's ballot form is built once per round and version (`RoundForms`).
+reasons. A phone's ballot form is built once per round and forms revision (`RoundForms`),
+the public state once per meeting revision (`PublicStates`).
 """
 
 from __future__ import annotations
@@ -202,46 +203,66 @@ def public_results(full: dict[str, Any]) -> dict[str, Any]:
 
 
 class RoundForms:
-    """The ballot form of each round, built once per (round, status, version).
+    """The ballot form of each round, built once per (round, status, forms revision).
 
     Every phone asks for it when the round opens, and in a large meeting building
-    it was most of the server's work (bench/meeting_load.py). Only editing a
-    member changes it: `invalidate` bumps the version, and a form built from a
-    snapshot older than the edit is filed under the old version, never read again.
+    it was most of the server's work (bench/meeting_load.py). Only editing a member
+    changes it, and each edit bumps the meeting's `forms_revision` in its own
+    transaction: the revision is read before the form is built, so a form is never
+    filed under a revision newer than what it shows, and another server process's
+    edit is seen at the next request (docs/architecture.md, “Several server processes”).
     """
 
     def __init__(self) -> None:
         self._forms: dict[tuple[str, RoundStatus, int], dict[str, Any]] = {}
-        self._version = 0
         self._lock = threading.Lock()
 
-    @property
-    def version(self) -> int:
-        return self._version
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._version += 1
-            self._forms.clear()
-
-    def form(self, session: Session, round_: Round, version: int) -> dict[str, Any]:
-        key = (round_.id, round_.status, version)
+    def form(self, session: Session, round_: Round) -> dict[str, Any]:
+        revision = session.scalar(select(Meeting.forms_revision).where(Meeting.id == round_.meeting_id)) or 0
+        key = (round_.id, round_.status, revision)
         form = self._forms.get(key)
         if form is None:
             form = _round_form(session, round_)
             with self._lock:
-                if version == self._version:
-                    self._forms[key] = form
+                # The older revisions' forms are never asked for again.
+                for old in [k for k in self._forms if k[0] == round_.id and k[2] < revision]:
+                    del self._forms[old]
+                self._forms[key] = form
         return form
 
 
-def voter_state(session: Session, forms: RoundForms, version: int, check_in: CheckIn) -> dict[str, Any]:
+class PublicStates:
+    """The projector's and the phones' state, built once per meeting revision: a room's
+    phones all join at once when the Wi-Fi comes back, and building it reads the whole
+    roster (~70 ms with 1,000 members). Keyed by the meeting's `revision`, which every
+    change a screen shows bumps in its own transaction (ballot/services/unit_of_work.py),
+    read with the meeting's row before the rest: what one server process keeps,
+    another's commit makes old."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, tuple[int, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def state(self, session: Session, meeting: Meeting) -> dict[str, Any]:
+        revision = meeting.revision  # read with the meeting's row, before all the state reads
+        with self._lock:
+            cached = self._states.get(meeting.id)
+        if cached is not None and cached[0] == revision:
+            return cached[1]
+        state = public_state(session, meeting)
+        with self._lock:
+            if meeting.id not in self._states or self._states[meeting.id][0] <= revision:
+                self._states[meeting.id] = (revision, state)
+        return state
+
+
+def voter_state(session: Session, forms: RoundForms, check_in: CheckIn) -> dict[str, Any]:
     member, meeting = check_in.member, check_in.member.meeting
     round_ = current_round(meeting)
     return {
         "meeting": {"id": meeting.id, "title": meeting.title,
                     "branch_name": meeting.branch_name, "state": meeting.state.value},
-        "round": forms.form(session, round_, version) if round_ else None,
+        "round": forms.form(session, round_) if round_ else None,
         "me": {
             "id": member.key, "name": member.name, "status": member.status.value,
             "check_in": check_in.state.value,

@@ -24,12 +24,12 @@ from ballot.services.commands import CastBallot
 from ballot.services.errors import conflict, forbidden, invalid
 from ballot.services.guards import ensure_editable
 from ballot.services.scenario import may_vote
-from ballot.store.keyvault import KeyVault, RoundKeyGone
+from ballot.store.keyvault import RoundKeyGone, RoundKeyStore
 from ballot.store.models import Ballot, Member, Question, Round, SignatureIssuance
 from ballot.vocabulary import LEVEL_CODES, RoundStatus
 
 
-def sign_blinded(session: Session, vault: KeyVault, round_: Round, member: Member, blinded: bytes) -> bytes:
+def sign_blinded(session: Session, vault: RoundKeyStore, round_: Round, member: Member, blinded: bytes) -> bytes:
     """The blind signature for this member's one ballot of the round. Asked again with
     the same blinded message (its answer was lost), the same signature is answered
     and nothing new is issued; a different message is refused (docs/protocol.md,
@@ -49,7 +49,7 @@ def sign_blinded(session: Session, vault: KeyVault, round_: Round, member: Membe
             return issued.blind_signature  # the same request again: the same answer
         raise conflict("already_signed", "Đồng chí đã nhận chữ ký cho vòng này rồi.")
     try:
-        signature = blind_rsa.blind_sign(vault.load(round_.id), blinded)
+        signature = blind_rsa.blind_sign(vault.load(session, round_.id), blinded)
     except RoundKeyGone:
         raise conflict("round_key_gone", "Khóa của vòng này đã bị hủy.") from None
     except CryptoError as exc:

@@ -148,7 +148,7 @@ class Database:
         participation's round and member), like SQLite's VACUUM of these tables without
         row ids, old versions dropped (docs/threat-model.md)."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in ("ballot", "signature_issuance"):
+            for table in ("ballot", "signature_issuance", "round_key"):
                 key = conn.exec_driver_sql(
                     "SELECT conname FROM pg_constraint WHERE conrelid = %(t)s::regclass AND contype = 'p'",
                     {"t": table}).scalar_one()

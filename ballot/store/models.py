@@ -113,6 +113,12 @@ class Meeting(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[MeetingState] = mapped_column(_stored(MeetingState, 16), default=MeetingState.OPEN)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Counters the screens' caches are keyed by, so that a server process never serves
+    # a state or a ballot form older than another process's commit (docs/architecture.md,
+    # “Several server processes”): `revision` grows with every change a screen shows,
+    # `forms_revision` with every edit of a member a ballot form shows.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    forms_revision: Mapped[int] = mapped_column(Integer, default=0)
 
     members: Mapped[list[Member]] = relationship(
         back_populates="meeting", order_by="Member.position", cascade="all, delete-orphan"
@@ -290,3 +296,16 @@ class Certificate(Base):
     signer_fingerprint: Mapped[str] = mapped_column(String(80))
     certified_by: Mapped[str] = mapped_column(String(100))
     certified_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RoundKey(Base):
+    """An open round's private key on PostgreSQL, where several server processes sign
+    (ballot/store/round_keys.py): AES-GCM under a key derived from the installation's
+    secret, which the database does not hold. The row is deleted in the close's own
+    transaction (docs/protocol.md, “Round keys”)."""
+
+    __tablename__ = "round_key"
+
+    round_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nonce: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)

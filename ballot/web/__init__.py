@@ -5,9 +5,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify, request
@@ -36,7 +33,7 @@ def create_app(services: Services, *, secret_key: str | None = None, testing: bo
         template_folder=str(asset_dir("templates")),
     )
     app.config.update(
-        SECRET_KEY=secret_key or _secret_key(services.data_dir),
+        SECRET_KEY=secret_key or services.secret_key,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         # Strict: a cross-site page can never ride a voter's or a host's cookie.
@@ -126,15 +123,5 @@ def _quiet_access_log() -> None:
     with the signing request and the casting request side by side, it would
     link a member to a ballot. Access logging stays off (docs/threat-model.md)."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-
-
-def _secret_key(data_dir: Path) -> str:
-    """A per-installation secret, kept in the data directory (0600)."""
-    path = data_dir / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
 
 

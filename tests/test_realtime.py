@@ -3,6 +3,7 @@ and a live server driven by the python-socketio client."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -135,3 +136,48 @@ def test_live_server_pushes_turnout_to_a_websocket_client(server, host):
         assert turnout_seen.wait(5), "the projector never saw the ballot counted"
     finally:
         client.disconnect()
+
+
+def test_console_pushes_at_a_thousand_members_leave_the_roster_out_and_name_it(server, host):
+    """A push names the roster and the results by digest instead of carrying them (at
+    1,000 members the roster alone is 880 kB); a change of the roster changes its
+    digest, so the console knows to fetch the whole state (static/js/host.js)."""
+    from ballot.demo import demo_rows
+    from tests.meeting_kit import REVIEW_DATE
+
+    meeting_id = host.new_meeting(roster=demo_rows(1000, REVIEW_DATE))["meeting"]["id"]
+    host.ok("POST", f"/api/host/meetings/{meeting_id}/presence/all", json={})
+    whole = host.state(meeting_id)
+    console = server.socketio.test_client(server.app, flask_test_client=host.client)
+    console.emit("join", {"meeting_id": meeting_id, "role": "host"}, callback=True)
+    console.get_received()  # the whole state sent on joining
+    seen = threading.Condition()
+    emit = server.socketio.emit
+
+    def watched_emit(event, data, **kwargs):  # the meeting's sender pushes on its own thread
+        emit(event, data, **kwargs)
+        with seen:
+            seen.notify_all()
+
+    server.socketio.emit = watched_emit
+
+    def pushed(status: str) -> dict:
+        """The first push the console receives with the current round in `status`."""
+        def found():
+            return [p for p in _events(console, "host_state") if p["round"]["status"] == status]
+        received: list[dict] = []
+        with seen:
+            assert seen.wait_for(lambda: received.extend(found()) or received, timeout=30)
+        return received[-1]
+
+    round_id = host.run_round(meeting_id)
+    push = pushed("open")
+    assert "members" not in push and "results" not in push
+    assert push["digests"]["members"] == whole["digests"]["members"]
+    assert push["round"]["id"] == round_id and len(push["round"]["waiting"]) == 874
+    assert len(json.dumps(push, ensure_ascii=False).encode()) < 50_000
+
+    host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    closed = pushed("closed")
+    assert closed["digests"]["results"] != whole["digests"]["results"]
+    assert closed["digests"]["results"] == host.state(meeting_id)["digests"]["results"]

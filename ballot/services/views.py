@@ -14,6 +14,8 @@ the public state once per meeting revision (`PublicStates`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import threading
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -82,7 +84,30 @@ def host_state(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, 
                    for kind in RoundKind},
         "open": quorum_refusal(meeting),
     }
+    state["digests"] = {part: _digest(state[part]) for part in HEAVY_PARTS}
+    state["digests"]["questions"] = _digest([[r["id"], r["questions"]] for r in state["rounds"]])
     return state
+
+
+# The parts of the console's state that grow with the roster and change seldom (the
+# roster, the results, each round's questions): a live push leaves them out and names
+# them by digest, and the console fetches the whole state when a digest differs from
+# what it holds (docs/architecture.md, “Read models”).
+HEAVY_PARTS = ("members", "results")
+
+
+def compact_host_state(state: dict[str, Any]) -> dict[str, Any]:
+    compact = {key: value for key, value in state.items() if key not in HEAVY_PARTS}
+    compact["rounds"] = [{k: v for k, v in r.items() if k not in ("questions", "waiting")}
+                         for r in state["rounds"]]
+    if state["round"]:
+        compact["round"] = {k: v for k, v in state["round"].items() if k != "questions"}
+    return compact
+
+
+def _digest(part: Any) -> str:
+    text = json.dumps(part, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def meeting_listing(meeting: Meeting) -> dict[str, Any]:

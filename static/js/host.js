@@ -235,10 +235,51 @@ async function openMeeting(meetingId) {
     app.socket = connectLive({
       meetingId,
       role: "host",
-      onState: (state) => state.meeting.id === app.meetingId && render(state),
+      onState: (state) => state.meeting.id === app.meetingId && receive(state),
       onStatus: statusBadge($("#net")),
       onError: (error) => flash(error.message, true),
     });
+  }
+}
+
+// A live push leaves out the parts that grow with the roster (members, results, each
+// round's questions) and names them by digest (services/views.py, compact_host_state):
+// while they match what the console holds it renders the push with them; otherwise it
+// fetches the whole state.
+const HEAVY_PARTS = ["members", "results"];
+
+function receive(push) {
+  if ("members" in push) {
+    render(push);  // a whole state (the one sent on joining)
+    return;
+  }
+  const held = app.state;
+  if (held && [...HEAVY_PARTS, "questions"].every((part) => held.digests?.[part] === push.digests[part])) {
+    const questions = new Map(held.rounds.map((round) => [round.id, round.questions]));
+    const withQuestions = (round) => round && { ...round, questions: questions.get(round.id) };
+    render({ ...push, members: held.members, results: held.results,
+             rounds: push.rounds.map(withQuestions), round: withQuestions(push.round) });
+  } else {
+    refresh();
+  }
+}
+
+async function refresh() {
+  if (app.refreshing) {
+    app.refreshAgain = true;  // a newer change arrived during the fetch
+    return;
+  }
+  app.refreshing = true;
+  try {
+    do {
+      app.refreshAgain = false;
+      const state = await call("GET", `/api/host/meetings/${encodeURIComponent(app.meetingId)}`);
+      if (state.meeting.id === app.meetingId) render(state);
+    } while (app.refreshAgain);
+  } catch (error) {
+    flash(errorText(error), true);
+  } finally {
+    app.refreshing = false;
   }
 }
 

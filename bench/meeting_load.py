@@ -415,6 +415,8 @@ class Host:
         """The host console page's live channel (role "host", with the login cookie):
         a real meeting has it open, and the server computes its state per broadcast."""
         self.console_events: list[tuple[float, int]] = []
+        self.console_whole = 0  # whole states received (on joining, and after a reconnect)
+        self.console_whole_max = 0
         self.console_errors: list[str] = []
         self.console_disconnects = 0
         self.console = light_client()
@@ -431,9 +433,16 @@ class Host:
 
         @self.console.on("host_state")
         def on_host_state(data):
-            # size of every 10th only: re-encoding each would load this process for nothing
-            size = len(json.dumps(data, ensure_ascii=False)) if len(self.console_events) % 10 == 0 else 0
-            self.console_events.append((time.time(), size))
+            # A whole state (on joining) carries the roster; a live push names it by digest
+            # (services/views.py, compact_host_state): sized apart. Every 10th whole state
+            # only: re-encoding each would load this process for nothing.
+            whole = "members" in data
+            if whole:
+                self.console_whole += 1
+                if self.console_whole % 10 == 1:
+                    self.console_whole_max = max(self.console_whole_max, len(json.dumps(data, ensure_ascii=False)))
+                return
+            self.console_events.append((time.time(), len(json.dumps(data, ensure_ascii=False))))
 
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
         self.console.connect(self.base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
@@ -686,6 +695,7 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
                 "host_state_events": len(host.console_events), "events_in_round": len(in_round),
                 "max_per_second": _max_per_window(in_round, 1.0),
                 "payload_bytes_max": max((b for _, b in host.console_events), default=None),
+                "whole_states": host.console_whole, "whole_state_bytes_max": host.console_whole_max,
                 "disconnects": host.console_disconnects, "errors": host.console_errors}
 
         # --- projectors: delay from each cast's acknowledgement to the update showing it ---
@@ -919,8 +929,10 @@ def print_tables(runs: list[dict[str, Any]]) -> None:
               f" bytes; server RSS kB {r['server_rss_kb']}")
         console = r.get("host_console")
         if console:
-            print(f"  host console (role host): {console['host_state_events']} host_state events, max "
-                  f"{console['max_per_second']}/s in the round, largest {_f(console['payload_bytes_max'])} bytes")
+            print(f"  host console (role host): {console['host_state_events']} live pushes, max "
+                  f"{console['max_per_second']}/s in the round, largest {_f(console['payload_bytes_max'])} bytes; "
+                  f"{console['whole_states']} whole states (on joining), up to "
+                  f"{_f(console['whole_state_bytes_max'])} bytes")
         if floor:
             print(f"  floor (services, no web, one process): sign {floor['sign_ms_each']:.2f} ms, cast "
                   f"{floor['cast_ms_each']:.2f} ms each → {floor['ballots_per_s']:.1f} ballots/s (with each "

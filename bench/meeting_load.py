@@ -34,6 +34,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import math
@@ -189,8 +190,10 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, s
     def request(rec, step, session, method, path, **kwargs):
         rec[f"{step}_at"] = time.time()
         started = time.perf_counter()
+        # With two server processes a phone casts on the other one than it joined on.
+        target = cfg.get("cast_base_url", base) if step == "cast" else base
         try:
-            answer = session.request(method, base + path, timeout=cfg["http_timeout"], **kwargs)
+            answer = session.request(method, target + path, timeout=cfg["http_timeout"], **kwargs)
         except requests.RequestException as exc:
             rec["errors"].append(f"{step}: {type(exc).__name__}: {exc}"[:300])
             rec["statuses"].append("exc")
@@ -493,6 +496,31 @@ def start_server(n: int, data_dir: Path, codes_file: Path, log_file: Path) -> tu
         time.sleep(0.1)
 
 
+def start_second_server(data_dir: Path, log_file: Path) -> tuple[subprocess.Popen, str]:
+    """`ballot serve` on the same database, secret and Redis (the environment): the
+    second process of a hosted installation (README, “Triển khai cho đảng bộ”)."""
+    import requests
+
+    port = free_port()
+    script = Path(sys.executable).with_name("ballot")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "ballot.cli"]
+    command += ["serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data_dir)]
+    process = subprocess.Popen(command, stdout=log_file.open("w"), stderr=subprocess.STDOUT, cwd=ROOT,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:  # waiting for a process to start listening: polling is the only signal
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_server(process)
+            raise RuntimeError(f"second server did not start:\n{log_file.read_text()[-3000:]}")
+        try:
+            if requests.get(f"{base}/host", timeout=2).status_code == 200:
+                return process, base
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+
+
 def start_py_spy(pid: int, directory: Path, n: int) -> subprocess.Popen:
     """Sample the server from the round's opening to the last cast (py-spy must be installed)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -528,13 +556,19 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
     process, codes = start_server(n, data_dir, codes_file, workdir / "server.log")
     progress(began, f"server up (pid {process.pid})")
     base, meeting_id = codes["base_url"], codes["meeting_id"]
+    second, bases = None, [base]
+    if args.setup == "two-processes":
+        second, other = start_second_server(workdir / "server-data-b", workdir / "server-b.log")
+        bases.append(other)
+        progress(began, f"second server up (pid {second.pid})")
     arrival = args.arrival_seconds if args.arrival_seconds is not None else (
         10.0 if n <= BURST_ABOVE else 0.0)
     realtime = min(n, args.realtime if args.realtime is not None else REALTIME_CAP)
     join_window = args.join_seconds if args.join_seconds is not None else max(10.0, n / 20)
     rng = random.Random(args.seed + n)
     result: dict[str, Any] = {
-        "n": n, "host_console_open": args.host_console, "arrival_seconds": arrival, "join_seconds": join_window,
+        "setup": args.setup, "n": n, "host_console_open": args.host_console, "arrival_seconds": arrival,
+        "join_seconds": join_window,
         "realtime_phones": realtime, "http_only_phones": n - realtime, "projectors": args.projectors,
         "workers": args.workers, "server_pid": process.pid, "load_start": loadavg(),
     }
@@ -581,7 +615,8 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         worker_count = max(1, min(args.workers, n))
         start_wall = time.time() + 1.0 + 0.5 * worker_count  # time for the workers to import
         for w in range(worker_count):
-            cfg = {"worker_id": w, "base_url": base, "meeting_id": meeting_id,
+            cfg = {"worker_id": w, "base_url": bases[w % len(bases)],
+                   "cast_base_url": bases[(w + 1) % len(bases)], "meeting_id": meeting_id,
                    "meeting_code": codes["meeting_code"], "start_wall": start_wall,
                    "cast_delay": args.cast_delay, "seed": args.seed, "http_timeout": 120,
                    "round_timeout": 600}
@@ -770,6 +805,52 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
             if p.is_alive():
                 p.terminate()
         stop_server(process)
+        if second is not None:
+            stop_server(second)
+
+
+SETUPS = ("sqlite", "postgres", "two-processes")
+
+
+class Servers:
+    """The database and message queue a setup needs, started once for the whole run
+    (tests/postgres.py, tests/redis_server.py: Debian's servers, throwaway, on loopback):
+    `sqlite`, the embedded default; `postgres`, one process on PostgreSQL; `two-processes`,
+    two processes on one PostgreSQL database, one secret and one Redis."""
+
+    def __init__(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._cluster = None
+        self._redis: str | None = None
+
+    @contextlib.contextmanager
+    def environment(self, setup: str):
+        env: dict[str, str] = {}
+        if setup != "sqlite":
+            if self._cluster is None:
+                from tests.postgres import cluster
+
+                self._cluster = self._stack.enter_context(cluster())
+            env["DATABASE_URL"] = self._cluster.new_database()  # a fresh one per run
+        if setup == "two-processes":
+            if self._redis is None:
+                from tests.redis_server import redis_server
+
+                self._redis = self._stack.enter_context(redis_server())
+            env.update(PHIEUKIN_REDIS_URL=self._redis, PHIEUKIN_SECRET_KEY=secrets.token_hex(32))
+        saved = {key: os.environ.get(key) for key in env}
+        os.environ.update(env)  # the servers and the floor read it
+        try:
+            yield
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 def _max_per_window(times: list[float], window: float) -> int:
@@ -888,6 +969,10 @@ def _f(value: Any, digits: int = 0, scale: float = 1.0) -> str:
     return f"{value * scale:.{digits}f}"
 
 
+def _setup(run: dict[str, Any]) -> str:
+    return f"{run['n']}" if run.get("setup", "sqlite") == "sqlite" else f"{run['n']}, {run['setup']}"
+
+
 def print_tables(runs: list[dict[str, Any]]) -> None:
     print("\nPer step latency (ms, p50 / p95 / p99), measured in the phone processes:")
     print("| N | voters | realtime / http-only phones | joins over s | signing over s | join | state | sign | cast |")
@@ -896,7 +981,7 @@ def print_tables(runs: list[dict[str, Any]]) -> None:
         lat = r["latency_ms"]
         cells = [" / ".join(_f(lat[s][p], 0 if (lat[s][p] or 0) >= 10 else 1) for p in ("p50", "p95", "p99"))
                  for s in ("join", "state", "sign", "cast")]
-        print(f"| {r['n']} | {r['voters']} | {r['realtime_phones']} / {r['http_only_phones']} "
+        print(f"| {_setup(r)} | {r['voters']} | {r['realtime_phones']} / {r['http_only_phones']} "
               f"| {r['join_seconds']:g} | {r['arrival_seconds']:g} | " + " | ".join(cells) + " |")
     print("\nThroughput, closing, projectors, memory, and the floor (same run):")
     print("| N | ballots/s | floor b/s | server/floor | last cast→proposal s | last cast→bundle s "
@@ -909,7 +994,7 @@ def print_tables(runs: list[dict[str, Any]]) -> None:
         proj = r["projector"]
         bundle = _f(r["last_cast_to_bundle_s"], 2) if r["certify"].get("available") else "n/a (404)"
         events = proj["state_events_per_projector"]
-        print(f"| {r['n']} | {_f(r['ballots_per_s'], 1)} | {_f(floor.get('ballots_per_s'), 1)} "
+        print(f"| {_setup(r)} | {_f(r['ballots_per_s'], 1)} | {_f(floor.get('ballots_per_s'), 1)} "
               f"| {_f(ratio, 2)} | {_f(r['last_cast_to_proposal_s'], 2)} | {bundle} "
               f"| {_f(proj['delay_ms']['p50'])} / {_f(proj['delay_ms']['p99'])} "
               f"| {min(events, default=0)}–{max(events, default=0)} ({_f(proj['max_broadcasts_per_second'])}) "
@@ -977,6 +1062,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--py-spy", type=Path, metavar="DIR",
                         help="sample the server with py-spy during each round (collapsed stacks in DIR)")
     parser.add_argument("--raw", action="store_true", help="also write every phone's record to the JSON")
+    parser.add_argument("--setups", nargs="+", choices=SETUPS, default=["sqlite"],
+                        help="sqlite (default), postgres, two-processes (PostgreSQL + Redis, phones "
+                             "joining on one process and casting on the other); each runs every size")
     args = parser.parse_args(argv)
     if args.smoke:
         args.sizes, args.projectors, args.workers = [5], 1, 1
@@ -989,17 +1077,20 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in info.items():
         print(f"{key}: {value}")
     runs = []
-    for n in args.sizes:
+    servers = Servers()
+    for setup, n in [(setup, n) for setup in args.setups for n in args.sizes]:
+        args.setup = setup
         workdir = Path(tempfile.mkdtemp(prefix=f"phieukin-bench-{n}-"))
-        print(f"\n== N = {n} (data in {workdir}) ==", flush=True)
+        print(f"\n== N = {n}, {setup} (data in {workdir}) ==", flush=True)
         try:
-            run = run_server(n, args, workdir)
-            if not args.no_floor:
-                began = time.monotonic()
-                run["floor"] = measure_floor(n, workdir, args.seed)
-                progress(began, "floor measured")
-                run["server_over_floor"] = (run["ballots_per_s"] / run["floor"]["ballots_per_s"]
-                                            if run.get("ballots_per_s") else None)
+            with servers.environment(setup):
+                run = run_server(n, args, workdir)
+                if not args.no_floor:
+                    began = time.monotonic()
+                    run["floor"] = measure_floor(n, workdir, args.seed)
+                    progress(began, "floor measured")
+                    run["server_over_floor"] = (run["ballots_per_s"] / run["floor"]["ballots_per_s"]
+                                                if run.get("ballots_per_s") else None)
             runs.append(run)
             print(f"   done: {run['ballots_cast']}/{run['voters']} ballots, "
                   f"{_f(run['ballots_per_s'], 1)} ballots/s, correct={run['correct']}", flush=True)
@@ -1008,6 +1099,7 @@ def main(argv: list[str] | None = None) -> int:
                 import shutil
 
                 shutil.rmtree(workdir, ignore_errors=True)
+    servers.close()
     info["load_end"] = loadavg()
     print_tables(runs)
     print(f"\nload average at start {info['load_start']}, at end {info['load_end']}")

@@ -42,7 +42,11 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     # PostgreSQL: READ COMMITTED, the row locks of ballot.services.guards ordering writers.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A request waits for a pooled connection as long as a SQLite writer waits for the
+    # lock: at 1,000 phones signing at once the meeting's row lock queues them, and
+    # SQLAlchemy's default 30 s turned the queue's tail into server errors.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         pool_timeout=WRITER_QUEUE_TIMEOUT_S)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

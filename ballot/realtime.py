@@ -98,7 +98,7 @@ class Broadcaster:
     def send_now(self, meeting_id: str) -> None:
         started = time.monotonic()
         try:
-            public = self.services.public_state(meeting_id)
+            public = self.services.public_state(meeting_id, live=True)
             self.socketio.emit("state", public, to=f"public:{meeting_id}")
         finally:
             self._next_public[meeting_id] = self._next_time(started, PUBLIC_BUSY_FACTOR)
@@ -118,7 +118,7 @@ class Broadcaster:
         try:
             for host_id in hosts:
                 try:
-                    state = self.services.host_state(host_id, meeting_id)
+                    state = self.services.host_state(host_id, meeting_id, live=True)
                 except ServiceError:
                     continue
                 # Without the roster and the results, named by digest: at 1,000 members they

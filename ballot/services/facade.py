@@ -361,9 +361,10 @@ class Services:
 
     # --- screens --------------------------------------------------------------------------
 
-    def public_state(self, meeting_id: str) -> dict[str, Any]:
-        """What the projector may show: never who cast which ballot, never contents."""
-        with self.db.read() as s:
+    def public_state(self, meeting_id: str, live: bool = False) -> dict[str, Any]:
+        """What the projector may show: never who cast which ballot, never contents.
+        `live`: for a pushed update (read through the screens' own connections)."""
+        with self.db.read(screens=live) as s:
             meeting = s.get(Meeting, meeting_id)
             if meeting is None:
                 raise not_found("cuộc họp")
@@ -375,7 +376,7 @@ class Services:
             meeting = s.get(Meeting, meeting_id)
             return meeting.host_id if meeting is not None else None
 
-    def host_state(self, host_id: int, meeting_id: str) -> dict[str, Any]:
-        with self.db.read() as s:
+    def host_state(self, host_id: int, meeting_id: str, live: bool = False) -> dict[str, Any]:
+        with self.db.read(screens=live) as s:
             _, meeting = guards.host_and_meeting(s, host_id, meeting_id)
             return views.host_state(s, meeting, self.settings.zone)

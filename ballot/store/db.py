@@ -28,7 +28,7 @@ BUSY_TIMEOUT_MS = 10_000
 WRITER_QUEUE_TIMEOUT_S = 60
 
 
-def make_engine(url: str, *, writer: bool = True) -> Engine:
+def make_engine(url: str, *, writer: bool = True, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
@@ -45,7 +45,7 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
     # A request waits for a pooled connection as long as a SQLite writer waits for the
     # lock: at 1,000 phones signing at once the meeting's row lock queues them, and
     # SQLAlchemy's default 30 s turned the queue's tail into server errors.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
                          pool_timeout=WRITER_QUEUE_TIMEOUT_S)
 
 
@@ -105,6 +105,12 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.read_engine = make_engine(url, writer=False) if url.startswith("sqlite") else self.engine
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        # The screens' live updates read through connections of their own on PostgreSQL:
+        # in the shared pool they queued behind a thousand phones, and a projector saw
+        # a few updates in a whole round. (SQLite's readers never wait for a writer.)
+        self.screens_engine = (self.read_engine if url.startswith("sqlite")
+                               else make_engine(url, pool_size=2, max_overflow=2))
+        self._screens_sessions = sessionmaker(self.screens_engine, expire_on_commit=False)
 
     def migrate(self) -> None:
         migrate(self.engine)
@@ -163,9 +169,12 @@ class Database:
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+        if self.screens_engine is not self.read_engine:
+            self.screens_engine.dispose()
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A read-only view of one consistent snapshot; anything written is discarded."""
-        with self._read_sessions() as session:
+    def read(self, screens: bool = False) -> Iterator[Session]:
+        """A read-only view of one consistent snapshot; anything written is discarded.
+        `screens`: for the live updates of the projectors and consoles (their own pool)."""
+        with (self._screens_sessions if screens else self._read_sessions)() as session:
             yield session  # closing the session rolls its transaction back

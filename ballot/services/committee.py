@@ -156,6 +156,10 @@ class CommitteeWorkspace:
             s.add(BranchKey(branch_id=row.id, fingerprint=printed, confirmation=note))
         return {"branch": name, "fingerprint": printed, "new": True}
 
+    def registry(self) -> dict[str, list[str]]:
+        """The signer fingerprints registered, by chi bộ name (for /verify's signer check)."""
+        return {branch["name"]: branch["fingerprints"] for branch in self.branches()}
+
     def branches(self) -> list[dict[str, Any]]:
         with self.store.session() as s:
             rows = s.scalars(select(Branch).order_by(Branch.id)).all()
@@ -496,19 +500,3 @@ def open_workspace(settings: Settings) -> CommitteeWorkspace | None:
         return None
     workspace.store.create()
     return workspace
-
-
-def registered_fingerprints(settings: Settings) -> dict[str, list[str]] | None:
-    """The signer fingerprints the đảng ủy registered, by chi bộ name, when this
-    installation holds its workspace; None on a chi bộ's own server (nothing is
-    created to find out)."""
-    path = sqlite_path(settings.committee_database)
-    if path is not None and not path.exists():
-        return None
-    workspace = CommitteeWorkspace(settings)
-    try:
-        if not workspace.store.exists():
-            return None
-        return {branch["name"]: branch["fingerprints"] for branch in workspace.branches()}
-    finally:
-        workspace.close()

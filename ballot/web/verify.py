@@ -11,9 +11,10 @@ from ballot.report.verify import (
     report_to_dict,
     verify_bundle,
 )
-from ballot.services.committee import FINGERPRINT, registered_fingerprints
+from ballot.services.committee import FINGERPRINT
 from ballot.services.errors import ServiceError
 from ballot.web import services_of
+from ballot.web.committee import workspace
 
 bp = Blueprint("verify", __name__)
 
@@ -22,8 +23,14 @@ MAX_BUNDLE_BYTES = 64 * 1024 * 1024  # a chi bộ of a few hundred members, ever
 
 @bp.get("/verify")
 def verify_page():
-    registry = registered_fingerprints(services_of(current_app).settings)
+    registry = _registry()
     return render_template("verify.html", registered=None if registry is None else len(registry))
+
+
+def _registry() -> dict[str, list[str]] | None:
+    """The đảng ủy's registry on the machine that holds its workspace, else None."""
+    found = workspace()
+    return None if found is None else found.registry()
 
 
 @bp.post("/api/verify")
@@ -49,7 +56,7 @@ def verify_upload():
     settings = services_of(current_app).settings
     # The đảng ủy's own registry, on the machine that holds its workspace, unless the
     # clerk typed the key or fingerprint to compare with.
-    registry = None if fingerprint or expected_key else registered_fingerprints(settings)
+    registry = None if fingerprint or expected_key else _registry()
     report = verify_bundle(
         upload.read(), expected_key=expected_key, expected_fingerprint=fingerprint,
         registry=registry,

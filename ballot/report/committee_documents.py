@@ -13,18 +13,18 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ballot.report.bundle import LEVELS
 from ballot.report.canonical import bundle_hash_text
 from ballot.report.names import STATUS_VI, date_vi, level_vi, percent_vi
-from ballot.report.pdf import FONT, FONT_DIR, HEADING_FILL
-from ballot.report.xlsx import append_text_safe
+from ballot.report.pdf import FONT, HEADING_FILL, HashedPdf
+from ballot.report.xlsx import BOLD, append_text_safe, print_setup
+from ballot.report.xlsx import HEADING_FILL as FILL
 from ballot.rules.profiles import get_profile
 
 GRID_LINE = 4.4  # mm per line of a table cell, at 9 pt
@@ -60,25 +60,15 @@ def branch_statistics_row(row: dict[str, Any]) -> list[Any]:
 # --- PDF ----------------------------------------------------------------------------------
 
 
-class _CommitteePdf(FPDF):
+class _CommitteePdf(HashedPdf):
+    FOOTER_Y = -12
+
     def __init__(self, bundle: dict[str, Any]) -> None:
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.footer_text = f"Mã băm gói của đảng ủy (SHA-256): {bundle_hash_text(bundle)}"
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSerifCondensed.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSerifCondensed-Bold.ttf"))
+        super().__init__("L", f"Mã băm gói của đảng ủy (SHA-256): {bundle_hash_text(bundle)}",
+                         f"Danh sách kèm quyết định {bundle['resolution']['number']}",
+                         bundle.get("generator", "phieukin"))
         self.set_margins(15, 12, 15)
         self.set_auto_page_break(True, margin=16)
-        self.set_title(f"Danh sách kèm quyết định {bundle['resolution']['number']}")
-        self.set_creator(bundle.get("generator", "phieukin"))
-        self.alias_nb_pages()
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, size=7)
-        self.set_text_color(90)
-        self.cell(0, 4, self.footer_text, align="L")
-        self.cell(0, 4, f"Trang {self.page_no()}/{{nb}}", align="R")
-        self.set_text_color(0)
 
     def line(self, text: str, size: float = 11, bold: bool = False, align: str = "L") -> None:
         self.set_font(FONT, "B" if bold else "", size)
@@ -182,15 +172,11 @@ def _statistics(pdf: _CommitteePdf, bundle: dict[str, Any]) -> None:
     pdf.ln(3)
     pdf.line("3. Chi bộ: đề xuất và quyết định của đảng ủy", bold=True)
     pdf.grid(["Chi bộ", "Số đảng viên", "Chi bộ tự đề xuất", "Đảng ủy quyết định"],
-             [[b["name"], b["members"], level_vi(b["proposed_level"]) if b["proposed_level"] else "—",
-               level_vi(b["level"]) if b["level"] else "—"] for b in bundle["branches"]], (90, 30, 73, 74))
+             [[b["name"], b["members"], level_vi(b["proposed_level"]),
+               level_vi(b["level"])] for b in bundle["branches"]], (90, 30, 73, 74))
 
 
 # --- XLSX ---------------------------------------------------------------------------------
-
-BOLD = Font(bold=True)
-FILL = PatternFill("solid", fgColor="E8E8E8")
-
 
 def committee_xlsx(bundle: dict[str, Any]) -> bytes:
     workbook = Workbook()
@@ -222,11 +208,7 @@ def _table(sheet: Worksheet, title: str, headings: list[tuple[str, int]], rows: 
         for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A3"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(sheet, header_row=2, landscape=True)
 
 
 def _decision_sheet(sheet: Worksheet, bundle: dict[str, Any]) -> None:
@@ -253,8 +235,8 @@ def _statistics_sheet(sheet: Worksheet, bundle: dict[str, Any]) -> None:
 
 def _branches_sheet(sheet: Worksheet, bundle: dict[str, Any]) -> None:
     counts = bundle["statistics"]["branch_levels"]
-    rows = [[b["name"], b["members"], level_vi(b["proposed_level"]) if b["proposed_level"] else "—",
-             level_vi(b["level"]) if b["level"] else "—"] for b in bundle["branches"]]
+    rows = [[b["name"], b["members"], level_vi(b["proposed_level"]),
+             level_vi(b["level"])] for b in bundle["branches"]]
     rows.append([])
     rows += [[f"Số chi bộ {level_vi(level)}", counts[level]] for level in LEVELS]
     _table(sheet, f"Tổ chức đảng: xếp loại năm {year_of(bundle)}",

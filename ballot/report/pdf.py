@@ -72,26 +72,38 @@ def minutes_pdf(bundle: dict[str, Any]) -> bytes:
     return bytes(pdf.output())
 
 
-class _MinutesPdf(FPDF):
-    def __init__(self, bundle: dict[str, Any]) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.footer_text = f"Mã băm gói chứng thực (SHA-256): {bundle_hash_text(bundle)}"
+class HashedPdf(FPDF):
+    """An A4 document in the shipped font with, at the foot of every page, the hash of
+    the bundle it was made from and the page number (the minutes, the đảng ủy's list)."""
+
+    FOOTER_Y = -13  # mm from the page's foot
+
+    def __init__(self, orientation: str, footer_text: str, title: str, creator: str) -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.footer_text = footer_text
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSerifCondensed.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSerifCondensed-Bold.ttf"))
-        self.set_margins(18, 15, 15)
-        self.set_auto_page_break(True, margin=18)
-        self.set_title(f"Biên bản kiểm phiếu — {bundle['meeting']['title']}")
-        self.set_creator(bundle.get("generator", "phieukin"))
-        self.set_creation_date(_certified_at(bundle))  # the same bundle, the same file
+        self.set_title(title)
+        self.set_creator(creator)
         self.alias_nb_pages()
 
     def footer(self) -> None:
-        self.set_y(-13)
+        self.set_y(self.FOOTER_Y)
         self.set_font(FONT, size=7)
         self.set_text_color(90)
         self.cell(0, 4, self.footer_text, align="L")
         self.cell(0, 4, f"Trang {self.page_no()}/{{nb}}", align="R")
         self.set_text_color(0)
+
+
+class _MinutesPdf(HashedPdf):
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        super().__init__("P", f"Mã băm gói chứng thực (SHA-256): {bundle_hash_text(bundle)}",
+                         f"Biên bản kiểm phiếu — {bundle['meeting']['title']}",
+                         bundle.get("generator", "phieukin"))
+        self.set_margins(18, 15, 15)
+        self.set_auto_page_break(True, margin=18)
+        self.set_creation_date(_certified_at(bundle))  # the same bundle, the same file
 
     # --- small building blocks ---
 

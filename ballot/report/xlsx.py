@@ -53,7 +53,7 @@ def proposal_xlsx(bundle: dict[str, Any]) -> bytes:
     _proposal_table(sheet, bundle)
     summary = workbook.create_sheet("Tổng hợp")
     _summary_sheet(summary, bundle)
-    _print_setup(summary, header_row=1, landscape=False)
+    print_setup(summary, header_row=1, landscape=False)
     workbook.properties.creator = bundle.get("generator", "phieukin")
     workbook.properties.title = f"Đề xuất xếp loại — {bundle['meeting']['title']}"
     buffer = io.BytesIO()
@@ -126,10 +126,10 @@ def _proposal_table(sheet, bundle: dict[str, Any]) -> None:
     sheet.auto_filter.ref = (
         f"A{header_row}:{get_column_letter(len(PROPOSAL_COLUMNS))}{sheet.max_row}"
     )
-    _print_setup(sheet, header_row=header_row, landscape=True)
+    print_setup(sheet, header_row=header_row, landscape=True)
 
 
-def _print_setup(sheet: Worksheet, *, header_row: int, landscape: bool) -> None:
+def print_setup(sheet: Worksheet, *, header_row: int, landscape: bool) -> None:
     """A4, fitted to the page's width (as many pages down as it takes), the header
     row repeated on every printed page."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.meeting_kit import Host, new_server, phone_for
+from tests.meeting_kit import Host, LoggedIn, new_server, phone_for
 
 
 @dataclass
@@ -101,23 +101,11 @@ def committee_server(data_dir: Path, profile: str = "21-HD-2019", cap_percent: i
     return server
 
 
-class Clerk:
+class Clerk(LoggedIn):
     """The đảng ủy's clerk on the `/committee` API, logged in with its CSRF token."""
 
     def __init__(self, client, username: str = CLERK_USER, password: str = CLERK_PASSWORD) -> None:
-        self.client = client
-        answer = client.post("/api/committee/login", json={"username": username, "password": password})
-        assert answer.status_code == 200, answer.get_json()
-        self.csrf = answer.get_json()["csrf_token"]
-
-    def call(self, method: str, path: str, **kwargs):
-        headers = {"X-CSRF-Token": self.csrf, **kwargs.pop("headers", {})}
-        return self.client.open(path, method=method, headers=headers, **kwargs)
-
-    def ok(self, method: str, path: str, **kwargs) -> Any:
-        answer = self.call(method, path, **kwargs)
-        assert answer.status_code in (200, 201), (path, answer.status_code, answer.get_json())
-        return answer.get_json()
+        super().__init__(client, "/api/committee/login", username, password)
 
     def upload(self, *files: tuple[str, bytes]):
         import io

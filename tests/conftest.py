@@ -22,13 +22,18 @@ def postgres_cluster():
     a developer's machine without PostgreSQL's server, and FAILS when CI is set."""
     from tests.postgres import cluster, server_binaries
 
-    if server_binaries() is None:
-        message = "PostgreSQL's server is not installed: run scripts/test (it installs Debian's postgresql)"
+    _require_server(server_binaries() is not None,
+                    "PostgreSQL's server is not installed: run scripts/test (it installs Debian's postgresql)")
+    with cluster() as running:
+        yield running
+
+
+def _require_server(installed: bool, message: str) -> None:
+    """A missing database or queue server skips on a developer's machine, fails in CI."""
+    if not installed:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    with cluster() as running:
-        yield running
 
 
 @pytest.fixture(scope="session")
@@ -37,11 +42,8 @@ def redis_url():
     developer's machine without Redis's server, and FAILS when CI is set."""
     from tests.redis_server import redis_server, server_binary
 
-    if server_binary() is None:
-        message = "Redis's server is not installed: run scripts/test (it installs Debian's redis-server)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    _require_server(server_binary() is not None,
+                    "Redis's server is not installed: run scripts/test (it installs Debian's redis-server)")
     with redis_server() as url:
         yield url
 

@@ -34,10 +34,13 @@ ROSTER = [
 ]
 
 
-class Host:
-    def __init__(self, client) -> None:
+class LoggedIn:
+    """A client logged in at `login_path`, sending its CSRF token with every call (the
+    host on /api/host, the đảng ủy's clerk on /api/committee)."""
+
+    def __init__(self, client, login_path: str, username: str, password: str) -> None:
         self.client = client
-        answer = client.post("/api/host/login", json={"username": HOST_USER, "password": HOST_PASSWORD})
+        answer = client.post(login_path, json={"username": username, "password": password})
         assert answer.status_code == 200, answer.get_json()
         self.csrf = answer.get_json()["csrf_token"]
 
@@ -49,6 +52,11 @@ class Host:
         answer = self.call(method, path, **kwargs)
         assert answer.status_code in (200, 201), (path, answer.status_code, answer.get_json())
         return answer.get_json()
+
+
+class Host(LoggedIn):
+    def __init__(self, client) -> None:
+        super().__init__(client, "/api/host/login", HOST_USER, HOST_PASSWORD)
 
     def new_meeting(self, roster: list[dict[str, Any]] = ROSTER, **fields: Any) -> dict[str, Any]:
         meeting = self.ok("POST", "/api/host/meetings", json={
@@ -175,3 +183,28 @@ def phone_for(server: Server, meeting: dict[str, Any], key: str) -> Phone:
     code = next(m["personal_code"] for m in meeting["members"] if m["id"] == key)
     assert phone.join(meeting["meeting"]["code"], code).status_code == 200
     return phone
+
+
+def database_at_revision(path: Path, revision: str):
+    """A SQLite database migrated up to `revision` only, holding one meeting written as
+    that schema had it: the starting point of a migration test. Returns its engine."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from ballot.store import db
+
+    engine = db.make_engine(f"sqlite:///{path}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.execute(text("INSERT INTO host_account (id, username, password_hash, created_at) "
+                          "VALUES (1, 'bithu', 'x', '2026-12-01 08:00:00')"))
+        conn.execute(text(
+            "INSERT INTO meeting (id, code, host_id, branch_name, title, review_date, profile, denominator, "
+            "thresholds, organisation_kind, organisation_disciplined, state, created_at) VALUES "
+            "('a' || hex(randomblob(15)), 'ABCDEFGH', 1, 'Chi bộ A', 'Họp', '2026-12-15', '21-HD-2019', "
+            "'entitled', '{}', 'chi_bo_co_so', 0, 'open', '2026-12-01 08:00:00')"))
+    return engine

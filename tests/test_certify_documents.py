@@ -378,29 +378,13 @@ def test_a_bundle_with_a_wrong_counting_committee_fails_its_format(certified, co
 def test_the_migration_keeps_older_meetings_as_they_were(tmp_path):
     """Migration 0006: a meeting stored before it has no place, no counting committee
     and the installation's time zone."""
-    from pathlib import Path
-
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
     from sqlalchemy.orm import Session
 
     from ballot.store import db
     from ballot.store.models import Meeting
+    from tests.meeting_kit import database_at_revision
 
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0005")
-        conn.execute(text("INSERT INTO host_account (id, username, password_hash, created_at) "
-                          "VALUES (1, 'bithu', 'x', '2026-12-01 08:00:00')"))
-        conn.execute(text(
-            "INSERT INTO meeting (id, code, host_id, branch_name, title, review_date, profile, denominator, "
-            "thresholds, organisation_kind, organisation_disciplined, state, created_at) VALUES "
-            "('a' || hex(randomblob(15)), 'ABCDEFGH', 1, 'Chi bộ A', 'Họp', '2026-12-15', '21-HD-2019', "
-            "'entitled', '{}', 'chi_bo_co_so', 0, 'open', '2026-12-01 08:00:00')"))
+    engine = database_at_revision(tmp_path / "old.sqlite3", "0005")
     db.migrate(engine)
     with Session(engine) as session:
         meeting = session.query(Meeting).one()

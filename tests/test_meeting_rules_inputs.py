@@ -5,7 +5,6 @@ the proposal (docs/rules.md, “Dữ liệu đầu vào”)."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from tests.meeting_kit import REVIEW_DATE, phone_for
 
@@ -257,28 +256,14 @@ def test_the_certified_documents_carry_the_new_inputs_and_verify(server, host):
 def test_a_database_of_the_previous_schema_keeps_its_meetings_after_the_upgrade(tmp_path):
     """Migration 0005 adds the chi bộ's facts and the accumulation setting to every stored
     meeting as "the ordinary case": the meeting reads as before."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
     from sqlalchemy.orm import Session
 
     from ballot.services.scenario import organisation_of, settings_of
     from ballot.store import db
     from ballot.store.models import Meeting
+    from tests.meeting_kit import database_at_revision
 
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004")
-        conn.execute(text("INSERT INTO host_account (id, username, password_hash, created_at) "
-                          "VALUES (1, 'bithu', 'x', '2026-12-01 08:00:00')"))
-        conn.execute(text(
-            "INSERT INTO meeting (id, code, host_id, branch_name, title, review_date, profile, denominator, "
-            "thresholds, organisation_kind, organisation_disciplined, state, created_at) VALUES "
-            "('a' || hex(randomblob(15)), 'ABCDEFGH', 1, 'Chi bộ A', 'Họp', '2026-12-15', '21-HD-2019', "
-            "'entitled', '{}', 'chi_bo_co_so', 0, 'open', '2026-12-01 08:00:00')"))
+    engine = database_at_revision(tmp_path / "old.sqlite3", "0004")
     db.migrate(engine)
     with Session(engine) as session:
         meeting = session.query(Meeting).one()

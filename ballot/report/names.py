@@ -105,12 +105,13 @@ def date_vi(iso_date: str) -> str:
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-def meeting_zone(bundle: dict[str, Any]) -> ZoneInfo:
-    name = bundle.get("meeting", {}).get("timezone") or DEFAULT_TIMEZONE
+def meeting_zone(bundle: dict[str, Any], default: str = DEFAULT_TIMEZONE) -> ZoneInfo:
+    """The meeting's own time zone, else `default` (the verifying installation's setting)."""
+    name = bundle.get("meeting", {}).get("timezone") or default
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return ZoneInfo(default)
 
 
 def local_moment(utc_text: str | None, zone: ZoneInfo) -> dt.datetime | None:

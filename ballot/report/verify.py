@@ -10,12 +10,11 @@ shows every check it breaks, and the first failing one is the headline.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from cryptography.exceptions import InvalidSignature as _Ed25519Invalid
 from cryptography.hazmat.primitives import serialization
@@ -887,11 +886,11 @@ def _describe_proposal_difference(
 # --- for the verification page ---------------------------------------------------------
 
 
-def report_to_dict(report: Report, zone: dt.tzinfo) -> dict[str, Any]:
+def report_to_dict(report: Report, zone: ZoneInfo) -> dict[str, Any]:
     """The checks and the verdict, and what the page shows of the bundle: nothing of a
     bundle that failed a check, whose figures must not be used (docs/bundle.md,
     “Verifying a bundle”). Times in the meeting's time zone, else `zone`."""
-    from ballot.report.names import date_vi, local_moment, moment_vi
+    from ballot.report.names import date_vi, local_moment, meeting_zone, moment_vi
     from ballot.report.rows import cap_arithmetic_vi, level_totals, proposal_rows
 
     failure = report.first_failure
@@ -915,7 +914,7 @@ def report_to_dict(report: Report, zone: dt.tzinfo) -> dict[str, Any]:
             "organisation": bundle["organisation"]["name"],
             "title": meeting["title"],
             "review_date": date_vi(meeting["review_date"]),
-            "certified_at": moment_vi(local_moment(meeting["certified_at"], _meeting_zone(meeting, zone))),
+            "certified_at": moment_vi(local_moment(meeting["certified_at"], meeting_zone(bundle, zone.key))),
             "rules": _profile_title(bundle["profile"]),
             "signer_fingerprint": bundle["signer"]["fingerprint"],
             "rows": proposal_rows(bundle),
@@ -928,9 +927,3 @@ def report_to_dict(report: Report, zone: dt.tzinfo) -> dict[str, Any]:
         answer["bundle"] = None  # a malformed proposal: the failed checks say why
     return answer
 
-
-def _meeting_zone(meeting: dict[str, Any], zone: dt.tzinfo) -> dt.tzinfo:
-    try:
-        return ZoneInfo(meeting["timezone"]) if meeting.get("timezone") else zone
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return zone

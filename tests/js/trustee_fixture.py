@@ -1,0 +1,43 @@
+"""A trustee page's world, made by ballot.crypto (the server's side), printed as JSON
+for tests/js/trustee.test.mjs: a 2-of-3 ceremony from fixed seeds, three encrypted
+ballots of a round and their tally, and a second tally of one ballot (what a server
+would present to have a single ballot decrypted)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ballot.crypto import committee
+from ballot.crypto import encrypted_ballot as eb
+from ballot.crypto.canonical import canonical_json
+from ballot.crypto.encoding import b64url_encode
+
+QUESTIONS = ["m01", "m02", "m03"]
+
+
+def main() -> None:
+    context = {"ceremony": "C-fixture", "meeting": "M1", "n": 3, "t": 2}
+    seeds = [bytes([i]) * 32 for i in (1, 2, 3)]
+    transcript = committee.run_ceremony(context, seeds)
+    com = committee.verify_committee(transcript)
+    choices = [{"m01": "HTXSNV", "m02": "HTTNV"}, {"m01": "HTXSNV", "m03": "KHTNV"}, {}]
+    ballots = [eb.encrypt_ballot(com.joint_key, "R1", QUESTIONS, c) for c in choices]
+    parsed = [eb.parse_encrypted_ballot(b) for b in ballots]
+    tally = eb.EncryptedTally.of("R1", com.joint_key, QUESTIONS, parsed)
+    single = eb.EncryptedTally.of("R1", com.joint_key, QUESTIONS, parsed[:1])
+    json.dump({
+        "context": context,
+        "seeds": [b64url_encode(s) for s in seeds],
+        "transcript": transcript,
+        "short_fingerprint": com.short_fingerprint,
+        "questions": QUESTIONS,
+        "ballots": sorted(canonical_json(b).decode() for b in ballots),
+        "tally": tally.to_json(),
+        "tally_digest": b64url_encode(tally.digest()),
+        "single_tally": single.to_json(),
+    }, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -288,24 +288,8 @@ def _by_sender(envelopes: Any, n: int, kind: str) -> dict[int, Any]:
 
 def check_announcements(context: dict[str, Any], announcements: Any) -> dict[int, TrusteeKeys]:
     n, _ = check_context(context)
-    ctx = context_hash(context)
-    keys = {}
-    for i, env in sorted(_by_sender(announcements, n, "announce").items()):
-        msg = env["message"]
-        if set(msg) != {"type", "context", "trustee", "sign_key", "enc_key", "enc_proof"}:
-            raise CommitteeError(f"announce from trustee {i}: wrong fields")
-        try:
-            sign_key = b64url_decode(msg["sign_key"])
-            enc_key = Element.from_b64(msg["enc_key"])
-            verify_schnorr(enc_key, ChallengeResponse.from_b64(msg["enc_proof"]), ["enc-key", ctx, i])
-        except (CryptoError, TypeError) as exc:
-            raise CommitteeError(
-                f"announce from trustee {i}: {exc}", message=f"Khóa công khai của thành viên {i} không hợp lệ."
-            ) from None
-        if len(sign_key) != 32:
-            raise CommitteeError(f"announce from trustee {i}: signing key is 32 bytes")
-        open_envelope(env, sign_key, kind="announce", ctx=ctx, who=i)
-        keys[i] = TrusteeKeys(sign_key, enc_key)
+    keys = {i: check_announcement(context, env, i)
+            for i, env in sorted(_by_sender(announcements, n, "announce").items())}
     if len({k.sign_key for k in keys.values()}) != n or len({k.enc_key for k in keys.values()}) != n:
         raise CommitteeError(
             "two trustees announced the same key", message="Hai thành viên ban kiểm phiếu có cùng một khóa."
@@ -313,19 +297,43 @@ def check_announcements(context: dict[str, Any], announcements: Any) -> dict[int
     return keys
 
 
+def check_announcement(context: dict[str, Any], env: Any, i: int) -> TrusteeKeys:
+    """Trustee `i`'s keys from its announce, checked alone (the server, on arrival)."""
+    ctx = context_hash(context)
+    msg = env.get("message") if isinstance(env, dict) else None
+    if not isinstance(msg, dict) or set(msg) != {"type", "context", "trustee", "sign_key", "enc_key", "enc_proof"}:
+        raise CommitteeError(f"announce from trustee {i}: wrong fields")
+    try:
+        sign_key = b64url_decode(msg["sign_key"])
+        enc_key = Element.from_b64(msg["enc_key"])
+        verify_schnorr(enc_key, ChallengeResponse.from_b64(msg["enc_proof"]), ["enc-key", ctx, i])
+    except (CryptoError, TypeError) as exc:
+        raise CommitteeError(
+            f"announce from trustee {i}: {exc}", message=f"Khóa công khai của thành viên {i} không hợp lệ."
+        ) from None
+    if len(sign_key) != 32:
+        raise CommitteeError(f"announce from trustee {i}: signing key is 32 bytes")
+    open_envelope(env, sign_key, kind="announce", ctx=ctx, who=i)
+    return TrusteeKeys(sign_key, enc_key)
+
+
 def check_dealings(context: dict[str, Any], keys: Mapping[int, TrusteeKeys], dealings: Any) -> dict[int, Dealing]:
+    n, _ = check_context(context)
+    return {i: check_dealing(context, keys, env, i)
+            for i, env in sorted(_by_sender(dealings, n, "dealing").items())}
+
+
+def check_dealing(context: dict[str, Any], keys: Mapping[int, TrusteeKeys], env: Any, i: int) -> Dealing:
+    """Trustee `i`'s dealing, checked alone against the announced keys."""
     n, t = check_context(context)
     ctx = context_hash(context)
-    out = {}
-    for i, env in sorted(_by_sender(dealings, n, "dealing").items()):
-        msg = open_envelope(env, keys[i].sign_key, kind="dealing", ctx=ctx, who=i)
-        try:
-            out[i] = _parse_dealing(msg, ctx, i, n, t)
-        except (CryptoError, TypeError, KeyError) as exc:
-            raise CommitteeError(
-                f"dealing from trustee {i}: {exc}", message=f"Phần chia khóa của thành viên {i} không hợp lệ."
-            ) from None
-    return out
+    msg = open_envelope(env, keys[i].sign_key, kind="dealing", ctx=ctx, who=i)
+    try:
+        return _parse_dealing(msg, ctx, i, n, t)
+    except (CryptoError, TypeError, KeyError, AttributeError) as exc:
+        raise CommitteeError(
+            f"dealing from trustee {i}: {exc}", message=f"Phần chia khóa của thành viên {i} không hợp lệ."
+        ) from None
 
 
 def _parse_dealing(msg: dict[str, Any], ctx: bytes, i: int, n: int, t: int) -> Dealing:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -196,11 +197,91 @@ class Round(Base):
     public_key_pem: Mapped[str] = mapped_column(Text)
     opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Encrypted to the counting committee's joint key (docs/encrypted-ballots.md, 14):
+    # the ceremony whose key the ballots use; once closed, the encrypted tally (canonical
+    # JSON) until `t` trustees' shares give the counts. None: plaintext ballots.
+    ceremony_id: Mapped[str | None] = mapped_column(ForeignKey("committee_ceremony.id"))
+    encrypted_tally: Mapped[str | None] = mapped_column(Text)
+    counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A closed encrypted round the committee could not count, voided by the host.
+    voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="rounds")
     questions: Mapped[list[Question]] = relationship(
         back_populates="round", order_by="Question.position", cascade="all, delete-orphan"
     )
+
+
+class CommitteeCeremony(Base):
+    """One run of the counting committee's key generation (docs/encrypted-ballots.md, 4
+    and 14). The meeting's current ceremony is its latest; a failed or replaced one
+    stays in the record. `context` is the canonical JSON every message binds."""
+
+    __tablename__ = "committee_ceremony"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number", name="uq_ceremony_number"),
+        CheckConstraint("state IN ('running', 'complete', 'failed')", name="ck_ceremony_state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    context: Mapped[str] = mapped_column(Text)
+    n: Mapped[int] = mapped_column(Integer)
+    t: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="running")
+    failure: Mapped[str | None] = mapped_column(Text)
+    joint_key: Mapped[str | None] = mapped_column(String(64))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    confirmed_aloud_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    trustees: Mapped[list[Trustee]] = relationship(
+        back_populates="ceremony", order_by="Trustee.index", cascade="all, delete-orphan"
+    )
+
+
+class Trustee(Base):
+    """Member `member_id` is trustee `index` of the ceremony; the phone of their check-in
+    opens the trustee page."""
+
+    __tablename__ = "trustee"
+
+    ceremony_id: Mapped[str] = mapped_column(ForeignKey("committee_ceremony.id"), primary_key=True)
+    index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+
+    ceremony: Mapped[CommitteeCeremony] = relationship(back_populates="trustees")
+    member: Mapped[Member] = relationship()
+
+
+class CeremonyMessage(Base):
+    """A signed envelope of the ceremony as its trustee sent it (announce, dealing,
+    confirmation, complaint); `against` tells a trustee's complaints apart (0 otherwise)."""
+
+    __tablename__ = "ceremony_message"
+    __table_args__ = (
+        CheckConstraint("kind IN ('announce', 'dealing', 'confirmation', 'complaint')",
+                        name="ck_ceremony_message_kind"),
+    )
+
+    ceremony_id: Mapped[str] = mapped_column(ForeignKey("committee_ceremony.id"), primary_key=True)
+    trustee_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    against: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
+    envelope: Mapped[str] = mapped_column(Text)
+
+
+class DecryptionShare(Base):
+    """A trustee's partial decryption of a round's encrypted tally, as sent; refused ones
+    are kept with the reason (the console names the trustee)."""
+
+    __tablename__ = "decryption_share"
+
+    round_id: Mapped[str] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    trustee_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    envelope: Mapped[str] = mapped_column(Text)
+    refused: Mapped[str | None] = mapped_column(Text)
 
 
 class Question(Base):
@@ -256,6 +337,7 @@ class Ballot(Base):
     __tablename__ = "ballot"
     __table_args__ = (
         UniqueConstraint("round_id", "signature", name="uq_one_ballot_per_signature"),
+        Index("uq_ballot_nonce", "round_id", "nonce", unique=True),
         {"sqlite_with_rowid": False},
     )
 
@@ -265,6 +347,10 @@ class Ballot(Base):
     prefix: Mapped[bytes] = mapped_column(LargeBinary(32))
     signature: Mapped[bytes] = mapped_column(LargeBinary(512))
     tracking_code: Mapped[str] = mapped_column(String(16))
+    # An encrypted ballot's nonce, unique in its round: a copy of another member's
+    # ciphertexts must not be counted twice (docs/encrypted-ballots.md, 6). Random,
+    # and inside the ballot's text anyway.
+    nonce: Mapped[str | None] = mapped_column(String(32))
 
 
 class AuditEvent(Base):

@@ -55,6 +55,17 @@ class RoundStatus(StrEnum):
     CLOSED = "closed"
 
 
+class RoundPhase(StrEnum):
+    """A round as the screens show it (ballot/services/phases.py): the stored status,
+    with an encrypted round's wait for its count and a voided round told apart."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    COUNTING = "counting"  # closed to ballots; the counting committee has not decrypted it yet
+    CLOSED = "closed"
+    VOID = "void"  # voided by the host: the committee could not count it
+
+
 class MeetingState(StrEnum):
     OPEN = "open"
     CERTIFIED = "certified"  # frozen: its bundle is signed
@@ -92,9 +103,11 @@ ROUND_KIND_NAMES = {
 }
 
 ROUND_STATUS_NAMES = {
-    RoundStatus.DRAFT: "chưa mở",
-    RoundStatus.OPEN: "đang mở",
-    RoundStatus.CLOSED: "đã kết thúc",
+    RoundPhase.DRAFT: "chưa mở",
+    RoundPhase.OPEN: "đang mở",
+    RoundPhase.COUNTING: "đang kiểm phiếu",
+    RoundPhase.CLOSED: "đã kết thúc",
+    RoundPhase.VOID: "đã hủy",
 }
 
 DENOMINATOR_NAMES = {
@@ -129,7 +142,7 @@ def javascript_module() -> str:
         "RESULT_STATUS_NAMES": _plain(RESULT_STATUS_NAMES),
         "ROUND_KINDS": {kind.name: kind.value for kind in RoundKind},
         "ROUND_KIND_NAMES": _plain(ROUND_KIND_NAMES),
-        "ROUND_STATUSES": {status.name: status.value for status in RoundStatus},
+        "ROUND_STATUSES": {phase.name: phase.value for phase in RoundPhase},
         "ROUND_STATUS_NAMES": _plain(ROUND_STATUS_NAMES),
         "MEETING_STATES": {state.name: state.value for state in MeetingState},
         "CHECK_IN_STATES": {state.name: state.value for state in CheckInState},

@@ -90,7 +90,8 @@ def test_cast_needs_no_cookie_and_stores_no_member(server, host, meeting, tmp_pa
     host.run_round(meeting["meeting"]["id"])
     p.vote({"m01": "HTXSNV"})
     columns = {c["name"] for c in inspect(server.services.db.engine).get_columns("ballot")}
-    assert columns == {"digest", "round_id", "text", "prefix", "signature", "tracking_code"}
+    # `nonce`: an encrypted ballot's own random nonce, copied from its text (unique per round).
+    assert columns == {"digest", "round_id", "text", "prefix", "signature", "tracking_code", "nonce"}
 
 
 @pytest.mark.parametrize("tamper, code", [

@@ -61,7 +61,11 @@ def stored_ballots(session: Session, round_id: str) -> list[Ballot]:
 
 def tally(session: Session, round_: Round) -> dict[str, Any]:
     """Votes per question and level; a blank is an abstention (docs/rules.md,
-    “Counting”)."""
+    “Counting”). An encrypted round's are the counts its committee decrypted
+    (docs/encrypted-ballots.md, 8): no ballot is read."""
+    if round_.ceremony_id is not None:
+        counts = round_.counts or {}
+        return {"ballots": counts.get("ballots", 0), "votes": counts.get("votes", {})}
     texts = session.scalars(select(Ballot.text).where(Ballot.round_id == round_.id))
     pairs: Counter[tuple[str, str]] = Counter()  # (question, level) -> votes
     ballots = 0

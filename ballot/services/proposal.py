@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ballot.services import ballot_box
+from ballot.services.phases import is_counted
 from ballot.services.scenario import classify_scenario, meeting_scenario
 from ballot.store.models import Meeting, Round
-from ballot.vocabulary import MEMBER_ROUND_KINDS, ORGANISATION_QUESTION, RoundKind, RoundStatus
+from ballot.vocabulary import MEMBER_ROUND_KINDS, ORGANISATION_QUESTION, RoundKind
 
 
 def scenario(session: Session, meeting: Meeting) -> dict[str, Any]:
@@ -23,13 +24,12 @@ def compute(session: Session, meeting: Meeting) -> dict[str, Any]:
 
 
 def closed_member_rounds(meeting: Meeting) -> list[Round]:
-    return [r for r in meeting.rounds if r.kind in MEMBER_ROUND_KINDS and r.status == RoundStatus.CLOSED]
+    return [r for r in meeting.rounds if r.kind in MEMBER_ROUND_KINDS and is_counted(r)]
 
 
 def organisation_vote(session: Session, meeting: Meeting) -> dict[str, Any] | None:
     """The chi bộ's own level as voted (II.B.1.5), from its latest closed round."""
-    closed = [r for r in meeting.rounds
-              if r.kind == RoundKind.ORGANISATION and r.status == RoundStatus.CLOSED]
+    closed = [r for r in meeting.rounds if r.kind == RoundKind.ORGANISATION and is_counted(r)]
     if not closed:
         return None
     counted = ballot_box.tally(session, closed[-1])

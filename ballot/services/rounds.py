@@ -11,11 +11,12 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ballot.services import audit, ballot_box, voting
+from ballot.services import audit, ballot_box, counting, trustees, voting
 from ballot.services.codes import new_id
 from ballot.services.commands import NewRound
 from ballot.services.errors import conflict, invalid
 from ballot.services.guards import ensure_editable, member_by_key
+from ballot.services.phases import is_counted, is_counting
 from ballot.services.scenario import on_ballot, quorum
 from ballot.store.keyvault import RoundKeyStore
 from ballot.store.models import Meeting, Question, Round, utcnow
@@ -26,9 +27,18 @@ def create_round(session: Session, vault: RoundKeyStore, actor: str, meeting: Me
     ensure_editable(meeting)
     if any(r.status == RoundStatus.OPEN for r in meeting.rounds):
         raise conflict("round_already_open", "Đang có một vòng bỏ phiếu mở; hãy kết thúc vòng đó trước.")
+    if any(is_counting(r) for r in meeting.rounds):
+        raise conflict("round_counting", "Vòng trước đang chờ ban kiểm phiếu giải mã; hãy đợi kết quả "
+                       "(hoặc hủy vòng đó) trước khi tạo vòng mới.")
     _ensure_in_order(meeting, command.kind)
+    # While the meeting has a counting committee, every new round is encrypted to its
+    # joint key (docs/encrypted-ballots.md, 14).
+    ceremony = trustees.current_ceremony(session, meeting)
+    refusal = trustees.ready_for_rounds(ceremony)
+    if refusal is not None:
+        raise conflict(*refusal)
     round_ = Round(id=new_id(), meeting_id=meeting.id, number=len(meeting.rounds) + 1,
-                   kind=command.kind, public_key_pem="")
+                   kind=command.kind, public_key_pem="", ceremony_id=ceremony.id if ceremony else None)
     round_.questions = _questions_for(meeting, command)
     public_key = vault.create(session, round_.id)
     round_.public_key_pem = public_key.public_bytes(
@@ -54,8 +64,7 @@ def out_of_order(meeting: Meeting, kind: RoundKind) -> tuple[str, str] | None:
     bộ's own level needs its members' results, which its standards count (II.B.1.3)."""
     if kind == RoundKind.CLASSIFICATION:
         return None
-    classified = any(r.kind == RoundKind.CLASSIFICATION and r.status == RoundStatus.CLOSED
-                     for r in meeting.rounds)
+    classified = any(r.kind == RoundKind.CLASSIFICATION and is_counted(r) for r in meeting.rounds)
     if kind == RoundKind.FOLLOWUP and not classified:
         return ("classification_first",
                 "Vòng bổ sung chỉ tạo được sau khi vòng xếp loại đảng viên đã kết thúc.")
@@ -110,6 +119,13 @@ def open_round(session: Session, actor: str, round_: Round) -> Round:
     refusal = quorum_refusal(round_.meeting)
     if refusal is not None:
         raise conflict("no_quorum", refusal)
+    ceremony = trustees.current_ceremony(session, round_.meeting)
+    if (ceremony.id if ceremony else None) != round_.ceremony_id:
+        raise conflict("committee_changed", "Ban kiểm phiếu đã thay đổi sau khi tạo vòng này: "
+                       "hãy xóa vòng và tạo lại.")
+    if ceremony is not None and ceremony.confirmed_aloud_at is None:
+        raise conflict("fingerprint_not_confirmed", "Các thành viên ban kiểm phiếu chưa đọc to mã khóa "
+                       "và xác nhận khớp với màn chiếu; chưa mở được vòng.")
     round_.status = RoundStatus.OPEN
     round_.opened_at = utcnow()
     audit.record(session, round_.meeting_id, actor, "round_opened", round=round_.id)
@@ -141,6 +157,8 @@ def close_round(session: Session, actor: str, round_: Round) -> Round:
     round_.status = RoundStatus.CLOSED
     round_.closed_at = utcnow()
     voting.forget_what_was_signed(session, round_)
+    if round_.ceremony_id is not None:
+        counting.start_counting(session, round_)  # the committee decrypts its totals
     audit.record(session, round_.meeting_id, actor, "round_closed", round=round_.id,
                  ballots=ballot_box.ballot_count(session, round_.id))
     session.flush()
@@ -148,7 +166,8 @@ def close_round(session: Session, actor: str, round_: Round) -> Round:
 
 
 def current_round(meeting: Meeting) -> Round | None:
-    """The open round, else the latest closed one (so a phone sees that voting closed)."""
+    """The open round, else the latest closed one (so a phone sees that voting closed,
+    or that its count is awaited)."""
     for round_ in meeting.rounds:
         if round_.status == RoundStatus.OPEN:
             return round_

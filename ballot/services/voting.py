@@ -18,14 +18,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ballot.crypto import blind_rsa, canonical, tracking
+from ballot.crypto.encrypted_ballot import check_encrypted_ballot
 from ballot.crypto.errors import CryptoError
+from ballot.crypto.ristretto import Element
 from ballot.services import ballot_box
 from ballot.services.commands import CastBallot
 from ballot.services.errors import conflict, forbidden, invalid
 from ballot.services.guards import ensure_editable
 from ballot.services.scenario import may_vote
 from ballot.store.keyvault import RoundKeyGone, RoundKeyStore
-from ballot.store.models import Ballot, Member, Question, Round, SignatureIssuance
+from ballot.store.models import Ballot, CommitteeCeremony, Member, Question, Round, SignatureIssuance
 from ballot.vocabulary import LEVEL_CODES, RoundStatus
 
 
@@ -96,16 +98,16 @@ def cast_ballot(session: Session, round_: Round, command: CastBallot) -> CastRes
     except CryptoError:
         raise invalid("bad_signature", "Chữ ký của phiếu không hợp lệ cho vòng này.",
                       field="signature") from None
-    _check_choices(session, ballot, round_)
+    nonce = _check_encrypted(session, ballot, round_) if round_.ceremony_id else _check_choices(session, ballot, round_)
     if ballot_box.ballot_count(session, round_.id) >= ballot_box.participation_count(session, round_.id):
         raise conflict("over_participation", "Số phiếu không thể vượt số người đã nhận chữ ký.")
     code = tracking.tracking_code(prefix, text, signature)
     session.add(Ballot(digest=digest, round_id=round_.id, text=command.ballot, prefix=prefix,
-                       signature=signature, tracking_code=code))
+                       signature=signature, tracking_code=code, nonce=nonce))
     try:
         session.flush()
     except IntegrityError:
-        raise conflict("duplicate_ballot", "Phiếu này đã được ghi nhận.") from None
+        raise conflict("duplicate_ballot", "Phiếu này (hoặc một bản sao của nó) đã được ghi nhận.") from None
     return CastResult(code, created=True)
 
 
@@ -114,13 +116,29 @@ def _parse_ballot(text: str, round_: Round) -> dict[str, Any]:
         ballot = canonical.parse_canonical(text)
     except CryptoError as exc:
         raise invalid(exc.code, "Phiếu không ở dạng JSON chuẩn tắc (RFC 8785).", field="ballot") from None
-    if not isinstance(ballot, dict) or set(ballot) != {"round", "choices", "nonce"} \
+    fields = {"round", "choices", "nonce", "key"} if round_.ceremony_id else {"round", "choices", "nonce"}
+    if not isinstance(ballot, dict) or set(ballot) != fields \
             or not isinstance(ballot["choices"], dict) \
             or not isinstance(ballot["nonce"], str) or not ballot["nonce"]:
-        raise invalid("bad_ballot", "Phiếu phải gồm đúng các trường round, choices, nonce.", field="ballot")
+        raise invalid("bad_ballot", f"Phiếu phải gồm đúng các trường {', '.join(sorted(fields))}.",
+                      field="ballot")
     if ballot["round"] != round_.id:
         raise invalid("wrong_round", "Phiếu này thuộc một vòng bỏ phiếu khác.", field="ballot")
     return ballot
+
+
+def _check_encrypted(session: Session, ballot: dict[str, Any], round_: Round) -> str:
+    """Every proof under the committee's joint key, for exactly the round's questions
+    (docs/encrypted-ballots.md, 6); the nonce, which the stored ballot keeps unique."""
+    ceremony = session.get(CommitteeCeremony, round_.ceremony_id)
+    keys = list(session.scalars(select(Question.key).where(Question.round_id == round_.id)
+                                .order_by(Question.position)))
+    try:
+        check_encrypted_ballot(ballot, round_id=round_.id, question_ids=keys,
+                               key=Element.from_b64(ceremony.joint_key))
+    except CryptoError as exc:
+        raise invalid("bad_encrypted_ballot", exc.message, field="ballot") from None
+    return ballot["nonce"]
 
 
 def _check_choices(session: Session, ballot: dict[str, Any], round_: Round) -> None:

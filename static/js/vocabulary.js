@@ -44,13 +44,17 @@ export const ROUND_KIND_NAMES = Object.freeze({
 export const ROUND_STATUSES = Object.freeze({
   "DRAFT": "draft",
   "OPEN": "open",
-  "CLOSED": "closed"
+  "COUNTING": "counting",
+  "CLOSED": "closed",
+  "VOID": "void"
 });
 
 export const ROUND_STATUS_NAMES = Object.freeze({
   "draft": "chưa mở",
   "open": "đang mở",
-  "closed": "đã kết thúc"
+  "counting": "đang kiểm phiếu",
+  "closed": "đã kết thúc",
+  "void": "đã hủy"
 });
 
 export const MEETING_STATES = Object.freeze({

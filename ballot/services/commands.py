@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import unicodedata
 import zoneinfo
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -43,7 +43,8 @@ MAX_ROSTER_ROWS = 2000
 MAX_ROSTER_COLUMNS = 60
 MAX_CELL_LENGTH = 300
 ROSTER_ID_LENGTH = 32  # Member.key's column
-MAX_BALLOT_BYTES = 64 * 1024
+# An encrypted ballot is about 1.3 kB per member classified (docs/encrypted-ballots.md, 6).
+MAX_BALLOT_BYTES = 1536 * 1024
 
 
 def clean_text(value: str) -> str:
@@ -281,6 +282,18 @@ class NewRound(Command):
     kind: RoundKind = Field(title="Loại vòng")
     member_ids: Annotated[list[RosterId], Field(max_length=MAX_ROSTER_ROWS)] | None = Field(
         default=None, title="Đảng viên của vòng bổ sung")
+
+
+class DesignateCommittee(Command):
+    member_ids: Annotated[list[RosterId], Field(min_length=1, max_length=7)] = Field(
+        title="Thành viên ban kiểm phiếu")
+    threshold: Annotated[int, Field(ge=1, le=7)] = Field(title="Số thành viên cần để giải mã")
+
+
+class TrusteeMessage(Command):
+    """A trustee's signed envelope ({message, signature}), checked by the use case."""
+
+    envelope: dict[str, Any] = Field(title="Thông điệp của ban kiểm phiếu")
 
 
 class Nothing(Command):

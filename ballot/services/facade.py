@@ -19,14 +19,17 @@ from ballot.report.pdf import minutes_pdf
 from ballot.report.xlsx import proposal_xlsx
 from ballot.services import (
     audit,
+    ballot_box,
     certification_key,
     checkin,
+    counting,
     guards,
     hosts,
     meetings,
     proposal,
     roster,
     rounds,
+    trustees,
     views,
     voting,
 )
@@ -34,6 +37,7 @@ from ballot.services import certify as certification
 from ballot.services.codes import normalise_code
 from ballot.services.commands import (
     CastBallot,
+    DesignateCommittee,
     ImportRoster,
     MeetingDetails,
     NewMeeting,
@@ -41,13 +45,14 @@ from ballot.services.commands import (
     RosterTable,
     SetPresence,
 )
-from ballot.services.errors import conflict, not_found
+from ballot.services.errors import conflict, forbidden, not_found
 from ballot.services.unit_of_work import Actor, UnitOfWork, Work
 from ballot.store.db import Database
 from ballot.store.keyvault import KeyVault, RoundKeyStore
-from ballot.store.models import Meeting
+from ballot.store.models import Meeting, Trustee
 from ballot.store.round_keys import DatabaseKeyVault
 from ballot.store.secret import installation_secret
+from ballot.vocabulary import RoundStatus
 
 Notify = Callable[[str], None]
 
@@ -58,6 +63,15 @@ def _host_actor(host_id: int) -> Actor:
 
 def _voter_actor(check_in_id: str) -> Actor:
     return lambda session: f"member:{guards.checked_in(session, check_in_id, approved=False).member.key}"
+
+
+def _trustee(session: Session, check_in_id: str) -> Trustee:
+    """The seat of this phone's member on the meeting's current counting committee."""
+    member = guards.checked_in(session, check_in_id, approved=True).member
+    seat = trustees.trustee_of(session, member)
+    if seat is None:
+        raise forbidden("not_a_trustee", "Đồng chí không thuộc ban kiểm phiếu của cuộc họp này.")
+    return seat
 
 
 def _phone(session: Session) -> str:
@@ -266,6 +280,63 @@ class Services:
             self._destroy_key(w, round_id)
             w.after_commit(self.db.rewrite_without_order)  # the files keep no order of the ballots
             w.changed(round_.meeting_id)
+
+    def void_round(self, host_id: int, round_id: str) -> None:
+        with self.work("void_round", _host_actor(host_id)) as w:
+            host, round_ = guards.hosted_round(w.session, host_id, round_id)
+            counting.void(w.session, host.username, round_)
+            w.changed(round_.meeting_id)
+
+    # --- the counting committee (docs/encrypted-ballots.md, 14) ----------------------------
+
+    def designate_committee(self, host_id: int, meeting_id: str, command: DesignateCommittee) -> None:
+        with self.work("designate_committee", _host_actor(host_id)) as w:
+            host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
+            trustees.designate(w.session, host.username, meeting, list(command.member_ids), command.threshold)
+            w.changed(meeting_id)
+
+    def confirm_committee(self, host_id: int, meeting_id: str) -> None:
+        with self.work("confirm_committee", _host_actor(host_id)) as w:
+            host, meeting = guards.host_and_meeting(w.session, host_id, meeting_id)
+            trustees.confirm_aloud(w.session, host.username, meeting)
+            w.changed(meeting_id)
+
+    def trustee_state(self, check_in_id: str) -> dict[str, Any]:
+        with self.db.read() as s:
+            return views.trustee_view(s, _trustee(s, check_in_id))
+
+    def trustee_message(self, check_in_id: str, envelope: dict[str, Any]) -> dict[str, Any]:
+        with self.work("trustee_message", _voter_actor(check_in_id)) as w:
+            trustee = _trustee(w.session, check_in_id)
+            trustees.receive(w.session, trustee, envelope)
+            w.changed(trustee.ceremony.meeting_id)
+        return self.trustee_state(check_in_id)
+
+    def trustee_decryption(self, check_in_id: str, round_id: str, envelope: dict[str, Any]) -> dict[str, Any]:
+        with self.work("trustee_decryption", _voter_actor(check_in_id)) as w:
+            trustee = _trustee(w.session, check_in_id)
+            round_ = guards.a_round(w.session, round_id)
+            counting.receive_share(w.session, trustee, round_, envelope)
+            w.changed(round_.meeting_id)
+        return self.trustee_state(check_in_id)
+
+    def committee_record(self, meeting_id: str) -> dict[str, Any]:
+        with self.db.read() as s:
+            meeting = s.get(Meeting, meeting_id)
+            if meeting is None:
+                raise not_found("cuộc họp")
+            record = views.committee_record(s, meeting)
+            if record is None:
+                raise not_found("ban kiểm phiếu của cuộc họp")
+            return record
+
+    def encrypted_ballots(self, round_id: str) -> dict[str, Any]:
+        """A closed encrypted round's ballots, sorted, for a trustee's check of the tally."""
+        with self.db.read() as s:
+            round_ = guards.a_round(s, round_id)
+            if round_.ceremony_id is None or round_.status != RoundStatus.CLOSED:
+                raise conflict("not_closed", "Phiếu của vòng chỉ được công bố khi vòng đã kết thúc.")
+            return {"round": round_.id, "ballots": sorted(b.text for b in ballot_box.stored_ballots(s, round_id))}
 
     def proposal(self, host_id: int, meeting_id: str) -> dict[str, Any]:
         with self.db.read() as s:

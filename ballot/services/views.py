@@ -25,10 +25,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ballot.crypto.blind_rsa import public_key_to_json
-from ballot.services import ballot_box, checkin, proposal
+from ballot.services import ballot_box, checkin, counting, proposal, trustees
+from ballot.services.phases import is_counted, is_counting, phase
 from ballot.services.rounds import current_round, out_of_order, quorum_refusal
 from ballot.services.scenario import may_vote, on_ballot, organisation_of, quorum, settings_of
-from ballot.store.models import Certificate, CheckIn, Meeting, Member, Question, Round
+from ballot.store.models import Certificate, CheckIn, CommitteeCeremony, Meeting, Member, Question, Round, Trustee
 from ballot.vocabulary import LEVEL_CODES, MEMBER_ROUND_KINDS, CheckInState, MeetingState, RoundKind, RoundStatus
 
 
@@ -78,6 +79,7 @@ def host_state(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, 
             state["round"]["waiting"] = _not_yet_signed(session, meeting, meeting.rounds[-1])
     state["organisation_vote"] = proposal.organisation_vote(session, meeting)
     state["not_on_ballot"] = _not_on_ballot(meeting)
+    state["committee"] = _committee_view(session, meeting, zone)
     # Why a console button would be refused now (None: it would not), by the use cases' own checks.
     state["refusals"] = {
         "create": {kind.value: (refusal[1] if (refusal := out_of_order(meeting, kind)) else None)
@@ -140,6 +142,38 @@ def _common_state(session: Session, meeting: Meeting) -> dict[str, Any]:
         "round": _round_summary(session, latest) if latest else None,
         "results": proposal.compute(session, meeting)
         if proposal.closed_member_rounds(meeting) and not open_now else None,
+        "committee": _public_committee(session, meeting),
+    }
+
+
+def _public_committee(session: Session, meeting: Meeting) -> dict[str, Any] | None:
+    """That the meeting has a counting committee, and where its ceremony is; the
+    projector fetches the record itself and computes the fingerprint."""
+    ceremony = trustees.current_ceremony(session, meeting)
+    if ceremony is None:
+        return None
+    return {"ceremony": ceremony.id, "state": ceremony.state, "n": ceremony.n, "t": ceremony.t,
+            "confirmed_aloud": ceremony.confirmed_aloud_at is not None}
+
+
+def _committee_view(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, Any] | None:
+    """The console's card: each trustee's progress through the ceremony (docs/encrypted-ballots.md, 14)."""
+    ceremony = trustees.current_ceremony(session, meeting)
+    if ceremony is None:
+        return None
+    sent = trustees.progress(session, ceremony)
+    confirmed = ceremony.confirmed_aloud_at
+    return {
+        "ceremony": ceremony.id, "state": ceremony.state, "failure": ceremony.failure,
+        "n": ceremony.n, "t": ceremony.t,
+        "short_fingerprint": trustees.short_fingerprint(ceremony),
+        "confirmed_aloud_at": confirmed.replace(tzinfo=dt.timezone.utc).astimezone(zone).strftime("%H:%M")
+        if confirmed else None,
+        "trustees": [{"index": tr.index, "id": tr.member.key, "name": tr.member.name,
+                      "announced": "announce" in sent[tr.index], "dealt": "dealing" in sent[tr.index],
+                      "confirmed": "confirmation" in sent[tr.index],
+                      "complained": "complaint" in sent[tr.index]}
+                     for tr in ceremony.trustees],
     }
 
 
@@ -181,7 +215,7 @@ def board(session: Session, round_: Round) -> dict[str, Any]:
     codes once it has closed (polled during the round, codes appearing one by one
     would tell when each ballot arrived)."""
     closed = round_.status == RoundStatus.CLOSED
-    return {"round_id": round_.id, "status": round_.status.value,
+    return {"round_id": round_.id, "status": phase(round_).value,
             "ballots_cast": ballot_box.ballot_count(session, round_.id),
             "tracking_codes": ballot_box.tracking_codes(session, round_.id) if closed else None}
 
@@ -239,12 +273,12 @@ class RoundForms:
     """
 
     def __init__(self) -> None:
-        self._forms: dict[tuple[str, RoundStatus, int], dict[str, Any]] = {}
+        self._forms: dict[tuple[str, str, int], dict[str, Any]] = {}
         self._lock = threading.Lock()
 
     def form(self, session: Session, round_: Round) -> dict[str, Any]:
         revision = session.scalar(select(Meeting.forms_revision).where(Meeting.id == round_.meeting_id)) or 0
-        key = (round_.id, round_.status, revision)
+        key = (round_.id, phase(round_), revision)
         form = self._forms.get(key)
         if form is None:
             form = _round_form(session, round_)
@@ -293,6 +327,8 @@ def voter_state(session: Session, forms: RoundForms, check_in: CheckIn) -> dict[
             "check_in": check_in.state.value,
             "can_vote": check_in.state == CheckInState.APPROVED and may_vote(member),
             "has_signature": bool(round_) and ballot_box.has_signature(session, round_.id, member.id),
+            # The member's seat on the counting committee: the phone links to the trustee page.
+            "trustee": seat.index if (seat := trustees.trustee_of(session, member)) else None,
             # Another phone asked to come in as this member (docs/threat-model.md, “Another member”).
             "other_phone_waiting": check_in.state == CheckInState.APPROVED
             and checkin.waiting_on_another_phone(session, member),
@@ -323,14 +359,18 @@ def _round_summary(session: Session, round_: Round) -> dict[str, Any]:
         "id": round_.id,
         "number": round_.number,
         "kind": round_.kind.value,
-        "status": round_.status.value,
+        "status": phase(round_).value,
+        "encrypted": round_.ceremony_id is not None,
         "participants": ballot_box.participation_count(session, round_.id),
         "ballots_cast": ballot_box.ballot_count(session, round_.id),
         "questions": [{"id": q.key, "label": q.label} for q in round_.questions],
     }
     if round_.status == RoundStatus.CLOSED:
-        summary["tally"] = ballot_box.tally(session, round_)
         summary["tracking_codes"] = ballot_box.tracking_codes(session, round_.id)
+    if is_counted(round_):
+        summary["tally"] = ballot_box.tally(session, round_)
+    if is_counting(round_):
+        summary["decryption"] = counting.decryption_view(session, round_)
     return summary
 
 
@@ -361,9 +401,9 @@ def _round_form(session: Session, round_: Round) -> dict[str, Any]:
         .where(Question.round_id == round_.id)
         .order_by(Question.position)
     )
-    return {
+    form = {
         "id": round_.id,
-        "status": round_.status.value,
+        "status": phase(round_).value,
         "kind": round_.kind.value,
         "number": round_.number,
         "questions": [
@@ -379,3 +419,41 @@ def _round_form(session: Session, round_: Round) -> dict[str, Any]:
         ],
         "public_key": public_key_to_json(public_key),
     }
+    if round_.ceremony_id is not None:
+        # The phone computes the joint key from this record itself (docs/encrypted-ballots.md, 4.3).
+        ceremony = session.get(CommitteeCeremony, round_.ceremony_id)
+        form["committee"] = trustees.transcript(session, ceremony)
+    return form
+
+
+def trustee_view(session: Session, trustee: Trustee) -> dict[str, Any]:
+    """The trustee page: the ceremony's record and the rounds waiting for this trustee's
+    share (docs/encrypted-ballots.md, 14). Public data only: the page holds the secret."""
+    ceremony = trustee.ceremony
+    meeting = session.get(Meeting, ceremony.meeting_id)
+    waiting = [r for r in meeting.rounds if r.ceremony_id == ceremony.id and is_counting(r)]
+    return {
+        "meeting": {"id": meeting.id, "title": meeting.title, "branch_name": meeting.branch_name,
+                    "state": meeting.state.value},
+        "me": {"index": trustee.index, "name": trustee.member.name},
+        "ceremony": {"id": ceremony.id, "state": ceremony.state, "failure": ceremony.failure,
+                     "n": ceremony.n, "t": ceremony.t,
+                     "confirmed_aloud": ceremony.confirmed_aloud_at is not None,
+                     "transcript": trustees.transcript(session, ceremony)},
+        "rounds": [{"id": r.id, "number": r.number, "kind": r.kind.value, "status": phase(r).value,
+                    "ballots": ballot_box.ballot_count(session, r.id),
+                    "questions": len(r.questions),
+                    "tally": json.loads(r.encrypted_tally or "null"),
+                    **counting.decryption_view(session, r)}
+                   for r in waiting],
+    }
+
+
+def committee_record(session: Session, meeting: Meeting) -> dict[str, Any] | None:
+    """The current committee's public record, for the projector to check itself."""
+    ceremony = trustees.current_ceremony(session, meeting)
+    if ceremony is None:
+        return None
+    return {"ceremony": ceremony.id, "state": ceremony.state, "n": ceremony.n, "t": ceremony.t,
+            "transcript": trustees.transcript(session, ceremony),
+            "trustees": [{"index": tr.index, "name": tr.member.name} for tr in ceremony.trustees]}

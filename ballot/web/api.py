@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, jsonify, request, session
 
 from ballot.crypto.encoding import b64url_encode
 from ballot.services.codes import normalise_code
-from ballot.services.commands import CastBallot, Join, JoinByName, SignBlinded
+from ballot.services.commands import CastBallot, Join, JoinByName, SignBlinded, TrusteeMessage
 from ballot.services.errors import ServiceError, unauthorised
 from ballot.web import services_of
 from ballot.web.ratelimit import Attempts, Rule
@@ -112,6 +112,36 @@ def board(round_id: str):
 @bp.get("/meetings/<meeting_id>/public")
 def public_state(meeting_id: str):
     return jsonify(_services().public_state(meeting_id))
+
+
+# --- the counting committee (docs/encrypted-ballots.md, 14) ---------------------------
+
+
+@bp.get("/trustee")
+def trustee_state():
+    return jsonify(_services().trustee_state(_check_in_id()))
+
+
+@bp.post("/trustee/messages")
+def trustee_message():
+    command = parse_json(TrusteeMessage, request)
+    return jsonify(_services().trustee_message(_check_in_id(), command.envelope)), 201
+
+
+@bp.post("/trustee/rounds/<round_id>/decryption")
+def trustee_decryption(round_id: str):
+    command = parse_json(TrusteeMessage, request)
+    return jsonify(_services().trustee_decryption(_check_in_id(), round_id, command.envelope)), 201
+
+
+@bp.get("/meetings/<meeting_id>/committee")
+def committee_record(meeting_id: str):
+    return jsonify(_services().committee_record(meeting_id))
+
+
+@bp.get("/rounds/<round_id>/encrypted-ballots")
+def encrypted_ballots(round_id: str):
+    return jsonify(_services().encrypted_ballots(round_id))
 
 
 def _start_voter_session(check_in_id: str) -> None:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, session
 from ballot.services.commands import (
     ChangePassword,
     DecideCheckIn,
+    DesignateCommittee,
     ImportRoster,
     Login,
     MeetingDetails,
@@ -229,6 +230,34 @@ def close_round(host_id: int, round_id: str):
     parse_json(Nothing, request)
     _services().close_round(host_id, round_id)
     return jsonify({"id": round_id, "status": "closed"})
+
+
+@bp.post("/rounds/<round_id>/void")
+@host_required
+def void_round(host_id: int, round_id: str):
+    """A closed encrypted round its counting committee cannot count."""
+    parse_json(Nothing, request)
+    _services().void_round(host_id, round_id)
+    return jsonify({"id": round_id, "status": "void"})
+
+
+# --- the counting committee (docs/encrypted-ballots.md, 14) ----------------------------
+
+
+@bp.post("/meetings/<meeting_id>/trustees")
+@host_required
+def designate_committee(host_id: int, meeting_id: str):
+    _services().designate_committee(host_id, meeting_id, parse_json(DesignateCommittee, request))
+    return jsonify(_services().host_state(host_id, meeting_id))
+
+
+@bp.post("/meetings/<meeting_id>/trustees/confirm")
+@host_required
+def confirm_committee(host_id: int, meeting_id: str):
+    """The trustees read their fingerprints aloud and they match the projector's."""
+    parse_json(Nothing, request)
+    _services().confirm_committee(host_id, meeting_id)
+    return jsonify(_services().host_state(host_id, meeting_id))
 
 
 @bp.get("/meetings/<meeting_id>/proposal")

@@ -96,6 +96,13 @@ def phone(meeting_code: str):
     return page, 200 if known else 404
 
 
+@bp.get("/trustee")
+def trustee():
+    """The counting committee member's page (docs/encrypted-ballots.md, 14): it opens for
+    the phone of a member the host designated; its API says so otherwise."""
+    return render_template("trustee.html", modules=module_graph("js/trustee.js"))
+
+
 @bp.get("/qr.svg")
 def qr_svg():
     """A QR code for a URL of this server only (join links, personal slips)."""

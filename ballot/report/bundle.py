@@ -19,7 +19,11 @@ One JSON object; every member below is signed (all but `signature`):
                    public_key: {n, e, spki_pem}, public_key_fingerprint,
                    participants: [member ids who received a signature, sorted],
                    ballots: [{text, prefix, signature, tracking_code}] sorted by code,
-                   tally: {ballots, votes: {question id: {level: count}}}}
+                   tally: {ballots, votes: {question id: {level: count}}}
+                   [, encryption: {committee, tally, decryptions: [{trustee, envelope
+                      [, refused]}], trustees}] - format 2, an encrypted round}
+    committees    (format 2 only) [{id, transcript, trustees: [{index, member_id, name}],
+                  confirmed_aloud_at}]: the counting committees' key generation
     proposal      the proposal, exactly as `ballot classify` prints it
     organisation_vote  null, or the chi bộ's own level (II.B.1.5): {round_id,
                   ballots, votes, voted_level, level, reasons}
@@ -54,6 +58,10 @@ from ballot.vocabulary import LEVEL_CODES as LEVELS
 from ballot.vocabulary import MEMBER_ROUND_KINDS, ORGANISATION_QUESTION, RoundKind
 
 FORMAT = "phieukin-bundle/1"
+# Format 1 with encrypted rounds: `committees` and each such round's `encryption`
+# (docs/bundle.md, “Format 2”). A meeting of plaintext ballots is still written as 1.
+FORMAT_ENCRYPTED = "phieukin-bundle/2"
+FORMATS = (FORMAT, FORMAT_ENCRYPTED)
 # Roster fields for people, not for the rules: dropped when the scenario is rebuilt.
 ROSTER_DISPLAY_FIELDS = ("role",)
 # The section the chi bộ's vote on its own level comes from.
@@ -71,10 +79,12 @@ def round_section(
     participants: Iterable[str],
     ballots: Iterable[dict[str, str]],
     tally: dict[str, Any],
+    encryption: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One round. Participants and ballots are sorted here, so that neither list's
-    order can carry the order in which members signed or ballots arrived."""
-    return {
+    order can carry the order in which members signed or ballots arrived. An
+    encrypted round also has `encryption` (docs/encrypted-ballots.md, 10)."""
+    section = {
         **round_info,
         "options": list(LEVELS),
         "public_key": public_key,
@@ -83,6 +93,9 @@ def round_section(
         "ballots": sorted(ballots, key=lambda b: (b["tracking_code"], b["signature"])),
         "tally": tally,
     }
+    if encryption is not None:
+        section["encryption"] = encryption
+    return section
 
 
 def assemble(
@@ -96,10 +109,12 @@ def assemble(
     attendance: dict[str, Any],
     rounds: list[dict[str, Any]],
     proposal: dict[str, Any],
+    committees: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The unsigned bundle; the chi bộ's level from its own round is derived here."""
+    """The unsigned bundle; the chi bộ's level from its own round is derived here.
+    With encrypted rounds it is format 2 and carries their committees' records."""
     bundle: dict[str, Any] = {
-        "format": FORMAT,
+        "format": FORMAT_ENCRYPTED if committees else FORMAT,
         "generator": generator,
         "meeting": meeting,
         "organisation": organisation,
@@ -110,6 +125,8 @@ def assemble(
         "rounds": rounds,
         "proposal": proposal,
     }
+    if committees:
+        bundle["committees"] = committees
     bundle["organisation_vote"] = organisation_vote(bundle)
     return bundle
 

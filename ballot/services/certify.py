@@ -11,6 +11,7 @@ is refused by `guards.ensure_editable`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -26,10 +27,11 @@ from ballot.report.canonical import dump_bundle, load_bundle
 from ballot.report.verify import verify_bundle
 from ballot.rules.attendance import attendance
 from ballot.rules.scenario import ScenarioError
-from ballot.services import audit, ballot_box, proposal
+from ballot.services import audit, ballot_box, counting, proposal, trustees
 from ballot.services.errors import ServiceError, conflict
 from ballot.services.guards import ensure_editable
-from ballot.store.models import Certificate, HostAccount, Meeting, Round
+from ballot.services.phases import is_counted, is_counting
+from ballot.store.models import Certificate, CommitteeCeremony, HostAccount, Meeting, Round
 from ballot.vocabulary import MeetingState, RoundKind, RoundStatus
 
 
@@ -97,8 +99,12 @@ def _ensure_rounds_finished(meeting: Meeting) -> None:
         raise conflict(
             "rounds_open", "Còn vòng bỏ phiếu đang mở; hãy kết thúc vòng đó trước khi chứng thực."
         )
-    if not any(r.kind == RoundKind.CLASSIFICATION and r.status == RoundStatus.CLOSED
-               for r in meeting.rounds):
+    if any(is_counting(r) for r in meeting.rounds):
+        raise conflict(
+            "rounds_counting", "Còn vòng đang chờ ban kiểm phiếu giải mã; hãy đợi kết quả hoặc hủy vòng đó "
+            "trước khi chứng thực."
+        )
+    if not any(r.kind == RoundKind.CLASSIFICATION and is_counted(r) for r in meeting.rounds):
         raise conflict(
             "no_closed_round", "Chưa có vòng bỏ phiếu xếp loại nào kết thúc; chưa thể chứng thực."
         )
@@ -142,6 +148,7 @@ def build_bundle(
     scenario = proposal.scenario(session, meeting)
     roles = {m.key: m.role for m in meeting.members}
     roster = [{**member, "role": roles[member["id"]]} for member in scenario["members"]]
+    counted = [r for r in meeting.rounds if is_counted(r)]
     return bundle_format.assemble(
         generator=_generator(),
         meeting={
@@ -157,9 +164,27 @@ def build_bundle(
         settings=scenario["settings"],
         roster=roster,
         attendance=attendance(roster),
-        rounds=[_round_section(session, r) for r in meeting.rounds if r.status == RoundStatus.CLOSED],
+        rounds=[_round_section(session, r) for r in counted],
         proposal=proposal.compute(session, meeting),
+        committees=_committees(session, counted),
     )
+
+
+def _committees(session: Session, counted: list[Round]) -> list[dict[str, Any]]:
+    """The key-generation record of every committee a counted round is encrypted to
+    (docs/encrypted-ballots.md, 10)."""
+    ids = list(dict.fromkeys(r.ceremony_id for r in counted if r.ceremony_id is not None))
+    out = []
+    for ceremony_id in ids:
+        ceremony = session.get(CommitteeCeremony, ceremony_id)
+        out.append({
+            "id": ceremony.id,
+            "transcript": trustees.transcript(session, ceremony),
+            "trustees": [{"index": tr.index, "member_id": tr.member.key, "name": tr.member.name}
+                         for tr in ceremony.trustees],
+            "confirmed_aloud_at": _iso(ceremony.confirmed_aloud_at),
+        })
+    return out
 
 
 def _minutes_facts(meeting: Meeting, timezone: str) -> dict[str, Any]:
@@ -201,7 +226,23 @@ def _round_section(session: Session, round_: Round) -> dict[str, Any]:
             for b in ballot_box.stored_ballots(session, round_.id)
         ],
         tally=ballot_box.tally(session, round_),
+        encryption=_encryption_section(session, round_),
     )
+
+
+def _encryption_section(session: Session, round_: Round) -> dict[str, Any] | None:
+    if round_.ceremony_id is None:
+        return None
+    return {
+        "committee": round_.ceremony_id,
+        "tally": json.loads(round_.encrypted_tally or "null"),
+        "decryptions": [
+            {"trustee": s.trustee_index, "envelope": json.loads(s.envelope),
+             **({"refused": s.refused} if s.refused is not None else {})}
+            for s in counting.shares_of(session, round_)
+        ],
+        "trustees": (round_.counts or {}).get("trustees", []),
+    }
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -29,13 +29,20 @@ THRESHOLD = 2
 class EncryptingPhone(Phone):
     """A voter's phone that encrypts its choices to the committee's joint key."""
 
-    def prepare_ballot(self, choices: dict[str, str]) -> Any:
+    def prepare_ballot(self, choices: dict[str, str], tamper: Any = None) -> Any:
+        """Encrypt, blind and ask for the signature; `tamper(ballot)` changes the
+        encrypted ballot before it is signed (a phone that cheats)."""
         round_ = self.state()["round"]
         committee = verify_committee(round_["committee"])
-        public_key = serialization.load_pem_public_key(round_["public_key"]["spki_pem"].encode())
         ballot = encrypt_ballot(committee.joint_key, round_["id"], [q["id"] for q in round_["questions"]],
                                 choices)
-        text = canonical_json(ballot)
+        if tamper is not None:
+            tamper(ballot)
+        return self.sign_text(round_, canonical_json(ballot))
+
+    def sign_text(self, round_: dict[str, Any], text: bytes) -> Any:
+        """Blind `text` and ask for its signature (any text: a copy of another's ballot too)."""
+        public_key = serialization.load_pem_public_key(round_["public_key"]["spki_pem"].encode())
         prefix, prepared = blind_rsa.prepare(text)
         blinded, inv = blind_rsa.blind(public_key, prepared)
         self.blinding = {"round": round_["id"], "key": public_key, "text": text, "prefix": prefix,

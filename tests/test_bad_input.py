@@ -57,6 +57,13 @@ ENDPOINTS = [
              "host"),
     Endpoint("create round", "POST", "/api/host/meetings/{meeting}/rounds",
              {"kind": "followup", "member_ids": ["m01"]}, "host"),
+    Endpoint("designate counting committee", "POST", "/api/host/meetings/{meeting}/trustees",
+             {"member_ids": ["m01", "m02", "m03"], "threshold": 2}, "host"),
+    Endpoint("trustee message", "POST", "/api/trustee/messages",
+             {"envelope": {"message": {"type": "announce", "trustee": 1}, "signature": "QUJD"}}, "phone"),
+    Endpoint("trustee decryption", "POST", "/api/trustee/rounds/{round}/decryption",
+             {"envelope": {"message": {"type": "partial-decryption", "trustee": 1}, "signature": "QUJD"}},
+             "phone"),
     Endpoint("join", "POST", "/api/join", {"meeting_code": "{code}", "personal_code": "{personal}"}, "anonymous"),
     Endpoint("join by name", "POST", "/api/join-by-name", {"meeting_code": "{code}", "member_id": "m03"},
              "anonymous"),
@@ -186,7 +193,8 @@ def test_the_corpus_covers_every_json_endpoint(server):
               for method in rule.methods & {"POST", "PATCH"}}
     bodyless = {"/api/host/logout", "/api/host/rounds/<round_id>/open", "/api/host/rounds/<round_id>/close",
                 "/api/host/meetings/<meeting_id>/certify", "/api/host/meetings/<meeting_id>/presence/all",
-                "/api/committee/logout"}
+                "/api/committee/logout", "/api/host/meetings/<meeting_id>/trustees/confirm",
+                "/api/host/rounds/<round_id>/void"}
     multipart = {"/api/verify", "/api/committee/bundles"}  # files: tests/test_verify_page.py, test_committee_web.py
     templated = {e.path.replace("{meeting}", "<meeting_id>").replace("{round}", "<round_id>")
                  .replace("{check_in}", "<check_in_id>").replace("/m02", "/<member_id>") for e in ENDPOINTS}
@@ -211,7 +219,8 @@ def test_bad_input_is_refused_and_changes_nothing(room, name, endpoint, body):
 
 @pytest.mark.parametrize("path", ["/api/host/rounds/{round}/open", "/api/host/rounds/{round}/close",
                                   "/api/host/meetings/{meeting}/certify",
-                                  "/api/host/meetings/{meeting}/presence/all"])
+                                  "/api/host/meetings/{meeting}/presence/all",
+                                  "/api/host/meetings/{meeting}/trustees/confirm", "/api/host/rounds/{round}/void"])
 def test_calls_without_a_body_refuse_one(room, path):
     before = database_rows(room["server"])
     answer = room["host"].call("POST", _fill(path, room["names"]), json={"force": True})

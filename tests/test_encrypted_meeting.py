@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from ballot.crypto.canonical import canonical_json
 from ballot.crypto.committee import verify_committee
 from ballot.crypto.encrypted_ballot import EncryptedTally
 from ballot.crypto.errors import NotEnoughShares

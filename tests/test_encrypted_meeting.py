@@ -244,3 +244,45 @@ def test_an_encrypted_meeting_certifies_and_its_bundle_verifies(ready, tmp_path)
     assert bundle["format"] == "phieukin-bundle/2" and len(bundle["committees"]) == 1
     assert all(r["encryption"]["trustees"] == [1, 3] for r in bundle["rounds"])
     assert verify_bundle(answer.get_data()).first_failure is None
+
+
+def test_linkage_with_every_file_and_t_minus_one_trustee_recovers_no_choice(ready, server, tmp_path):
+    """The room-secrecy attacks at their strongest: the attacker knows exactly which
+    member cast which ballot (as a Wi-Fi capture of addresses and times would tell),
+    copies the data directory after every cast, after the close and after the count,
+    and holds one trustee's secret (t − 1 = 1). Every ciphertext of every copy, opened
+    with all that, gives no bit: the choices stay unreadable (docs/threat-model.md)."""
+    from ballot.crypto.elgamal import Ciphertext
+    from ballot.crypto.ristretto import GENERATOR, IDENTITY
+
+    data_dir = tmp_path / "data"
+    copies: list[bytes] = []
+
+    def snapshot() -> None:
+        copies.append(b"".join(p.read_bytes() for p in sorted(data_dir.rglob("*")) if p.is_file()))
+
+    kind, body, ballots = ROUNDS[0]
+    round_id = ready.host.run_round(ready.meeting_id, kind, **body)
+    linked: dict[str, str] = {}  # member -> the ballot text it cast: perfect linkage
+    for key, choices in zip(VOTERS, ballots, strict=True):
+        ready.phones[key].vote(choices)
+        linked[key] = ready.phones[key].signed["ballot"]
+        snapshot()
+    ready.host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    snapshot()
+    for index in (1, 3):
+        ready.trustees[index - 1].decrypt(round_id)
+    snapshot()
+
+    insider = ready.trustees[0]
+    share = insider.trustee().secret_share(insider.state()["ceremony"]["transcript"])
+    for text in linked.values():
+        for question in json.loads(text)["choices"].values():
+            for ciphertext in question["ciphertexts"]:
+                ct = Ciphertext.from_b64(ciphertext)
+                guess = ct.beta - share * ct.alpha  # the insider's share as if it were the key
+                assert guess not in (IDENTITY, GENERATOR)
+    # Nor is a choice written in clear next to a member anywhere, at any moment.
+    for copy in copies:
+        for key in VOTERS:
+            assert f'"{key}":"HTXSNV"'.encode() not in copy and f'"{key}":"HTTNV"'.encode() not in copy

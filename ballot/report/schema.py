@@ -44,6 +44,8 @@ ANNOTATIONS = frozenset({"description", "title", "$comment"})
 
 
 BUNDLE_SCHEMA = "bundle.schema.json"
+# Format 2, "phieukin-bundle/2": format 1 with encrypted rounds (docs/bundle.md, “Format 2”).
+ENCRYPTED_BUNDLE_SCHEMA = "bundle-2.schema.json"
 # The đảng ủy's bundle, "phieukin-committee/1" (docs/committee-bundle.md).
 COMMITTEE_SCHEMA = "committee-bundle.schema.json"
 

@@ -25,13 +25,16 @@ from ballot.crypto.certify import fingerprint, public_key_from_b64url, public_ke
 from ballot.crypto.encoding import b64url_decode, hex_groups
 from ballot.crypto.errors import CryptoError
 from ballot.report import bundle as fmt
+from ballot.report import verify_encrypted as enc
 from ballot.report.canonical import (
     BundleFormatError,
     bundle_digest,
     canonical_bytes,
     load_bundle,
 )
-from ballot.report.schema import schema_problems
+from ballot.report.outcome import Outcome, Problems
+from ballot.report.outcome import listed as _listed
+from ballot.report.schema import BUNDLE_SCHEMA, ENCRYPTED_BUNDLE_SCHEMA, schema_problems
 from ballot.rules.attendance import attendance, may_vote
 from ballot.rules.profiles import get_profile
 
@@ -48,7 +51,6 @@ VERDICTS: dict[str, tuple[str, str]] = {
     FAILED: ("Không hợp lệ — không được dùng kết quả trong gói này.",
              "Not valid — the results in this bundle must not be used."),
 }
-MAX_LISTED = 5  # problems named per check; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -108,37 +110,6 @@ class Report:
         return next(check for check in self.checks if check.name == name)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    ok: bool
-    vi: str
-    en: str
-    status: str | None = None  # MANUAL where a person must compare
-
-
-class Problems:
-    """What a check found wrong, named up to MAX_LISTED times and counted."""
-
-    def __init__(self) -> None:
-        self.vi: list[str] = []
-        self.en: list[str] = []
-
-    def add(self, vi: str, en: str) -> None:
-        self.vi.append(vi)
-        self.en.append(en)
-
-    def outcome(self, passed_vi: str, passed_en: str) -> Outcome:
-        if not self.vi:
-            return Outcome(True, passed_vi, passed_en)
-        return Outcome(False, _listed(self.vi, "vấn đề khác"), _listed(self.en, "more"))
-
-
-def _listed(items: list[str], more: str) -> str:
-    shown = "; ".join(items[:MAX_LISTED])
-    rest = len(items) - MAX_LISTED
-    return f"{shown}; … (+{rest} {more})" if rest > 0 else shown
-
-
 # --- entry point ----------------------------------------------------------------------
 
 
@@ -161,10 +132,11 @@ def verify_bundle(
         failed = CheckResult("format", FAIL, *TITLES["format"], exc.message_vi, exc.message_en)
         return Report((failed,), None, None)
     shape = CheckResult(
-        "format", PASS, *TITLES["format"], "Đúng cấu trúc của gói chứng thực.", f"Format {fmt.FORMAT}."
+        "format", PASS, *TITLES["format"], _format_passed_vi(bundle), f"Format {bundle['format']}."
     )
     checks: list[CheckResult] = [shape]
-    for name, run in _checks(expected_key, expected_fingerprint, registry, digest):
+    record = enc.EncryptedRecord(bundle) if bundle["format"] == fmt.FORMAT_ENCRYPTED else None
+    for name, run in _checks(expected_key, expected_fingerprint, registry, digest, record):
         checks.append(_run_check(name, run, bundle))
     return Report(tuple(checks), bundle, hex_groups(digest))
 
@@ -181,21 +153,46 @@ def _run_check(
 
 
 def _checks(
-    expected_key, expected_fingerprint, registry, digest: bytes
+    expected_key, expected_fingerprint, registry, digest: bytes, record: enc.EncryptedRecord | None = None
 ) -> list[tuple[str, Callable[[dict[str, Any]], Outcome]]]:
-    return [
+    """The checks in their order. Format 2 (`record` given) adds the committees, the
+    ballots' proofs, the encrypted tally and the decryptions, and its encrypted rounds
+    take their own branch of the contents, duplicates and recount checks
+    (docs/bundle.md, “Format 2”); format 1's list is exactly as it always was."""
+    checks: list[tuple[str, Callable[[dict[str, Any]], Outcome]]] = [
         ("bundle_signature", lambda b: check_bundle_signature(b, digest)),
         ("signer", lambda b: check_signer(b, expected_key, expected_fingerprint, registry)),
         ("ballot_signatures", check_ballot_signatures),
-        ("ballot_contents", check_ballot_contents),
+        ("ballot_contents", lambda b: check_ballot_contents(b, record)),
         ("tracking_codes", check_tracking_codes),
-        ("no_duplicates", check_no_duplicates),
+        ("no_duplicates", lambda b: check_no_duplicates(b, record)),
         ("participation", check_participation),
         ("participants_eligible", check_participants_eligible),
         ("attendance", check_attendance),
-        ("recount", check_recount),
+        ("recount", lambda b: check_recount(b, record)),
         ("rules", check_rules),
     ]
+    if record is None:
+        return checks
+    after = {  # format 2's checks, each after the check named
+        "signer": [("committees", lambda b: enc.check_committees(b, record))],
+        "ballot_contents": [("ballot_proofs", lambda b: enc.check_ballot_proofs(b, record))],
+        "attendance": [
+            ("encrypted_tally", lambda b: enc.check_encrypted_tally(b, record)),
+            ("decryptions", lambda b: enc.check_decryptions(b, record)),
+        ],
+    }
+    return [item for check in checks for item in (check, *after.get(check[0], ()))]
+    names = [name for name, _ in checks]
+    checks.insert(names.index("ballot_signatures"), ("committees", lambda b: enc.check_committees(b, record)))
+    checks.insert(names.index("ballot_contents") + 2, ("ballot_proofs", lambda b: enc.check_ballot_proofs(b, record)))
+    names = [name for name, _ in checks]
+    at = names.index("recount")
+    checks[at:at] = [
+        ("encrypted_tally", lambda b: enc.check_encrypted_tally(b, record)),
+        ("decryptions", lambda b: enc.check_decryptions(b, record)),
+    ]
+    return checks
 
 
 TITLES: dict[str, tuple[str, str]] = {
@@ -226,6 +223,7 @@ TITLES: dict[str, tuple[str, str]] = {
         "Áp dụng lại quy tắc cho kết quả đề xuất như gói",
         "The rules re-applied give the bundle's proposal",
     ),
+    **enc.TITLES,
 }
 
 
@@ -236,17 +234,20 @@ def _check_shape(bundle: dict[str, Any]) -> None:
     """The format named, then its JSON Schema (docs/bundle.md, "The JSON Schema"): every
     field known, present and of its type, so that every later check can run (their
     values are checked there)."""
-    if bundle.get("format") != fmt.FORMAT:
+    kind = bundle.get("format")
+    if kind not in fmt.FORMATS:
+        known = " hay ".join(f"“{name}”" for name in fmt.FORMATS)
         raise BundleFormatError(
-            f"Không phải gói “{fmt.FORMAT}” (format = {bundle.get('format')!r}).",
-            f"not a {fmt.FORMAT} bundle (format = {bundle.get('format')!r})",
+            f"Không phải gói {known} (format = {kind!r}).",
+            f"not a {' or '.join(fmt.FORMATS)} bundle (format = {kind!r})",
         )
-    problems = schema_problems(bundle)
+    # Each format its own schema (docs/bundle.md, “Versioning”).
+    problems = schema_problems(bundle, ENCRYPTED_BUNDLE_SCHEMA if kind == fmt.FORMAT_ENCRYPTED else BUNDLE_SCHEMA)
     if problems:
         raise BundleFormatError(
-            f"Gói không đúng cấu trúc {fmt.FORMAT}: "
+            f"Gói không đúng cấu trúc {kind}: "
             + _listed([vi for vi, _ in problems], "vấn đề khác") + ".",
-            f"the bundle does not follow the {fmt.FORMAT} structure: "
+            f"the bundle does not follow the {kind} structure: "
             + _listed([en for _, en in problems], "more"),
         )
     _require(
@@ -315,6 +316,12 @@ def _check_shape(bundle: dict[str, Any]) -> None:
                 f"{where}.participants must be a list of ids",
             )
         _require(round_["tally"], f"{where}.tally", {"ballots": int, "votes": dict})
+
+
+def _format_passed_vi(bundle: dict[str, Any]) -> str:
+    if bundle["format"] == fmt.FORMAT_ENCRYPTED:
+        return "Đúng cấu trúc của gói chứng thực có phiếu mã hóa."
+    return "Đúng cấu trúc của gói chứng thực."
 
 
 def _require(obj: Any, where: str, fields: dict[str, type]) -> None:
@@ -486,15 +493,26 @@ def _rsa_signature_valid(public_key, ballot: dict[str, str]) -> bool:
     return True
 
 
-def check_ballot_contents(bundle: dict[str, Any]) -> Outcome:
+def check_ballot_contents(bundle: dict[str, Any], record: enc.EncryptedRecord | None = None) -> Outcome:
     problems = Problems()
     for round_ in bundle["rounds"]:
+        if record is not None and enc.is_encrypted(round_):
+            for vi, en in enc.contents_problems(round_, record):
+                problems.add(vi, en)
+            continue
         questions = {q["id"] for q in round_["questions"]}
         for ballot in round_["ballots"]:
             where_vi = f"vòng {round_['number']}, phiếu {ballot['tracking_code']}"
             where_en = f"round {round_['number']}, ballot {ballot['tracking_code']}"
             for vi, en in _ballot_content_problems(ballot["text"], round_["id"], questions):
                 problems.add(f"{where_vi}: {vi}", f"{where_en}: {en}")
+    if record is not None and enc.encrypted_rounds(bundle):
+        return problems.outcome(
+            "Mọi phiếu ở dạng chuẩn tắc, đúng vòng, chỉ chọn mục và mức hợp lệ; mọi phiếu mã hóa có đúng các "
+            "mục của vòng, mã hóa bằng khóa chung của ban kiểm phiếu.",
+            "every ballot canonical, for its round, with valid questions and levels; every encrypted ballot "
+            "with exactly its round's questions, under its committee's joint key",
+        )
     return problems.outcome(
         "Mọi phiếu ở dạng chuẩn tắc, đúng vòng, chỉ chọn mục và mức hợp lệ.",
         "every ballot canonical, for its round, with valid questions and levels",
@@ -552,9 +570,10 @@ def check_tracking_codes(bundle: dict[str, Any]) -> Outcome:
     )
 
 
-def check_no_duplicates(bundle: dict[str, Any]) -> Outcome:
+def check_no_duplicates(bundle: dict[str, Any], record: enc.EncryptedRecord | None = None) -> Outcome:
     """One signature buys one ballot: the same signed ballot, signature or ballot text
-    twice means a ballot counted twice (the nonce makes honest texts distinct)."""
+    twice means a ballot counted twice (the nonce makes honest texts distinct). In an
+    encrypted round no nonce appears twice either (docs/encrypted-ballots.md, 6)."""
     problems = Problems()
     seen_digests: set[tuple[str, str, str]] = set()
     for round_ in bundle["rounds"]:
@@ -574,6 +593,9 @@ def check_no_duplicates(bundle: dict[str, Any]) -> Outcome:
             seen_digests.add(whole)
             signatures.add(ballot["signature"])
             texts.add(ballot["text"])
+        if record is not None and enc.is_encrypted(round_):
+            for vi, en in enc.nonce_problems(round_, record):
+                problems.add(vi, en)
     return problems.outcome("Không phiếu nào xuất hiện hai lần.", "no ballot appears twice")
 
 
@@ -647,9 +669,15 @@ def check_attendance(bundle: dict[str, Any]) -> Outcome:
 # --- counting and the rules -------------------------------------------------------------
 
 
-def check_recount(bundle: dict[str, Any]) -> Outcome:
+def check_recount(bundle: dict[str, Any], record: enc.EncryptedRecord | None = None) -> Outcome:
+    """Each round's ballots counted again; an encrypted round's counts are its
+    trustees' decryption of its tally instead (docs/bundle.md, “Format 2”)."""
     problems = Problems()
     for round_ in bundle["rounds"]:
+        if record is not None and enc.is_encrypted(round_):
+            for vi, en in enc.recount_problems(round_, record, _subject, _votes):
+                problems.add(vi, en)
+            continue
         try:
             counted = fmt.recount(round_)
         except (CryptoError, KeyError, TypeError, AttributeError):
@@ -680,6 +708,13 @@ def check_recount(bundle: dict[str, Any]) -> Outcome:
                 f"vòng {round_['number']}: kết quả có {len(extra)} mục không thuộc phiếu vòng này",
                 f"round {round_['number']}: tally has unknown questions {sorted(extra)}",
             )
+    if record is not None and enc.encrypted_rounds(bundle):
+        return problems.outcome(
+            "Kiểm lại từng phiếu, và với vòng bỏ phiếu mã hóa giải mã tổng của ban kiểm phiếu, cho đúng "
+            "kết quả đã lưu của mọi vòng.",
+            "recounting every ballot, and decrypting each encrypted round's tally, gives every round's "
+            "stored tally",
+        )
     return problems.outcome(
         "Kiểm lại từng phiếu cho đúng kết quả đã lưu của mọi vòng.",
         "recounting every ballot gives every round's stored tally",

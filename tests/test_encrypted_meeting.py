@@ -22,12 +22,12 @@ from tests.encrypted_kit import (
     run_ceremony,
     run_rounds,
 )
-from tests.meeting_kit import Host, Phone, new_server
+from tests.meeting_kit import Host, Phone
+from tests.postgres import BOTH_DATABASES
 
-
-@pytest.fixture
-def server(tmp_path):
-    return new_server(tmp_path / "data")
+# Every use case on SQLite and on PostgreSQL; the tests of what the data directory's
+# files hold run where the database is those files (SQLite).
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
@@ -51,6 +51,7 @@ def _designated(server):
     return host, meeting_id, phones, [TrusteePhone(phones[k]) for k in TRUSTEES]
 
 
+@BOTH_DATABASES
 def test_ceremony_completes_and_every_party_computes_the_same_fingerprint(ready):
     state = ready.host.state(ready.meeting_id)["committee"]
     assert state["state"] == "complete" and state["confirmed_aloud_at"]
@@ -62,11 +63,13 @@ def test_ceremony_completes_and_every_party_computes_the_same_fingerprint(ready)
         == state["short_fingerprint"]
 
 
+@BOTH_DATABASES
 def test_a_member_not_on_the_committee_has_no_trustee_page(ready):
     answer = ready.phones["m04"].client.get("/api/trustee")
     assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "not_a_trustee"
 
 
+@BOTH_DATABASES
 def test_a_trustee_cannot_speak_for_another_and_a_bad_message_changes_nothing(server):
     host, meeting_id, phones, trustees = _designated(server)
     other = trustees[1].trustee().announce()
@@ -86,6 +89,7 @@ def test_a_trustee_cannot_speak_for_another_and_a_bad_message_changes_nothing(se
     assert _rows(server, CeremonyMessage) == 1
 
 
+@BOTH_DATABASES
 def test_the_same_message_again_after_a_reload_is_accepted_once(server):
     host, meeting_id, phones, trustees = _designated(server)
     envelope = trustees[0].trustee().announce()
@@ -94,6 +98,7 @@ def test_the_same_message_again_after_a_reload_is_accepted_once(server):
     assert _rows(server, CeremonyMessage) == 1
 
 
+@BOTH_DATABASES
 def test_no_round_before_the_key_and_no_opening_before_it_is_read_aloud(server):
     host, meeting_id, phones, trustees = _designated(server)
     refused = host.call("POST", f"/api/host/meetings/{meeting_id}/rounds", json={"kind": "classification"})
@@ -106,6 +111,7 @@ def test_no_round_before_the_key_and_no_opening_before_it_is_read_aloud(server):
     host.ok("POST", f"/api/host/rounds/{created['id']}/open")
 
 
+@BOTH_DATABASES
 def test_the_committee_cannot_change_while_a_round_waits_for_its_count(ready):
     round_id = ready.host.run_round(ready.meeting_id)
     ready.phones["m01"].vote({"m01": "HTXSNV"})
@@ -115,6 +121,7 @@ def test_the_committee_cannot_change_while_a_round_waits_for_its_count(ready):
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "round_in_progress"
 
 
+@BOTH_DATABASES
 def test_a_plaintext_ballot_or_a_broken_proof_is_refused_in_an_encrypted_round(ready, server):
     ready.host.run_round(ready.meeting_id)
     plain = ready.phones["m02"]
@@ -136,6 +143,7 @@ def test_a_plaintext_ballot_or_a_broken_proof_is_refused_in_an_encrypted_round(r
     assert _rows(server, Ballot) == 0
 
 
+@BOTH_DATABASES
 def test_a_copy_of_another_members_ballot_is_not_counted_twice(ready, server):
     """Cortier–Smyth: copying a ciphertext under a new signature would let its copier
     double someone's vote and learn it from the totals (docs/encrypted-ballots.md, 6)."""
@@ -149,6 +157,7 @@ def test_a_copy_of_another_members_ballot_is_not_counted_twice(ready, server):
     assert _rows(server, Ballot) == 1
 
 
+@BOTH_DATABASES
 def test_close_waits_for_t_shares_then_counts_exactly_what_was_voted(ready, server):
     kind, body, ballots = ROUNDS[0]
     round_id = ready.host.run_round(ready.meeting_id, kind, **body)
@@ -171,6 +180,7 @@ def test_close_waits_for_t_shares_then_counts_exactly_what_was_voted(ready, serv
     assert public["results"] is not None and public["round"]["status"] == "closed"
 
 
+@BOTH_DATABASES
 def test_a_wrong_share_is_refused_and_named_and_the_others_still_count(ready, server):
     round_id = ready.host.run_round(ready.meeting_id)
     ready.phones["m01"].vote({"m01": "HTXSNV"})
@@ -195,6 +205,7 @@ def test_a_wrong_share_is_refused_and_named_and_the_others_still_count(ready, se
     assert ready.host.state(ready.meeting_id)["round"]["tally"]["votes"]["m01"]["HTXSNV"] == 1
 
 
+@BOTH_DATABASES
 def test_fewer_than_t_trustees_the_host_voids_the_round_and_runs_it_again(ready, server):
     round_id = ready.host.run_round(ready.meeting_id)
     ready.phones["m01"].vote({"m01": "HTXSNV"})
@@ -208,12 +219,13 @@ def test_fewer_than_t_trustees_the_host_voids_the_round_and_runs_it_again(ready,
     assert ready.host.state(ready.meeting_id)["round"]["id"] == again
 
 
+@SQLITE_ONLY
 def test_the_server_holds_nothing_that_opens_a_ballot(ready, server, tmp_path):
     """With the whole data directory and every request's address and time, a ballot can
     at best be paired with its member; its contents stay ciphertexts that only t
     trustees' secrets open, and those never reach the server (docs/threat-model.md)."""
     run_rounds(ready)
-    data = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    data = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
     for trustee in ready.trustees:
         assert trustee.seed not in data
         assert trustee.trustee().secret_share(trustee.state()["ceremony"]["transcript"]).b64().encode() not in data
@@ -234,6 +246,7 @@ def test_the_server_holds_nothing_that_opens_a_ballot(ready, server, tmp_path):
         combine(committee, tally, one)
 
 
+@BOTH_DATABASES
 def test_an_encrypted_meeting_certifies_and_its_bundle_verifies(ready, tmp_path):
     from ballot.report.verify import verify_bundle
 
@@ -246,6 +259,7 @@ def test_an_encrypted_meeting_certifies_and_its_bundle_verifies(ready, tmp_path)
     assert verify_bundle(answer.get_data()).first_failure is None
 
 
+@SQLITE_ONLY
 def test_linkage_with_every_file_and_t_minus_one_trustee_recovers_no_choice(ready, server, tmp_path):
     """The room-secrecy attacks at their strongest: the attacker knows exactly which
     member cast which ballot (as a Wi-Fi capture of addresses and times would tell),
@@ -255,7 +269,7 @@ def test_linkage_with_every_file_and_t_minus_one_trustee_recovers_no_choice(read
     from ballot.crypto.elgamal import Ciphertext
     from ballot.crypto.ristretto import GENERATOR, IDENTITY
 
-    data_dir = tmp_path / "data"
+    data_dir = tmp_path
     copies: list[bytes] = []
 
     def snapshot() -> None:

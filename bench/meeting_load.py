@@ -25,10 +25,24 @@ durability settings: join, sign, cast) in one process with no web layer, and pri
 server/floor. Every run checks that each ballot was counted once, tracking codes are
 unique and on the board, no 5xx, nothing refused that should pass.
 
+With --encrypted (docs/encrypted-ballots.md, 14; bench/encrypted_meeting.py) the meeting
+has a counting committee of three full members (t = 2) before the round: their phones
+(this process) join, run the key ceremony through /api/trustee, and the host confirms
+the fingerprint. The trustees do not vote: they are left out of the phones and of the
+expected voters. Each phone then checks the committee record in the ballot form and
+encrypts its choices (its own CPU in a meeting: timed as thread CPU, and reported apart
+from the rest of the load generator) before blinding, signing and casting; the server
+checks every proof at cast. After the close (the round "counting") two trustees fetch the
+encrypted tally, decrypt and post their shares; close→counted is timed to the t-th share's
+acknowledgement and to the projectors showing the round closed with its counts, which
+must equal the phones' choices added up. The floor does the same in process, with the
+ballots encrypted before its timing.
+
 Usage:
     python bench/meeting_load.py                       # N = 25, 200, 1000
     python bench/meeting_load.py --sizes 50 --projectors 2 --arrival-seconds 5
     python bench/meeting_load.py --smoke --json-out /tmp/smoke.json
+    python bench/meeting_load.py --encrypted --sizes 25 200
 """
 
 from __future__ import annotations
@@ -53,7 +67,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from machine import machine  # bench/machine.py, beside this script
+from encrypted_meeting import (  # bench/, beside this script
+    THRESHOLD,
+    HttpTrustee,
+    decrypt_in_parallel,
+    encrypt_choices,
+    floor_committee,
+    floor_decrypt,
+    pick_trustees,
+    run_committee,
+)
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -170,6 +194,10 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, s
     from ballot.crypto.canonical import canonical_json
     from ballot.crypto.encoding import b64url_decode, b64url_encode
 
+    if cfg["encrypted"]:  # loaded with the phone page, before the round: not in the encryption's time
+        import ballot.crypto.committee  # noqa: F401
+        import ballot.crypto.encrypted_ballot  # noqa: F401
+
     base = cfg["base_url"]
     round_open = threading.Event()  # set by any realtime phone of this worker (or the poller)
     keys: dict[str, Any] = {}
@@ -272,8 +300,20 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, s
             time.sleep(max(0.0, seen_at + phone["arrival"] - time.monotonic()))
             key = public_key(round_)
             choices = {q["id"]: rng.choice(LEVELS) for q in round_["questions"] if rng.random() > 0.05}
-            text = canonical_json({"round": round_["id"], "choices": choices,
-                                   "nonce": b64url_encode(secrets.token_bytes(16))})
+            if cfg["encrypted"]:
+                if not round_.get("committee"):
+                    rec["errors"].append("state: --encrypted but the round's form has no committee")
+                    return
+                # The phone's own CPU in a meeting: timed as this thread's CPU (the wall
+                # time also holds the other phone threads of this process).
+                cpu, started = time.thread_time(), time.perf_counter()
+                text = encrypt_choices(round_, choices)
+                rec["encrypt_ms"] = (time.perf_counter() - started) * 1000
+                rec["encrypt_cpu_ms"] = (time.thread_time() - cpu) * 1000
+                rec["ballot_bytes"] = len(text)
+            else:
+                text = canonical_json({"round": round_["id"], "choices": choices,
+                                       "nonce": b64url_encode(secrets.token_bytes(16))})
             prefix, prepared = blind_rsa.prepare(text)
             blinded, inv = blind_rsa.blind(key, prepared)
             answer = request(rec, "sign", http, "POST", f"/api/rounds/{round_['id']}/sign",
@@ -299,6 +339,8 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, s
                 return
             rec["tracking_code"] = answer.json()["tracking_code"]
             rec["ack_wall"] = ack_wall
+            if cfg["encrypted"]:  # to check the decrypted counts against what was encrypted
+                rec["choices"] = choices
             http.close()
         except Exception as exc:  # a phone's failure is a result, not a crash
             rec["errors"].append(f"phone: {type(exc).__name__}: {exc}"[:300])
@@ -357,7 +399,7 @@ def disconnect_all(clients: list[Any]) -> None:
 def projector_process(base: str, meeting_id: str, count: int, out_q, stop) -> None:
     """K read-only projector clients; each "state" event is stamped with wall time."""
 
-    events: list[list[tuple[float, str | None, str | None, int | None]]] = [[] for _ in range(count)]
+    events: list[list[tuple[float, str | None, str | None, int | None, bool]]] = [[] for _ in range(count)]
     sizes: list[tuple[float, int]] = []  # (when, bytes) of projector 0's updates
     errors: list[str] = []
     disconnects: list[float] = []
@@ -369,7 +411,8 @@ def projector_process(base: str, meeting_id: str, count: int, out_q, stop) -> No
         def on_state(data, i=i):
             now = time.time()
             round_ = (data or {}).get("round") or {}
-            events[i].append((now, round_.get("id"), round_.get("status"), round_.get("ballots_cast")))
+            events[i].append((now, round_.get("id"), round_.get("status"), round_.get("ballots_cast"),
+                              "tally" in round_))
             if i == 0:
                 sizes.append((now, len(json.dumps(data, ensure_ascii=False).encode())))
             joined[i].set()
@@ -578,8 +621,17 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
     projector = None
     try:
         members = codes["members"]
-        voters_expected = {m["id"] for m in members if m["status"] == "chinh_thuc"}
-        realtime_ids = set(rng.sample(range(n), realtime))
+        # --encrypted: three full members are the counting committee; their phones run
+        # the ceremony and decrypt from this process, and they do not vote here.
+        trustee_members = pick_trustees(members, random.Random(args.seed + n + 1)) if args.encrypted else []
+        trustee_ids = {m["id"] for m in trustee_members}
+        voters_expected = {m["id"] for m in members if m["status"] == "chinh_thuc"} - trustee_ids
+        members = [m for m in members if m["id"] not in trustee_ids]
+        n_phones = len(members)
+        realtime = min(realtime, n_phones)
+        result.update(realtime_phones=realtime, http_only_phones=n_phones - realtime, phone_count=n_phones,
+                      trustees=sorted(trustee_ids))
+        realtime_ids = set(rng.sample(range(n_phones), realtime))
         phones = [{"index": i, "id": m["id"], "status": m["status"], "personal_code": m["personal_code"],
                    "realtime": i in realtime_ids, "join_at": rng.uniform(0, join_window),
                    "arrival": rng.uniform(0, arrival)} for i, m in enumerate(members)]
@@ -618,8 +670,10 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
             cfg = {"worker_id": w, "base_url": bases[w % len(bases)],
                    "cast_base_url": bases[(w + 1) % len(bases)], "meeting_id": meeting_id,
                    "meeting_code": codes["meeting_code"], "start_wall": start_wall,
-                   "cast_delay": args.cast_delay, "seed": args.seed, "http_timeout": 120,
-                   "round_timeout": 600}
+                   "cast_delay": args.cast_delay, "seed": args.seed, "encrypted": args.encrypted,
+                   # a 200-question encrypted ballot takes the server about 0.5 s to check:
+                   # the last of a queue of them waits minutes (a browser's fetch has no timeout)
+                   "http_timeout": 600 if args.encrypted else 120, "round_timeout": 600}
             p = ctx.Process(target=phone_worker, args=(cfg, phones[w::worker_count], out_q, go, stop),
                             daemon=True)
             p.start()
@@ -632,11 +686,18 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         host = Host(base, codes["host"])
         if args.host_console:
             host.open_console(meeting_id)
-        joined = wait_for("joined", n, join_window + 120 + n * 0.2)
+        joined = wait_for("joined", n_phones, join_window + 120 + n * 0.2)
         result["joined_ok"] = sum(1 for m in joined if m[2])
         result["join_phase_s"] = time.time() - start_wall
         rss["joined"] = proc_status(process.pid).get("VmRSS")
-        progress(began, f"{result['joined_ok']}/{n} phones joined")
+        progress(began, f"{result['joined_ok']}/{n_phones} phones joined")
+        trustees: list[Any] = []
+        if args.encrypted:
+            trustees = [HttpTrustee(base, codes["meeting_code"], m, 600) for m in trustee_members]
+            result["committee"] = run_committee(host, meeting_id, trustees)
+            progress(began, f"committee of {len(trustees)} (t = {THRESHOLD}): ceremony "
+                            f"{result['committee']['ceremony_ms']:.0f} ms, fingerprint "
+                            f"{result['committee']['short_fingerprint']}, confirmed aloud")
 
         answer, create_ms = host.call("POST", f"/api/host/meetings/{meeting_id}/rounds",
                                       json={"kind": "classification"})
@@ -653,7 +714,7 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         result.update(round_id=round_id, create_round_ms=create_ms, open_round_ms=open_ms)
 
         progress(began, "round created and opened")
-        done = wait_for("done", n, arrival + args.cast_delay[1] + 300 + n * 1.0)
+        done = wait_for("done", n_phones, arrival + args.cast_delay[1] + 300 + n * (3.0 if args.encrypted else 1.0))
         acks = sorted(m[2] for m in done if m[2] is not None)
         cpu_after = proc_cpu_seconds(process.pid)
         if spy is not None:
@@ -663,8 +724,23 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         last_ack = acks[-1] if acks else time.time()
         progress(began, f"{len(acks)} ballots cast")
 
+        close_wall, cpu_close = time.time(), proc_cpu_seconds(process.pid)
         answer, close_ms = host.call("POST", f"/api/host/rounds/{round_id}/close")
         closed_ok = answer.status_code == 200
+        counting: dict[str, Any] = {}
+        if args.encrypted and closed_ok:
+            # the round is "counting": two trustees' phones fetch its tally and decrypt
+            counting["shares"] = decrypt_in_parallel(trustees, round_id)
+            counted = [s["acked_wall"] for s in counting["shares"] if s.get("status") == 201]
+            counting["server_cpu_s"] = ((proc_cpu_seconds(process.pid) or 0) - (cpu_close or 0)
+                                        if cpu_close is not None else None)
+            counting["close_to_last_share_ack_s"] = (max(counted) - close_wall) if counted else None
+            public, _ = host.call("GET", f"/api/meetings/{meeting_id}/public")
+            public_round = (public.json().get("round") or {}) if public.status_code == 200 else {}
+            counting["public_status"] = public_round.get("status")
+            counting["public_tally"] = public_round.get("tally")
+            progress(began, f"counted by {len(counted)} trustees' shares, round "
+                            f"{counting['public_status']!r}")
         answer, proposal_ms = host.call("GET", f"/api/host/meetings/{meeting_id}/proposal")
         proposal_wall = time.time()
         proposal_ok = answer.status_code == 200
@@ -694,6 +770,11 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         closing.join()
         result["client_cpu_s"] = {"phone_workers": sum(m[3] for m in worker_results),
                                   "projectors": projectors[4], "host": time.process_time()}
+        if args.encrypted:  # the phones' and trustees' crypto: their own CPUs in a meeting
+            result["client_cpu_s"]["phone_encryption (in phone_workers)"] = round(
+                sum(r.get("encrypt_cpu_ms", 0.0) for r in records) / 1000, 2)
+            result["client_cpu_s"]["trustees_decrypting (in host)"] = round(
+                sum(s.get("compute_cpu_ms", 0.0) for s in counting.get("shares", [])) / 1000, 2)
         status = proc_status(process.pid)
         rss["peak"] = status.get("VmHWM")
         result["load_end"] = loadavg()
@@ -709,15 +790,18 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         result["cast_window_s"] = last_ack - first_sign
         result["ballots_per_s"] = len(votes) / (last_ack - first_sign) if votes else None
         result["server_cpu_s_voting"] = (cpu_after - cpu_before) if None not in (cpu_before, cpu_after) else None
+        steps = ("join", "state", "encrypt", "encrypt_cpu", "sign", "cast") if args.encrypted else (
+            "join", "state", "sign", "cast")
         result["latency_ms"] = {step: summary([r[f"{step}_ms"] for r in records if f"{step}_ms" in r])
-                                for step in ("join", "state", "sign", "cast")}
+                                for step in steps}
         result["close_ms"] = close_ms
         result["proposal_ms"] = proposal_ms
         result["last_cast_to_proposal_s"] = proposal_wall - last_ack if proposal_ok else None
         result["certify"] = certified
         result["last_cast_to_bundle_s"] = (certify_wall - last_ack) if certified.get("ok") else None
         result["server_rss_kb"] = rss
-        statuses = [s for r in records for s in r["statuses"]] + host.statuses
+        statuses = [s for r in records for s in r["statuses"]] + host.statuses + [
+            s for t in trustees for s in t.statuses]
         by_status: dict[str, int] = {}
         for s in statuses:
             by_status[str(s)] = by_status.get(str(s), 0) + 1
@@ -740,18 +824,22 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         result["realtime_disconnects"] = {"phones": sum(r["disconnects"] for r in records),
                                           "projectors": proj_disconnects}
         delays: list[float] = []
+        counted_at: list[float] = []  # when each projector first showed the round counted
         missed = 0
         per_projector = []
         for evs in proj_events:
             evs = sorted(evs)
-            ours = [(t, c) for t, rid, st, c in evs if rid == round_id and c is not None]
+            ours = [(t, c) for t, rid, st, c, _ in evs if rid == round_id and c is not None]
             for k, ack in enumerate(acks, start=1):
                 t = next((t for t, c in ours if c >= k), None)
                 if t is None:
                     missed += 1
                 else:
                     delays.append(max(0.0, t - ack) * 1000)
-            in_round = [t for t, rid, st, c in evs if rid == round_id and open_wall <= t <= last_ack + 1]
+            in_round = [t for t, rid, st, c, _ in evs if rid == round_id and open_wall <= t <= last_ack + 1]
+            counted = [t for t, rid, st, _, tally in evs if rid == round_id and st == "closed" and tally]
+            if counted:
+                counted_at.append(min(counted))
             per_projector.append({"state_events": len(evs), "events_in_round": len(in_round),
                                   "max_per_second": _max_per_window(in_round, 1.0)})
         result["projector"] = {
@@ -771,7 +859,7 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
                             and r["can_vote"] != (r["member_id"] in voters_expected)]
         board_codes = board.get("tracking_codes", [])
         checks = {
-            "all_joined": result["joined_ok"] == n,
+            "all_joined": result["joined_ok"] == n_phones,
             "voters_cast": len(votes) == voters,
             "voting_rights_as_expected": not wrong_vote_right,
             "tracking_codes_unique": len(set(codes_seen)) == len(codes_seen),
@@ -789,6 +877,16 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
             checks["host_console_updated"] = not host.console_errors and bool(host.console_events)
         if certified.get("available"):
             checks["certified"] = bool(certified.get("ok"))
+        if args.encrypted:
+            result["encrypted"] = encrypted_summary(records, counting, counted_at, close_wall, certified)
+            shares_ok = [s.get("status") == 201 for s in counting.get("shares", [])]
+            checks["decryption_shares_accepted"] = len(shares_ok) == THRESHOLD and all(shares_ok)
+            checks["round_counted"] = counting.get("public_status") == "closed" and bool(counting.get("public_tally"))
+            checks["counts_equal_the_encrypted_choices"] = counts_match(
+                (counting.get("public_tally") or {}).get("votes"), [r["choices"] for r in votes])
+            checks["projectors_saw_the_count"] = len(counted_at) == args.projectors
+            for r in records:
+                r.pop("choices", None)
         result["checks"] = checks
         result["correct"] = all(checks.values())
         result["errors"] = errors[:50] + proj_errors[:10]
@@ -862,18 +960,56 @@ def _max_per_window(times: list[float], window: float) -> int:
     return best
 
 
+def counts_match(votes: dict[str, dict[str, int]] | None, choices: list[dict[str, str]]) -> bool:
+    """The decrypted counts per (question, level) are exactly the phones' choices added up."""
+    if not votes:
+        return False
+    expected: dict[tuple[str, str], int] = {}
+    for ballot in choices:
+        for question, level in ballot.items():
+            expected[(question, level)] = expected.get((question, level), 0) + 1
+    got = {(q, level): c for q, row in votes.items() for level, c in row.items() if c}
+    return got == expected
+
+
+def encrypted_summary(records: list[dict[str, Any]], counting: dict[str, Any], counted_at: list[float],
+                      close_wall: float, certified: dict[str, Any]) -> dict[str, Any]:
+    sizes = [r["ballot_bytes"] for r in records if "ballot_bytes" in r]
+    shares = counting.get("shares", [])
+    return {
+        "ballot_bytes": summary(sizes),
+        "phone_encrypt_cpu_s": sum(r.get("encrypt_cpu_ms", 0.0) for r in records) / 1000,
+        "close_to_last_share_ack_s": counting.get("close_to_last_share_ack_s"),
+        # close -> the projectors' screens show the round closed with its counts
+        "close_to_counted_s": (min(counted_at) - close_wall) if counted_at else None,
+        "close_to_counted_s_last_projector": (max(counted_at) - close_wall) if counted_at else None,
+        "server_cpu_s_counting": counting.get("server_cpu_s"),
+        "shares": [{k: v for k, v in s.items() if k != "acked_wall"} for s in shares],
+        "share_bytes": [s.get("share_bytes") for s in shares],
+        "trustee_cpu_s": sum(s.get("compute_cpu_ms", 0.0) for s in shares) / 1000,
+        "bundle_bytes": certified.get("bytes"),
+    }
+
+
 # ---------------------------------------------------------------------------------------
 # the floor: the same work through the services layer, no web, one process
 # ---------------------------------------------------------------------------------------
 
 
-def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
+PROOF_CHECK_SAMPLE = 20  # encrypted ballots whose proofs the "crypto alone" rate re-checks
+
+
+def measure_floor(n: int, workdir: Path, seed: int, trustee_ids: list[str] | None = None) -> dict[str, Any]:
+    """With `trustee_ids` (--encrypted) the meeting has the same committee, ballots are
+    encrypted (outside the timing: the phones' work) and each cast checks every proof."""
     from cryptography.hazmat.primitives import serialization
 
     from ballot.config import load_settings
     from ballot.crypto import blind_rsa
     from ballot.crypto.canonical import canonical_json
+    from ballot.crypto.committee import verify_committee
     from ballot.crypto.encoding import b64url_decode, b64url_encode
+    from ballot.crypto.encrypted_ballot import check_encrypted_ballot
     from ballot.demo import create_demo
     from ballot.services.certification_key import ensure_key
     from ballot.services.commands import CastBallot, NewRound
@@ -892,9 +1028,11 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
     check_ins = {m["id"]: services.join(meeting_code, m["personal_code"])["check_in"]["id"]
                  for m in demo["members"]}
     join_s = time.perf_counter() - started
+    seats = floor_committee(services, host_id, meeting_id, check_ins, trustee_ids) if trustee_ids else []
     round_id = services.create_round(host_id, meeting_id, NewRound(kind=RoundKind.CLASSIFICATION))
     services.open_round(host_id, round_id)
-    voter_ids = [m["id"] for m in demo["members"] if m["status"] == "chinh_thuc"]
+    voter_ids = [m["id"] for m in demo["members"] if m["status"] == "chinh_thuc"
+                 and m["id"] not in (trustee_ids or [])]
     state = services.voter_state(check_ins[voter_ids[0]])
     questions = [q["id"] for q in state["round"]["questions"]]
     key = serialization.load_pem_public_key(state["round"]["public_key"]["spki_pem"].encode())
@@ -905,13 +1043,18 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
     state_s = time.perf_counter() - started
 
     prepared_ballots = []  # the phones' work, not timed
+    started = time.perf_counter()
     for _ in voter_ids:
         choices = {q: rng.choice(LEVELS) for q in questions if rng.random() > 0.05}
-        text = canonical_json({"round": round_id, "choices": choices,
-                               "nonce": b64url_encode(secrets.token_bytes(16))})
+        if trustee_ids:
+            text = encrypt_choices(state["round"], choices)
+        else:
+            text = canonical_json({"round": round_id, "choices": choices,
+                                   "nonce": b64url_encode(secrets.token_bytes(16))})
         prefix, prepared = blind_rsa.prepare(text)
         blinded, inv = blind_rsa.blind(key, prepared)
         prepared_ballots.append((text, prefix, prepared, blinded, inv))
+    prepare_s = time.perf_counter() - started
 
     started = time.perf_counter()
     blind_sigs = [services.sign(check_ins[v], round_id, b[3]) for v, b in zip(voter_ids, prepared_ballots, strict=True)]
@@ -930,6 +1073,16 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
         blind_rsa.blind_sign(private_key, blinded)
         blind_rsa.verify(key, prepared, b64url_decode(body["signature"]))
     crypto_s = time.perf_counter() - started
+    proof_check_s = None
+    if trustee_ids:  # every proof of a sample of the ballots, as the cast checks them
+        joint_key = verify_committee(state["round"]["committee"]).joint_key
+        sample = bodies[:PROOF_CHECK_SAMPLE]
+        started = time.perf_counter()
+        for body in sample:
+            check_encrypted_ballot(json.loads(body["ballot"]), round_id=round_id, question_ids=questions,
+                                   key=joint_key)
+        proof_check_s = (time.perf_counter() - started) / len(sample)
+        crypto_s += proof_check_s * len(bodies)
 
     started = time.perf_counter()
     codes = [services.cast(round_id, CastBallot.model_validate(body)).tracking_code for body in bodies]
@@ -939,6 +1092,7 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
     started = time.perf_counter()
     services.close_round(host_id, round_id)
     close_s = time.perf_counter() - started
+    counting = floor_decrypt(services, seats, round_id) if trustee_ids else None
     started = time.perf_counter()
     services.proposal(host_id, meeting_id)
     proposal_s = time.perf_counter() - started
@@ -955,6 +1109,10 @@ def measure_floor(n: int, workdir: Path, seed: int) -> dict[str, Any]:
         "state_ms_each": state_s / v * 1000, "ballots_per_s_with_state": v / (state_s + sign_s + cast_s),
         "crypto_only_ballots_per_s": v / crypto_s, "close_ms": close_s * 1000,
         "proposal_ms": proposal_s * 1000, "certify_ms": certify_s * 1000 if certify_s else None,
+        "phone_prepare_ms_each": prepare_s / v * 1000,  # not timed in the rates: the phones' work
+        "proof_check_ms_each": proof_check_s * 1000 if proof_check_s is not None else None,
+        "counting": counting,
+        "close_to_counted_ms": (close_s * 1000 + sum(counting["share_receive_ms"])) if counting else None,
     }
 
 
@@ -970,7 +1128,57 @@ def _f(value: Any, digits: int = 0, scale: float = 1.0) -> str:
 
 
 def _setup(run: dict[str, Any]) -> str:
-    return f"{run['n']}" if run.get("setup", "sqlite") == "sqlite" else f"{run['n']}, {run['setup']}"
+    label = f"{run['n']}" if run.get("setup", "sqlite") == "sqlite" else f"{run['n']}, {run['setup']}"
+    return label + (", encrypted" if run.get("encrypted") else "")
+
+
+def _kb(value: Any) -> str:
+    return "—" if value is None else f"{value / 1000:,.1f}"
+
+
+def print_encrypted(runs: list[dict[str, Any]]) -> None:
+    """The committee's costs: the phone's encryption, the server's proof checks (in cast),
+    the count after close, and the sizes."""
+    runs = [r for r in runs if r.get("encrypted")]
+    if not runs:
+        return
+    print(f"\nEncrypted round (committee of 3, t = {THRESHOLD}; its 3 trustees do not vote here):")
+    print("| N | voters | ballot kB | phone encrypt CPU ms p50 / p99 | encrypt wall ms p50 / p99 "
+          "| cast ms p50 / p99 | floor proof check ms | close ms | close→counted s (last share ack / projector) "
+          "| floor close→counted ms | share kB each | bundle kB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in runs:
+        enc, lat, floor = r["encrypted"], r["latency_ms"], r.get("floor") or {}
+        print(f"| {_setup(r)} | {r['voters']} | {_kb(enc['ballot_bytes']['p50'])} "
+              f"| {_f(lat['encrypt_cpu']['p50'])} / {_f(lat['encrypt_cpu']['p99'])} "
+              f"| {_f(lat['encrypt']['p50'])} / {_f(lat['encrypt']['p99'])} "
+              f"| {_f(lat['cast']['p50'])} / {_f(lat['cast']['p99'])} | {_f(floor.get('proof_check_ms_each'))} "
+              f"| {_f(r['close_ms'])} | {_f(enc['close_to_last_share_ack_s'], 2)} / "
+              f"{_f(enc['close_to_counted_s'], 2)} | {_f(floor.get('close_to_counted_ms'))} "
+              f"| {' / '.join(_kb(b) for b in enc['share_bytes'])} | {_kb(enc['bundle_bytes'])} |")
+    for r in runs:
+        enc, com = r["encrypted"], r["committee"]
+        print(f"\nN={r['n']}, encrypted: trustees {', '.join(com['trustees'])} (joined and ran the ceremony "
+              f"from the host process; left out of the phones and of the expected voters); ceremony "
+              f"{com['messages']} messages in {com['ceremony_ms']:.0f} ms, transcript "
+              f"{_kb(com['transcript_bytes'])} kB, fingerprint {com['short_fingerprint']}")
+        print(f"  per ballot {_kb(enc['ballot_bytes']['p50'])} kB (max {_kb(enc['ballot_bytes']['max'])}); "
+              f"the phones' encryption {enc['phone_encrypt_cpu_s']:.1f} s of the load generator's CPU "
+              f"(in the phone workers' total below)")
+        shares = "; ".join(f"{s.get('trustee')}: fetch {_f(s.get('fetch_ms'))} ms, compute "
+                           f"{_f(s.get('compute_cpu_ms'))} ms CPU, post {_f(s.get('post_ms'))} ms"
+                           for s in enc["shares"])
+        print(f"  counting: close {_f(r['close_ms'])} ms (the encrypted tally added), then {shares}; "
+              f"server CPU close→counted {_f(enc['server_cpu_s_counting'], 2)} s; last projector "
+              f"showed the count {_f(enc['close_to_counted_s_last_projector'], 2)} s after the close")
+        floor = r.get("floor") or {}
+        if floor.get("counting"):
+            fc = floor["counting"]
+            print(f"  floor: encrypt {floor['phone_prepare_ms_each']:.0f} ms per ballot in one process "
+                  f"(the phones' work, untimed), proofs {_f(floor['proof_check_ms_each'])} ms per ballot, "
+                  f"close {floor['close_ms']:.0f} ms, shares received "
+                  f"{' + '.join(_f(x) for x in fc['share_receive_ms'])} ms, trustee compute "
+                  f"{fc['trustee_compute_ms_each']:.0f} ms each")
 
 
 def print_tables(runs: list[dict[str, Any]]) -> None:
@@ -1056,7 +1264,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="do not hold the host console's live channel open (it is, in a real meeting)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-floor", action="store_true", help="skip the floor measurement")
-    parser.add_argument("--smoke", action="store_true", help="N=5, one projector, short windows (< 30 s)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="N=5 (8 with --encrypted), one projector, short windows (< 30 s)")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="a counting committee of 3 full members (t = 2) runs its ceremony before the "
+                             "round; phones encrypt their ballots; two trustees decrypt after the close"),
     parser.add_argument("--json-out", type=Path, help="results file (default bench/results/<timestamp>.json)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directories")
     parser.add_argument("--py-spy", type=Path, metavar="DIR",
@@ -1066,8 +1278,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="sqlite (default), postgres, two-processes (PostgreSQL + Redis, phones "
                              "joining on one process and casting on the other); each runs every size")
     args = parser.parse_args(argv)
-    if args.smoke:
-        args.sizes, args.projectors, args.workers = [5], 1, 1
+    if args.smoke:  # --encrypted: 8 members, 7 full, 3 of them trustees: 4 voters
+        args.sizes, args.projectors, args.workers = [8 if args.encrypted else 5], 1, 1
         args.join_seconds = 0.5
         args.cast_delay = [0.1, 0.5]
         if args.arrival_seconds is None:
@@ -1087,7 +1299,7 @@ def main(argv: list[str] | None = None) -> int:
                 run = run_server(n, args, workdir)
                 if not args.no_floor:
                     began = time.monotonic()
-                    run["floor"] = measure_floor(n, workdir, args.seed)
+                    run["floor"] = measure_floor(n, workdir, args.seed, run.get("trustees") or None)
                     progress(began, "floor measured")
                     run["server_over_floor"] = (run["ballots_per_s"] / run["floor"]["ballots_per_s"]
                                                 if run.get("ballots_per_s") else None)
@@ -1102,6 +1314,7 @@ def main(argv: list[str] | None = None) -> int:
     servers.close()
     info["load_end"] = loadavg()
     print_tables(runs)
+    print_encrypted(runs)
     print(f"\nload average at start {info['load_start']}, at end {info['load_end']}")
     out = args.json_out or ROOT / "bench" / "results" / f"meeting_load-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,37 @@ def test_smoke_run_counts_every_ballot_once(tmp_path):
     assert result["projector"]["missed"] == 0
 
 
+def test_encrypted_smoke_run_counts_what_the_phones_encrypted(tmp_path):
+    """`--encrypted --smoke`: eight members, three of them the counting committee (their
+    ceremony run by the bench, t = 2), the other full members' phones encrypting before
+    they sign; after the close two trustees decrypt, and the published counts must be
+    exactly the choices the phones encrypted. The floor does the same work in process."""
+    out = tmp_path / "smoke.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "meeting_load.py"), "--smoke", "--encrypted", "--json-out", str(out)],
+        check=False, cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    [result] = json.loads(out.read_text(encoding="utf-8"))["runs"]
+
+    checks = result["checks"]
+    assert all(checks.values()), {name: ok for name, ok in checks.items() if not ok}
+    for name in ("all_joined", "voters_cast", "board_count_equals_voters", "no_5xx", "none_refused",
+                 "decryption_shares_accepted", "round_counted", "counts_equal_the_encrypted_choices",
+                 "projectors_saw_the_count", "certified"):
+        assert checks[name] is True, name
+    # the trustees ran the ceremony and decrypted; they are neither phones nor voters
+    assert len(result["trustees"]) == 3 and result["phone_count"] == result["n"] - 3
+    assert result["committee"]["messages"] == 9  # 3 announcements, 3 dealings, 3 confirmations
+    assert result["voters"] == result["ballots_cast"] >= 1
+    enc = result["encrypted"]
+    assert enc["ballot_bytes"]["n"] == result["voters"] and enc["ballot_bytes"]["p50"] > 1000
+    assert len(enc["share_bytes"]) == 2 and all(b > 0 for b in enc["share_bytes"])
+    assert enc["close_to_counted_s"] is not None and enc["bundle_bytes"] > 0
+    floor = result["floor"]
+    assert floor["counting"]["status_after"] == "counted" and floor["proof_check_ms_each"] is not None
+
+
 def test_encrypted_ballots_benchmark_decrypts_what_it_encrypted(tmp_path):
     """`bench/encrypted_ballots.py --quick --no-phone` (the server rows): it exits
     non-zero if the decrypted counts of its 30 x 30 close differ from the ballots."""

@@ -220,6 +220,19 @@ export function decryptionFor(trustee, share, committee, checked, storage, cerem
   return partialDecryption(trustee, share, committee, checked.tally);
 }
 
+/** The server's reason for refusing this trustee's share of the round, or null. */
+export function refusalOf(round, index) {
+  for (const entry of round.refused || []) {
+    if (entry === index) {
+      return "";
+    }
+    if (entry && typeof entry === "object" && entry.index === index) {
+      return entry.reason || "";
+    }
+  }
+  return null;
+}
+
 /** What the page says of a round: "sent" | "refused" | "to_decrypt" | "waiting" | "closed" | "void". */
 export function roundStatus(round, index) {
   if (round.status === "void") {
@@ -234,7 +247,7 @@ export function roundStatus(round, index) {
   if ((round.shares || []).includes(index)) {
     return "sent";
   }
-  if ((round.refused || []).includes(index)) {
+  if (refusalOf(round, index) !== null) {
     return "refused";
   }
   return "to_decrypt";

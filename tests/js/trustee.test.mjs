@@ -15,7 +15,7 @@ import { b64urlDecode } from "../../static/js/encoding.js";
 import { combine } from "../../static/js/threshold.js";
 import { tallyFromJson } from "../../static/js/encrypted-ballot.js";
 import {
-  TallyRefused, ceremonyStep, checkTally, checkTallyIsSum, decryptionFor, loadSeed, recheckable, roundStatus,
+  TallyRefused, ceremonyStep, checkTally, checkTallyIsSum, decryptionFor, loadSeed, recheckable, refusalOf, roundStatus,
   saveSeed, seedKey, tallyKey,
 } from "../../static/js/trustee-core.js";
 
@@ -162,6 +162,10 @@ describe("counting a round", () => {
     assert.equal(roundStatus(round, 1), "to_decrypt");
     assert.equal(roundStatus({ ...round, shares: [1] }, 1), "sent");
     assert.equal(roundStatus({ ...round, refused: [1] }, 1), "refused");
+    const refused = { ...round, refused: [{ index: 1, reason: "Phần giải mã không đúng." }] };
+    assert.equal(roundStatus(refused, 1), "refused");
+    assert.equal(refusalOf(refused, 1), "Phần giải mã không đúng.");
+    assert.equal(refusalOf(refused, 3), null);
     assert.equal(roundStatus({ ...round, status: "void" }, 1), "void");
     assert.equal(roundStatus({ ...round, status: "closed", shares: [3] }, 1), "closed");
   });

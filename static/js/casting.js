@@ -1,11 +1,14 @@
 // The phone's half of the ballot protocol (docs/protocol.md):
-// build the canonical ballot, blind it, have it signed on the voter's session,
+// build the canonical ballot (in a round with a counting committee, the encrypted
+// ballot of docs/encrypted-ballots.md section 6, never the plaintext), blind it, have it signed on the voter's session,
 // unblind (Finalize verifies), store it, then cast it with no cookie after a
 // short random delay, and check the tracking code the server answers.
 
 import { blind, finalize, prepare, randomBytes } from "./blind-rsa.js";
 import { canonicalJson } from "./canonical.js";
 import { b64urlDecode, b64urlEncode, utf8Encode } from "./encoding.js";
+import { encryptBallot } from "./encrypted-ballot.js";
+import { CommitteeError } from "./errors.js";
 import { trackingCode } from "./tracking.js";
 import { ApiError, NETWORK_MESSAGE, request } from "./api.js";
 import * as store from "./ballot-store.js";
@@ -34,13 +37,43 @@ export function ballotText(roundId, choices) {
 }
 
 /**
+ * The canonical encrypted ballot of a round with a committee: every question of the
+ * round in the form's order, a blank where no level is chosen, encrypted to the joint
+ * key of `committee` (what verifyCommittee computed from the round's transcript).
+ */
+export function encryptedBallotText(committee, round, choices) {
+  const chosen = {};
+  for (const [question, option] of Object.entries(choices)) {
+    if (option) {
+      chosen[question] = option;
+    }
+  }
+  const questionIds = round.questions.map((q) => q.id);
+  return canonicalJson(encryptBallot(committee.jointKey, round.id, questionIds, chosen));
+}
+
+/** The ballot text for this round: encrypted when the round has a committee. */
+export function ballotTextFor(round, choices, committee = null) {
+  if (!round.committee) {
+    return ballotText(round.id, choices);
+  }
+  // Never a plaintext ballot in an encrypted round, and only to the committee of this round.
+  if (!committee || !round.committee.context || committee.context.ceremony !== round.committee.context.ceremony) {
+    throw new CommitteeError("no verified committee for this round",
+      "Điện thoại chưa kiểm tra được ban kiểm phiếu của vòng này: không bỏ phiếu được. Hãy tải lại trang.");
+  }
+  return encryptedBallotText(committee, round, choices);
+}
+
+/**
  * Build, blind, get signed and unblind a ballot for an open round
- * ({id, public_key}); the signed ballot is in storage when this returns.
+ * ({id, public_key, questions, committee?}); the signed ballot is in storage when
+ * this returns. `committee` is verifyCommittee(round.committee) where the round has one.
  * The blinded ballot is stored before the signature is asked for, so that a lost
  * answer can be asked again with resumeSigning.
  */
-export async function signBallot(round, choices) {
-  const text = ballotText(round.id, choices);
+export async function signBallot(round, choices, committee = null) {
+  const text = ballotTextFor(round, choices, committee);
   const { prefix, prepared } = prepare(utf8Encode(text));
   const { blinded, inv } = blind(round.public_key, prepared);
   const signing = {

@@ -8,6 +8,7 @@
 import { ApiError, errorText, request } from "./api.js";
 import * as store from "./ballot-store.js";
 import { RetryLater, deliver, resumeSigning, signBallot } from "./casting.js";
+import { verifyCommittee } from "./committee.js";
 import { connectLive, statusBadge } from "./live.js";
 import { $, LEVELS, LEVEL_NAMES, ROUND_KIND_NAMES, h, replace, setText } from "./ui.js";
 
@@ -27,6 +28,7 @@ const page = {
   socket: null,
   lastPublicKey: "",
   viewKey: null,
+  committee: null, // {ceremony, committee, error}: the round's committee as this phone checked it
 };
 
 let root;
@@ -106,8 +108,9 @@ function onPublicState(pub) {
   const me = page.voter && page.voter.me;
   const watchAttendance = !me || !me.can_vote;
   // A new waiting check-in may be another phone asking to be this member.
+  // A new committee may make this member a trustee (the link to the trustee page).
   const key = JSON.stringify([round.id, round.status, pub.meeting.state,
-    watchAttendance ? pub.attendance : null, pub.check_ins_waiting]);
+    watchAttendance ? pub.attendance : null, pub.check_ins_waiting, pub.committee && pub.committee.ceremony]);
   const waiting = me && me.check_in === "pending";
   if (key === page.lastPublicKey && !waiting) {
     return;
@@ -200,9 +203,35 @@ function view(key, build) {
   window.scrollTo(0, 0);
 }
 
+/**
+ * The committee of an encrypted round, checked by this phone from the transcript the
+ * ballot form carries (docs/encrypted-ballots.md, 4.3): {committee} or {error}.
+ * Null for a round with plaintext ballots.
+ */
+function roundCommittee(round) {
+  const transcript = round && round.committee;
+  if (!transcript) {
+    return null;
+  }
+  const ceremony = transcript.context && transcript.context.ceremony;
+  if (!page.committee || page.committee.ceremony !== ceremony) {
+    page.committee = { ceremony, committee: null, error: "" };
+    try {
+      page.committee.committee = verifyCommittee(transcript);
+    } catch (error) {
+      page.committee.error = errorText(error);
+    }
+  }
+  return page.committee;
+}
+
 function render() {
   const v = page.voter;
   setText($("#who"), v ? `${v.me.name} · ${v.meeting.title}` : "");
+  const link = $("#trustee-link");
+  if (link) {
+    link.hidden = !(v && v.me.trustee);
+  }
   setText($("#state-error"), page.stateError
     || (v && v.me.other_phone_waiting
       ? "Một điện thoại khác đã vào bằng tên của đồng chí; hãy báo chủ tọa." : ""));
@@ -225,8 +254,8 @@ function render() {
   if (round.status !== "open") {
     store.removeSigning(round.id); // the blinding factor is of no use once the round closed
     store.removeDraft(round.id);
-    return view(`closed:${round.id}:${receipt ? receipt.tracking_code : ""}:${page.refused[round.id] || ""}`,
-      closedView);
+    return view(`closed:${round.id}:${round.status}:${receipt ? receipt.tracking_code : ""}:`
+      + `${page.refused[round.id] || ""}`, closedView);
   }
   if (receipt) {
     return view(`done:${round.id}`, doneView);
@@ -250,6 +279,10 @@ function render() {
   }
   if (me.has_signature) {
     return view(`lost:${round.id}`, lostView);
+  }
+  const checked = roundCommittee(round);
+  if (checked && checked.error) {
+    return view(`bad-committee:${round.id}:${checked.error}`, badCommitteeView);
   }
   if (page.choicesRound !== round.id) {
     page.choicesRound = round.id;
@@ -511,20 +544,55 @@ function closedView() {
   if (receipt) {
     outcome = [h("p", { class: "ok big-note", id: "counted", text: "Phiếu của đồng chí đã được tính ✓" }),
       trackingBlock(receipt)];
-  } else if (me.can_vote) {
+  } else if (me.can_vote && round.status !== "void") {
     outcome = h("div", { class: "note", id: "not-counted", role: "alert" },
       h("p", null, h("strong", { text: "Phiếu của đồng chí không được tính trong vòng này" }),
         ": vòng đã kết thúc trước khi phiếu của đồng chí tới máy chủ."),
       page.refused[round.id] ? h("p", { text: `Máy chủ trả lời: ${page.refused[round.id]}` }) : null,
       h("p", { text: "Nếu đồng chí đã bấm “Bỏ phiếu”, hãy báo chủ tọa." }));
   }
+  if (receipt && round.status === "counting") {
+    outcome = [h("p", { class: "ok big-note", id: "counted", text: "Phiếu của đồng chí đã được ghi nhận ✓" }),
+      trackingBlock(receipt)];
+  }
+  let next = h("p", { text: "Kết quả hiện trên màn hình chiếu. Chờ chủ tọa mở vòng tiếp theo (nếu có)." });
+  if (round.status === "counting") {
+    next = h("p", { class: "spinner", id: "counting",
+      text: "Đã kết thúc bỏ phiếu — đang chờ ban kiểm phiếu giải mã kết quả." });
+  } else if (round.status === "void") {
+    next = h("p", { class: "note", id: "voided", text: "Vòng này đã bị hủy vì không kiểm được phiếu: các phiếu "
+      + "không được tính. Chờ chủ tọa mở lại vòng bỏ phiếu." });
+  }
   return [
-    h("h1", { text: `${roundTitle(round)} đã kết thúc` }),
+    h("h1", { text: round.status === "counting" ? `${roundTitle(round)}: đã kết thúc bỏ phiếu`
+      : round.status === "void" ? `${roundTitle(round)} đã bị hủy` : `${roundTitle(round)} đã kết thúc` }),
     outcome,
-    certified()
-      ? finishedNote()
-      : h("p", { text: "Kết quả hiện trên màn hình chiếu. Chờ chủ tọa mở vòng tiếp theo (nếu có)." }),
+    certified() ? finishedNote() : next,
   ];
+}
+
+/** The committee of this round does not check out: this phone does not vote in it. */
+function badCommitteeView() {
+  const { round } = page.voter;
+  return [
+    h("h1", { text: roundTitle(round) }),
+    h("div", { class: "note", id: "bad-committee", role: "alert" },
+      h("p", null, h("strong", { text: "Điện thoại không bỏ phiếu trong vòng này" }),
+        ": hồ sơ khóa của ban kiểm phiếu mà máy chủ gửi không hợp lệ, nên phiếu có thể bị người khác đọc."),
+      h("p", { class: "muted", text: page.committee.error }),
+      h("p", { text: "Hãy báo ngay chủ tọa." })),
+  ];
+}
+
+/** The committee's short fingerprint beside the ballot, to compare with the projector. */
+function committeeLine(round) {
+  const checked = roundCommittee(round);
+  if (!checked || !checked.committee) {
+    return null;
+  }
+  return h("p", { class: "committee-line", id: "committee-fingerprint" },
+    "Mã ban kiểm phiếu — đối chiếu với màn chiếu: ",
+    h("strong", { text: checked.committee.shortFingerprint }));
 }
 
 function trackingBlock(receipt) {
@@ -579,6 +647,7 @@ function formView() {
   updateCount();
   return [
     h("h1", { text: roundTitle(round) }),
+    committeeLine(round),
     h("p", { class: "muted ballot-intro", text: "Chọn một mức cho mỗi đồng chí; chạm lần nữa để bỏ chọn "
       + "(để trống là không biểu quyết cho người đó). Lựa chọn được giữ trên máy này đến khi bỏ phiếu." }),
     h("details", { class: "level-key" }, h("summary", { text: "Ý nghĩa các mức" }),
@@ -658,8 +727,13 @@ function reviewView() {
             : h("span", { class: "pick blank", text: "Để trống" })));
     })),
     blanks ? h("p", { class: "note", text: `Còn ${blanks} đồng chí để trống; phiếu vẫn hợp lệ.` }) : null,
-    h("p", { class: "muted", text: "Phiếu được làm mù trước khi gửi: máy chủ ký mà không biết nội dung, "
-      + "và không ai biết phiếu nào của ai. Sau khi bỏ phiếu không sửa được." }),
+    round.committee
+      ? h("p", { class: "muted", text: "Phiếu được mã hóa ngay trên điện thoại này rồi làm mù trước khi gửi: "
+        + "không ai đọc được lá phiếu, kể cả chủ tọa; ban kiểm phiếu chỉ giải mã tổng số phiếu. "
+        + "Sau khi bỏ phiếu không sửa được." })
+      : h("p", { class: "muted", text: "Phiếu được làm mù trước khi gửi: máy chủ ký mà không biết nội dung, "
+        + "và không ai biết phiếu nào của ai. Sau khi bỏ phiếu không sửa được." }),
+    committeeLine(round),
     error,
     h("div", { class: "row" },
       h("button", { type: "button", class: "secondary big", id: "edit", text: "← Sửa lại",
@@ -711,10 +785,14 @@ function doneView() {
 async function castBallot(errorEl) {
   const { round } = page.voter;
   page.step = "casting";
-  page.castNote = "Đang làm mù phiếu và xin chữ ký…";
+  const checked = roundCommittee(round);
+  page.castNote = checked ? "Đang mã hóa phiếu, làm mù và xin chữ ký…" : "Đang làm mù phiếu và xin chữ ký…";
   render();
   try {
-    const entry = await signBallot(round, page.choices);
+    if (checked) {
+      await new Promise((resolve) => setTimeout(resolve, 30)); // the note is shown before the work
+    }
+    const entry = await signBallot(round, page.choices, checked && checked.committee);
     store.removeDraft(round.id); // the signed ballot is stored in its place
     page.choices = {};
     page.step = "form";

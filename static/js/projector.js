@@ -9,6 +9,7 @@
 import { errorText, request } from "./api.js";
 import { TallyBars, legend } from "./bars.js";
 import { connectLive, statusBadge } from "./live.js";
+import { verifyCommittee } from "./committee.js";
 import { capSummary, organisationSummary, resultsTable, trackingCodes } from "./results.js";
 import { $, ROUND_KIND_NAMES, formatDate, h, loopbackWarning, replace, setText, show } from "./ui.js";
 
@@ -23,6 +24,8 @@ const view = {
   timer: null,
   countdownEnd: 0,
   countdownTimer: null,
+  committee: null, // {ceremony, short, error}: the committee as this screen checked it
+  committeeFetch: "",
 };
 
 function roundTitle(round) {
@@ -33,6 +36,9 @@ function phaseOf(state) {
   const round = state.round;
   if (round && round.status === "open") {
     return "voting";
+  }
+  if (round && round.status === "counting") {
+    return "counting";
   }
   if ((round && round.status === "closed") || state.results) {
     return "closed";
@@ -55,9 +61,16 @@ function render(state) {
   const joining = phase === "lobby" || document.body.dataset.join === "1";
   show($("#lobby"), joining);
   show($("#voting"), !joining && phase === "voting");
+  show($("#counting"), !joining && phase === "counting");
   show($("#closed"), !joining && phase === "closed");
+  renderCommittee(state);
   if (phase === "voting") {
     renderVoting(state);
+  }
+  if (phase === "counting") {
+    setText($("#counting-title"), `${roundTitle(state.round)}: đã kết thúc bỏ phiếu`);
+    replace($("#counting-ballots"), h("span", { class: "count", text: String(state.round.ballots_cast) }),
+      " ", h("span", { class: "label", text: "phiếu đã bỏ" }));
   }
   if (phase !== "closed") {
     setSlides([], "");
@@ -77,6 +90,66 @@ function renderVoting(state) {
   setText($("#remaining"), remaining
     ? `Còn ${remaining} đồng chí chưa bỏ phiếu`
     : "Tất cả đồng chí có quyền biểu quyết đã bỏ phiếu");
+}
+
+// --- the counting committee ------------------------------------------------------------
+
+/**
+ * "Ban kiểm phiếu: t/n · Mã ban kiểm phiếu XXXX XXXX XXXX XXXX": the fingerprint this
+ * screen computed itself from the committee's transcript (docs/encrypted-ballots.md,
+ * 4.3), which the trustees read aloud and every voter's phone shows beside its ballot.
+ */
+function renderCommittee(state) {
+  const el = $("#committee");
+  const c = state.committee;
+  if (!c) {
+    show(el, false);
+    return;
+  }
+  show(el, true);
+  const seen = view.committee && view.committee.ceremony === c.ceremony ? view.committee : null;
+  el.classList.toggle("bad", Boolean(seen && seen.error));
+  if (c.state === "running") {
+    replace(el, `Ban kiểm phiếu: ${c.t}/${c.n} · đang tạo khóa…`);
+  } else if (c.state === "failed") {
+    replace(el, `Ban kiểm phiếu: tạo khóa không thành, chờ chọn lại`);
+  } else if (seen && seen.error) {
+    replace(el, `Ban kiểm phiếu: hồ sơ khóa không hợp lệ — không bỏ phiếu. ${seen.error}`);
+  } else if (seen) {
+    replace(el, `Ban kiểm phiếu: ${c.t}/${c.n} · Mã ban kiểm phiếu `, h("strong", { id: "committee-fingerprint",
+      text: seen.short }));
+  } else {
+    replace(el, `Ban kiểm phiếu: ${c.t}/${c.n} · đang kiểm tra khóa…`);
+    fetchCommittee(state.meeting.id, c.ceremony);
+  }
+}
+
+async function fetchCommittee(meetingId, ceremony) {
+  if (view.committeeFetch === ceremony) {
+    return;
+  }
+  view.committeeFetch = ceremony;
+  try {
+    const answer = await request("GET", `/api/meetings/${encodeURIComponent(meetingId)}/committee`);
+    if (answer.ceremony !== ceremony || answer.state !== "complete") {
+      view.committeeFetch = ""; // designated again meanwhile: the next state asks again
+      return;
+    }
+    let short = "";
+    let error = "";
+    try {
+      short = verifyCommittee(answer.transcript).shortFingerprint;
+    } catch (err) {
+      error = errorText(err);
+    }
+    view.committee = { ceremony, short, error };
+  } catch {
+    view.committeeFetch = ""; // try again with the next state
+    return;
+  }
+  if (view.state) {
+    render(view.state);
+  }
 }
 
 // --- the closed round: pages ---------------------------------------------------------

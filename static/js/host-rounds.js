@@ -24,7 +24,7 @@ export class RoundsPanel {
   update(state) {
     this.state = state;
     const round = state.round;
-    const key = JSON.stringify([round && round.id, round && round.status, this.confirming,
+    const key = JSON.stringify([round && round.id, round && round.status, round && round.decryption, this.confirming,
       this.confirming && round.ballots_cast, state.refusals, state.meeting.state, state.rounds.length]);
     if (key !== this.panelKey) {
       this.panelKey = key;
@@ -54,6 +54,9 @@ export class RoundsPanel {
     }
     if (round && round.status === "open") {
       return this.openPanel(state, round);
+    }
+    if (round && round.status === "counting") {
+      return this.countingPanel(round);
     }
     return this.createPanel(state);
   }
@@ -95,6 +98,17 @@ export class RoundsPanel {
       this.turnout,
       this.waiting,
       close,
+    ];
+  }
+
+  /** An encrypted round closed to ballots, waiting for the committee's shares. */
+  countingPanel(round) {
+    const d = round.decryption || { needed: 0, shares: [] };
+    return [
+      h("p", null, h("strong", { text: `Vòng ${round.number}: ${ROUND_KIND_NAMES[round.kind]}` }),
+        ` — đã kết thúc bỏ phiếu (${round.ballots_cast} phiếu), đang chờ ban kiểm phiếu giải mã.`),
+      h("p", { id: "host-counting", text: `Đã có ${d.shares.length}/${d.needed} phần giải mã. Kết quả hiện ngay khi đủ; `
+        + "xem ai đã gửi ở thẻ “Ban kiểm phiếu”." }),
     ];
   }
 

@@ -5,6 +5,7 @@
 import { ApiError, errorText, request } from "./api.js";
 import { MembersTable, rosterErrors } from "./host-members.js";
 import { CertifyPanel } from "./host-certify.js";
+import { CommitteePanel } from "./host-committee.js";
 import { DetailsPanel, committeeNames } from "./host-details.js";
 import { RoundsPanel } from "./host-rounds.js";
 import { connectLive, statusBadge } from "./live.js";
@@ -219,6 +220,7 @@ async function openMeeting(meetingId) {
       panel: $("#round-panel"), notOnBallot: $("#not-on-ballot"), history: $("#rounds-history"), proposal: $("#proposal"), proposalCard: $("#proposal-card"),
     }, context);
     app.certify = new CertifyPanel($("#certify-card"), context);
+    app.committee = new CommitteePanel($("#committee-panel"), context);
     app.details = new DetailsPanel($("#details-form"), context);
   }
   try {
@@ -314,6 +316,7 @@ function render(state) {
   renderQuorum(attendance, state.voters, state.members.filter((m) => !m.present && !m.absent_with_leave).length);
   renderCheckIns(state.pending_check_ins);
   app.members.update(state);
+  app.committee.update(state);
   app.rounds.update(state);
   app.certify.update(state);
   app.details.update(state);
@@ -338,8 +341,8 @@ function freezeIfCertified(certified) {
   if (!certified) {
     return;
   }
-  for (const card of ["#attendance-card", "#checkins-card", "#rounds-card", "#proposal-card", "#roster-card",
-    "#details-card"]) {
+  for (const card of ["#attendance-card", "#checkins-card", "#committee-card", "#rounds-card", "#proposal-card",
+    "#roster-card", "#details-card"]) {
     for (const control of $(card).querySelectorAll("button, select, input")) {
       control.disabled = true;
       control.title = FROZEN_REASON;

@@ -8,6 +8,7 @@ while a round is open) and the trustees' seeds (decrypts whatever tally it likes
 from __future__ import annotations
 
 import copy
+import io
 import json
 import subprocess
 import sys
@@ -15,6 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from ballot.crypto import blind_rsa, tracking
 from ballot.crypto.canonical import canonical_json, parse_canonical
@@ -27,9 +30,14 @@ from ballot.crypto.ristretto import GENERATOR, Element
 from ballot.crypto.threshold import combine, partial_decryption
 from ballot.report import bundle as fmt
 from ballot.report.canonical import dump_bundle
+from ballot.report.names import local_moment, meeting_zone, moment_vi
+from ballot.report.pdf import minutes_pdf
+from ballot.report.rows import committee_fingerprints_vi, encryption_lines_vi, round_rows
 from ballot.report.schema import BUNDLE_SCHEMA, ENCRYPTED_BUNDLE_SCHEMA, bundle_schema
 from ballot.report.verify import verify_bundle
+from ballot.report.xlsx import proposal_xlsx
 from tests.certify_kit import certified_meeting
+from tests.committee_kit import ballot as ballot_command
 from tests.encrypted_kit import TRUSTEES, certified_encrypted_meeting
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -429,3 +437,47 @@ def test_format_2_schema_is_closed_and_specified_in_bundle_md():
         assert schema.get("additionalProperties") is False, where
         for name in set(schema["properties"]) - v1_names:
             assert f"`{name}`" in section, name
+
+
+# --- who else reads the bundle --------------------------------------------------------------
+
+
+def test_the_dang_uy_imports_an_encrypted_bundle(forger, tmp_path):
+    """ballot committee import verifies format 2 in full, as any chi bộ bundle."""
+    data = tmp_path / "dang-uy"
+    done = ballot_command("committee", "init", "--data", str(data), "--name", "Đảng ủy Phường Bến Nghé",
+                          "--profile", "21-HD-2019")
+    assert done.returncode == 0, done.stderr
+    branch = forger.bundle["organisation"]["name"]
+    done = ballot_command("committee", "register", "--data", str(data), "--branch", branch,
+                          "--fingerprint", forger.fingerprint)
+    assert done.returncode == 0, done.stderr
+    path = tmp_path / "chi-bo.json"
+    path.write_bytes(forger.data)
+    done = ballot_command("committee", "import", "--data", str(data), str(path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Đã nhận gói" in done.stdout
+
+
+def test_minutes_and_spreadsheet_say_the_ballots_were_encrypted_and_who_decrypted(forger):
+    bundle = forger.bundle
+    short = verify_committee(bundle["committees"][0]["transcript"]).short_fingerprint
+    pages = PdfReader(io.BytesIO(minutes_pdf(bundle))).pages
+    first = " ".join(pages[0].extract_text().split())
+    assert "Phiếu được mã hóa ngay trên điện thoại của từng đảng viên bằng khóa chung của ban kiểm phiếu" in first
+    assert "đồng chí Trần Thị Bình (thành viên 2)" in first and "cần 2 trong 3 thành viên" in first
+    assert f"Mã ban kiểm phiếu {short} đã được các thành viên đọc to" in first
+    confirmed = local_moment(bundle["committees"][0]["confirmed_aloud_at"], meeting_zone(bundle))
+    assert f"trùng khớp hồi {moment_vi(confirmed)}" in first
+    assert ("Kết quả các vòng 1, 2, 3 do đồng chí Nguyễn Văn An (thành viên 1) và đồng chí Lê Đức Cường "
+            "(thành viên 3) giải mã.") in first
+    assert short in pages[-1].extract_text()
+    summary = load_workbook(io.BytesIO(proposal_xlsx(bundle))).worksheets[1]
+    lines = [row[1] for row in summary.iter_rows(values_only=True) if row and row[0] == "Phiếu mã hóa"]
+    assert len(lines) == 2 and short in lines[0]
+    assert all(row["valid"] == row["cast"] for row in round_rows(bundle))
+
+
+def test_format_1_minutes_say_nothing_of_encryption(tmp_path):
+    bundle = certified_meeting(tmp_path).bundle
+    assert encryption_lines_vi(bundle) == [] and committee_fingerprints_vi(bundle) == []

@@ -374,7 +374,7 @@ def _check_branch_bundles(
         except BundleFormatError as exc:
             problems.add(f"{name}: {exc.message_vi}", f"{name}: {exc.message_en}")
             continue
-        if chi_bo.get("format") != chi_bo_format.FORMAT:
+        if chi_bo.get("format") not in chi_bo_format.FORMATS:
             continue  # not a chi bộ bundle (the committee bundle itself, for example)
         try:
             digest = bundle_hash_text(chi_bo)

@@ -42,6 +42,8 @@ from ballot.report.names import (
 )
 from ballot.report.rows import (
     cap_words_vi,
+    committee_fingerprints_vi,
+    encryption_lines_vi,
     level_totals,
     proposal_rows,
     reason_vi,
@@ -61,7 +63,7 @@ HEADING_FILL = (235, 235, 235)
 def qr_payload(bundle: dict[str, Any]) -> str:
     """What the QR code carries: enough to find and check the bundle, nothing secret."""
     signer = bundle["signer"]["fingerprint"].replace(" ", "")
-    return f"{fmt.FORMAT};sha256={bundle_digest(bundle).hex()};signer={signer}"
+    return f"{bundle.get('format', fmt.FORMAT)};sha256={bundle_digest(bundle).hex()};signer={signer}"
 
 
 def minutes_pdf(bundle: dict[str, Any]) -> bytes:
@@ -216,6 +218,8 @@ def _general_information(pdf: _MinutesPdf, bundle: dict[str, Any]) -> None:
     else:
         pdf.text_line("Ban kiểm phiếu gồm: đồng chí ………………………… (trưởng ban), đồng chí "
                       "…………………………, đồng chí ………………………….")
+    for line in encryption_lines_vi(bundle):  # format 2 (docs/bundle.md, “Format 2”)
+        pdf.text_line(line)
     profile = get_profile(bundle["profile"])
     proposal = bundle["proposal"]
     denominator = bundle["settings"]["denominator"]
@@ -550,6 +554,7 @@ def _verification_page(pdf: _MinutesPdf, bundle: dict[str, Any]) -> None:
     for label, value in (
         ("Mã băm của gói (SHA-256):", bundle_hash_text(bundle)),
         ("Dấu vân tay khóa ký của chi bộ:", bundle["signer"]["fingerprint"]),
+        *(("Mã ban kiểm phiếu (đã đọc to khi họp):", short) for short in committee_fingerprints_vi(bundle)),
     ):
         pdf.text_line(label, size=10, bold=True)
         pdf.text_line(value, size=9.5)

@@ -6,10 +6,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ballot.crypto.canonical import parse_canonical
+from ballot.crypto.committee import verify_committee
+from ballot.crypto.encrypted_ballot import BALLOT_KEYS
 from ballot.crypto.errors import CryptoError
 from ballot.report import bundle as fmt
 from ballot.report.bundle import parsed_ballot, scenario_from_bundle
-from ballot.report.names import MEMBERSHIP_VI, ROUND_KIND_VI, level_vi, outcome_vi, percent_vi
+from ballot.report.names import (
+    MEMBERSHIP_VI,
+    ROUND_KIND_VI,
+    level_vi,
+    local_moment,
+    meeting_zone,
+    moment_vi,
+    outcome_vi,
+    percent_vi,
+)
 from ballot.rules.profiles import get_profile
 from ballot.rules.scenario import parse_scenario
 from ballot.rules.table import cap_arithmetic_lines_vi, cap_group_line_vi, cap_heading_vi
@@ -103,6 +115,8 @@ def _valid_ballot(round_: dict[str, Any], ballot: dict[str, Any]) -> bool:
     """A ballot of this round, on its form: its own round, only its questions, each
     with one of the levels. (Its signature was checked before the bundle was issued,
     and is again by the đảng ủy's verification, docs/bundle.md, “Verifying a bundle”.)"""
+    if "encryption" in round_:
+        return _valid_encrypted_ballot(round_, ballot)
     try:
         contents = parsed_ballot(ballot["text"])
     except (CryptoError, TypeError, ValueError):
@@ -115,6 +129,79 @@ def _valid_ballot(round_: dict[str, Any], ballot: dict[str, Any]) -> bool:
         and set(choices) <= questions
         and all(level in fmt.LEVELS for level in choices.values())
     )
+
+
+def _valid_encrypted_ballot(round_: dict[str, Any], ballot: dict[str, Any]) -> bool:
+    """An encrypted ballot on its round's form (docs/bundle.md, “Format 2”): its own
+    round, the committee's key, exactly the round's questions. Its proofs were checked
+    when it was cast and again before the bundle was issued (`ballot_proofs`); reading
+    them again here would cost the documents as much as a verification."""
+    try:
+        contents = parse_canonical(ballot["text"])  # not cached: a large ballot, read once
+    except (CryptoError, TypeError, ValueError):
+        return False
+    choices = contents.get("choices") if isinstance(contents, dict) else None
+    return (
+        isinstance(choices, dict)
+        and set(contents) == BALLOT_KEYS
+        and contents["round"] == round_["id"]
+        and contents["key"] == round_["encryption"]["tally"].get("key")
+        and set(choices) == {q["id"] for q in round_["questions"]}
+    )
+
+
+# --- encrypted ballots, in the minutes' words (docs/bundle.md, “Format 2”) -------------------
+
+
+def encryption_lines_vi(bundle: dict[str, Any]) -> list[str]:
+    """What the minutes say of a meeting whose ballots were encrypted to a counting
+    committee: its members, the threshold, the short fingerprint read aloud and when,
+    and which trustees decrypted which rounds. [] for a bundle of plaintext ballots."""
+    if bundle.get("format") != fmt.FORMAT_ENCRYPTED:
+        return []
+    zone = meeting_zone(bundle)
+    lines = []
+    for entry in bundle.get("committees", []):
+        trustees = sorted(entry["trustees"], key=lambda t: t["index"])
+        context = entry["transcript"]["context"]
+        try:
+            short = verify_committee(entry["transcript"]).short_fingerprint
+        except CryptoError:
+            short = "…………"
+        members = ", ".join(f"đồng chí {t['name']} (thành viên {t['index']})" for t in trustees)
+        lines.append(
+            f"Phiếu được mã hóa ngay trên điện thoại của từng đảng viên bằng khóa chung của ban kiểm "
+            f"phiếu gồm {members}; cần {context['t']} trong {context['n']} thành viên cùng giải mã. "
+            f"Mã ban kiểm phiếu {short} đã được các thành viên đọc to, đối chiếu trùng khớp hồi "
+            f"{moment_vi(local_moment(entry['confirmed_aloud_at'], zone))}. Không ai đọc được từng "
+            "phiếu: chỉ tổng số phiếu của mỗi vòng được giải mã."
+        )
+    groups: dict[tuple[str, tuple[int, ...]], list[int]] = {}
+    for round_ in bundle["rounds"]:
+        if "encryption" in round_:
+            key = (round_["encryption"]["committee"], tuple(round_["encryption"]["trustees"]))
+            groups.setdefault(key, []).append(round_["number"])
+    names = {(e["id"], t["index"]): t["name"] for e in bundle.get("committees", []) for t in e["trustees"]}
+    for (committee, indices), numbers in groups.items():
+        who = " và ".join(f"đồng chí {names.get((committee, i), '…')} (thành viên {i})" for i in indices)
+        rounds = ", ".join(map(str, numbers))
+        lines.append(f"Kết quả {'vòng' if len(numbers) == 1 else 'các vòng'} {rounds} do {who} giải mã.")
+    plaintext = [str(r["number"]) for r in bundle["rounds"] if "encryption" not in r]
+    if plaintext:
+        lines.append(f"{'Vòng' if len(plaintext) == 1 else 'Các vòng'} {', '.join(plaintext)} bỏ phiếu không "
+                     "mã hóa (trước khi có ban kiểm phiếu).")
+    return lines
+
+
+def committee_fingerprints_vi(bundle: dict[str, Any]) -> list[str]:
+    """Each counting committee's short fingerprint, for the page that checks the file."""
+    found = []
+    for entry in bundle.get("committees", []) if bundle.get("format") == fmt.FORMAT_ENCRYPTED else []:
+        try:
+            found.append(verify_committee(entry["transcript"]).short_fingerprint)
+        except CryptoError:
+            continue
+    return found
 
 
 # --- the rules in words, for the documents a person reads --------------------------------

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ballot.report import bundle as fmt
 from ballot.report.canonical import bundle_hash_text
 from ballot.report.names import accumulated_names, date_vi, level_vi, meeting_times, moment_vi
-from ballot.report.rows import cap_words_vi, level_totals, proposal_rows, reason_vi
+from ballot.report.rows import cap_words_vi, encryption_lines_vi, level_totals, proposal_rows, reason_vi
 
 PERCENT = "0.0%"
 PROPOSAL_COLUMNS = (
@@ -163,6 +163,8 @@ def _summary_sheet(sheet, bundle: dict[str, Any]) -> None:
     if committee:
         append_text_safe(sheet, ["Trưởng ban kiểm phiếu", committee[0]])
         append_text_safe(sheet, ["Thành viên ban kiểm phiếu", ", ".join(committee[1:])])
+    for line in encryption_lines_vi(bundle):  # format 2 (docs/bundle.md, “Format 2”)
+        append_text_safe(sheet, ["Phiếu mã hóa", line])
     sheet.append([])
     append_text_safe(sheet, ["Giới hạn xuất sắc", cap_words_vi(bundle)])
     append_text_safe(

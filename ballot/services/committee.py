@@ -178,9 +178,10 @@ class CommitteeWorkspace:
             bundle = load_bundle(data)
         except BundleFormatError as exc:
             return ImportResult(file, False, "format", f"{TITLES['format'][0]}: {exc.message_vi}")
-        if bundle.get("format") != chi_bo_format.FORMAT:
+        if bundle.get("format") not in chi_bo_format.FORMATS:  # format 2: docs/bundle.md, “Format 2”
+            known = " hay ".join(f"“{name}”" for name in chi_bo_format.FORMATS)
             return ImportResult(file, False, "format", f"{TITLES['format'][0]}: không phải gói "
-                                f"“{chi_bo_format.FORMAT}” (format = {bundle.get('format')!r}).")
+                                f"{known} (format = {bundle.get('format')!r}).")
         try:
             # Verification (most of the cost) runs outside any transaction, so that the
             # database is never locked while a large bundle is checked; the registry is

@@ -481,3 +481,14 @@ def test_minutes_and_spreadsheet_say_the_ballots_were_encrypted_and_who_decrypte
 def test_format_1_minutes_say_nothing_of_encryption(tmp_path):
     bundle = certified_meeting(tmp_path).bundle
     assert encryption_lines_vi(bundle) == [] and committee_fingerprints_vi(bundle) == []
+
+
+def test_the_verify_page_shows_the_format_2_checks_and_results(forger):
+    client = forger.meeting.server.app.test_client()
+    answer = client.post("/api/verify", data={
+        "bundle": (io.BytesIO(forger.data), "chi-bo.json"), "fingerprint": forger.fingerprint,
+    }, content_type="multipart/form-data")
+    assert answer.status_code == 200, answer.get_json()
+    report = answer.get_json()
+    assert report["verdict"] == "valid" and [c["name"] for c in report["checks"]] == FORMAT_2_CHECKS
+    assert report["bundle"]["rows"] and report["first_failure"] is None

@@ -104,6 +104,7 @@ function connect(meetingId) {
  * matters only to a phone that may not vote yet (the host may mark it present).
  */
 function onPublicState(pub) {
+  learnCommittee(pub);
   const round = pub.round || {};
   const me = page.voter && page.voter.me;
   const watchAttendance = !me || !me.can_vote;
@@ -119,6 +120,31 @@ function onPublicState(pub) {
   page.lastPublicKey = key;
   // A little jitter spreads a whole room's phones when a round opens.
   setTimeout(refresh, first ? 0 : Math.floor(Math.random() * 400));
+}
+
+/**
+ * Once the committee has its key, this phone checks its record and shows the short
+ * fingerprint before any round opens (docs/encrypted-ballots.md, 4.3). The same check
+ * serves the round's ballot form (roundCommittee), whose transcript is the same.
+ */
+async function learnCommittee(pub) {
+  const c = pub.committee;
+  if (!c || c.state !== "complete" || (page.committee && page.committee.ceremony === c.ceremony)
+      || page.learning === c.ceremony) {
+    return;
+  }
+  page.learning = c.ceremony;
+  try {
+    const answer = await request("GET", `/api/meetings/${encodeURIComponent(pub.meeting.id)}/committee`);
+    if (answer && answer.ceremony === c.ceremony && answer.state === "complete") {
+      roundCommittee({ committee: answer.transcript });
+      render();
+    }
+  } catch {
+    // the ballot form carries the record too: nothing is lost
+  } finally {
+    page.learning = null;
+  }
 }
 
 // --- sending stored ballots -----------------------------------------------------------
@@ -245,7 +271,8 @@ function render() {
     return view("pending", pendingView);
   }
   if (!round) {
-    return view(`wait:${me.status}`, waitView);
+    const known = page.committee && page.committee.committee ? page.committee.committee.shortFingerprint : "";
+    return view(`wait:${me.status}:${known}`, waitView);
   }
   if (me.status === "du_bi") {
     return view(`observer:${round.id}:${round.status}`, observerView);
@@ -481,6 +508,11 @@ function waitView() {
     certified()
       ? finishedNote()
       : h("p", { class: "spinner", id: "waiting", text: "Chờ chủ tọa mở vòng bỏ phiếu…" }),
+    page.committee && page.committee.committee
+      ? h("p", { class: "committee-line", id: "committee-fingerprint" },
+        "Mã ban kiểm phiếu — đối chiếu với màn chiếu: ",
+        h("strong", { text: page.committee.committee.shortFingerprint }))
+      : null,
   ];
 }
 

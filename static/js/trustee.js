@@ -12,7 +12,7 @@ import { Trustee, verifyCommittee } from "./committee.js";
 import { connectLive, statusBadge } from "./live.js";
 import {
   TallyRefused, backupKey, ceremonyStep, checkTally, checkTallyIsSum, decryptionFor, loadSeed, recheckable,
-  refusalOf, roundStatus, saveSeed, seedKey, tallyKey,
+  refusalOf, roundStatus, saveSeed, seedKey,
 } from "./trustee-core.js";
 import { $, ROUND_KIND_NAMES, h, replace, setText } from "./ui.js";
 
@@ -118,11 +118,13 @@ async function advance() {
   }
   if (ceremony.state === "running") {
     await runCeremony(ceremony, me);
-  } else if (ceremony.state === "complete") {
+  }
+  const now = page.answer.ceremony; // the last confirmation sent completes it
+  if (now.state === "complete") {
+    haveCommittee(now, me);
     for (const round of page.answer.rounds || []) {
       page.seen.set(round.id, round);
     }
-    haveCommittee(ceremony, me);
     if (page.committee && page.trustee && !page.lost) {
       for (const round of page.answer.rounds || []) {
         await maybeDecrypt(round);
@@ -297,10 +299,16 @@ function render() {
     const s = page.step;
     part(view, JSON.stringify(["running", c.id, page.sending, page.stepError, s && [s.stage, s.waitingFor, s.complaints],
       progressOf(c, a.me.index)]), () => runningView(c, a.me));
+  } else if (!page.committee && !page.committeeError) {
+    part(view, "checking", () => [h("p", { class: "spinner", text: "Đang kiểm tra hồ sơ khóa…" })]);
   } else if (page.committeeError) {
     part(view, `bad-committee:${page.committeeError}`, () => [h("h1", { text: "Hồ sơ ban kiểm phiếu không hợp lệ" }),
       h("p", { class: "error", role: "alert", id: "committee-error" }, page.committeeError,
         " Không dùng được hồ sơ này. Hãy báo ngay chủ tọa.")]);
+  } else if (page.lost === "seed" && a.meeting && a.meeting.state === "certified") {
+    part(view, `erased:${c.id}`, () => [h("h1", { text: "Cuộc họp đã được chứng thực" }),
+      h("p", { class: "ok", id: "erased", text: "Điện thoại này không còn giữ khóa của ban kiểm phiếu. "
+        + "Không còn gì cần giải mã; có thể hủy tờ mã sao lưu và đóng trang này." })]);
   } else if (page.lost === "seed") {
     part(view, `restore:${c.id}`, () => restoreView(c, a.me));
   } else {
@@ -406,15 +414,18 @@ function eraseBlock(c, me) {
         if (!globalThis.confirm("Xóa khóa của ban kiểm phiếu khỏi điện thoại này?")) {
           return;
         }
-        page.storage.removeItem(seedKey(c.id, me.index));
-        page.storage.removeItem(backupKey(c.id, me.index));
-        for (const round of page.answer.rounds || []) {
-          page.storage.removeItem(tallyKey(c.id, me.index, round.id));
+        // The seed, and what this phone remembered of the ceremony (backup made, tallies decrypted).
+        const mine = seedKey(c.id, me.index);
+        for (let i = page.storage.length - 1; i >= 0; i--) {
+          const key = page.storage.key(i);
+          if (key === mine || (key && key.startsWith(`${mine}:`))) {
+            page.storage.removeItem(key);
+          }
         }
         page.trustee = null;
         page.trusteeFor = "";
         page.share = null;
-        replace($("#erase"), h("p", { class: "ok", text: "Đã xóa khóa khỏi điện thoại này." }));
+        refresh();
       } }));
 }
 

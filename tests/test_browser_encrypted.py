@@ -173,6 +173,22 @@ def test_an_encrypted_meeting_with_a_counting_committee(live_server, browser):  
         expect(page.locator("#committee-fingerprint")).to_contain_text("Mã ban kiểm phiếu — đối chiếu với màn chiếu")
         expect(page.locator("#committee-fingerprint strong")).to_have_text(short)
 
+    # A server that altered the committee's record in the ballot form: the phone refuses to vote.
+    def altered(route):
+        answer = route.fetch(url=route.request.url.replace(LAN_NAME, "127.0.0.1"))
+        state = answer.json()
+        commitments = state["round"]["committee"]["dealings"][0]["message"]["commitments"]
+        commitments.reverse()
+        route.fulfill(response=answer, json=state)
+
+    phones["m04"].route("**/api/state", altered)
+    phones["m04"].reload()
+    expect(phones["m04"].locator("#bad-committee")).to_contain_text("Điện thoại không bỏ phiếu trong vòng này")
+    expect(phones["m04"].locator("#ballot")).to_have_count(0)
+    phones["m04"].unroute("**/api/state")
+    phones["m04"].reload()
+    expect(phones["m04"].locator("#ballot fieldset.question")).to_have_count(5)
+
     def fill(page, choices: dict[str, str]) -> None:
         page.bring_to_front()  # the voter's tab, not the trustee page of the same phone
         for question, level in choices.items():

@@ -240,8 +240,9 @@ function roundCommittee(round) {
     return null;
   }
   const ceremony = transcript.context && transcript.context.ceremony;
-  if (!page.committee || page.committee.ceremony !== ceremony) {
-    page.committee = { ceremony, committee: null, error: "" };
+  const record = JSON.stringify(transcript); // exactly the record checked, not only its ceremony
+  if (!page.committee || page.committee.record !== record) {
+    page.committee = { ceremony, record, committee: null, error: "" };
     try {
       page.committee.committee = verifyCommittee(transcript);
     } catch (error) {

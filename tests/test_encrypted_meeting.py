@@ -61,6 +61,9 @@ def test_ceremony_completes_and_every_party_computes_the_same_fingerprint(ready)
     assert verify_committee(record["transcript"]).short_fingerprint == state["short_fingerprint"]
     assert verify_committee(ready.trustees[1].state()["ceremony"]["transcript"]).short_fingerprint \
         == state["short_fingerprint"]
+    # The minutes' counting committee is this one, head first, unless the host named another.
+    names = [t["name"] for t in state["trustees"]]
+    assert ready.host.state(ready.meeting_id)["meeting"]["details"]["counting_committee"] == names
 
 
 @BOTH_DATABASES

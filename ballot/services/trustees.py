@@ -70,6 +70,9 @@ def designate(session: Session, actor: str, meeting: Meeting, member_keys: list[
         {"ceremony": ceremony.id, "meeting": meeting.id, "n": len(keys), "t": t}).decode()
     ceremony.trustees = [Trustee(index=i + 1, member_id=m.id) for i, m in enumerate(members)]
     session.add(ceremony)
+    if not meeting.counting_committee:
+        # The minutes' "Ban kiểm phiếu" is this committee unless the host named another.
+        meeting.counting_committee = [m.name for m in members]
     if previous is not None and previous.state == RUNNING:
         previous.state, previous.failure = FAILED, "Ban kiểm phiếu đã được chọn lại."
     session.flush()

@@ -52,7 +52,7 @@ def test_encrypted_smoke_run_counts_what_the_phones_encrypted(tmp_path):
     assert all(checks.values()), {name: ok for name, ok in checks.items() if not ok}
     for name in ("all_joined", "voters_cast", "board_count_equals_voters", "no_5xx", "none_refused",
                  "decryption_shares_accepted", "round_counted", "counts_equal_the_encrypted_choices",
-                 "projectors_saw_the_count", "certified"):
+                 "projectors_saw_the_count", "console_saw_the_count", "certified"):
         assert checks[name] is True, name
     # the trustees ran the ceremony and decrypted; they are neither phones nor voters
     assert len(result["trustees"]) == 3 and result["phone_count"] == result["n"] - 3
@@ -61,7 +61,7 @@ def test_encrypted_smoke_run_counts_what_the_phones_encrypted(tmp_path):
     enc = result["encrypted"]
     assert enc["ballot_bytes"]["n"] == result["voters"] and enc["ballot_bytes"]["p50"] > 1000
     assert len(enc["share_bytes"]) == 2 and all(b > 0 for b in enc["share_bytes"])
-    assert enc["close_to_counted_s"] is not None and enc["bundle_bytes"] > 0
+    assert enc["close_to_console_counted_s"] is not None and enc["bundle_bytes"] > 0
     floor = result["floor"]
     assert floor["counting"]["status_after"] == "counted" and floor["proof_check_ms_each"] is not None
 

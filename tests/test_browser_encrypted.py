@@ -188,6 +188,8 @@ def test_an_encrypted_meeting_with_a_counting_committee(live_server, browser):  
     phones["m04"].unroute("**/api/state")
     phones["m04"].reload()
     expect(phones["m04"].locator("#ballot fieldset.question")).to_have_count(5)
+    phones["m04"].set_viewport_size({"width": 360, "height": 740})
+    phones["m04"].screenshot(path=str(SCREENSHOTS / "phieukin-phone-encrypted-ballot-360.png"))
 
     def fill(page, choices: dict[str, str]) -> None:
         page.bring_to_front()  # the voter's tab, not the trustee page of the same phone

@@ -303,3 +303,25 @@ def test_linkage_with_every_file_and_t_minus_one_trustee_recovers_no_choice(read
     for copy in copies:
         for key in VOTERS:
             assert f'"{key}":"HTXSNV"'.encode() not in copy and f'"{key}":"HTTNV"'.encode() not in copy
+
+
+@BOTH_DATABASES
+def test_a_counting_rounds_ballots_are_published_signed_for_the_trustees_check(ready):
+    from ballot.crypto import blind_rsa
+    from ballot.crypto.encoding import b64url_decode
+
+    round_id = ready.host.run_round(ready.meeting_id)
+    ready.phones["m01"].vote({"m01": "HTXSNV"})
+    ready.phones["m02"].vote({})
+    client = ready.host.client
+    refused = client.get(f"/api/rounds/{round_id}/encrypted-ballots")
+    assert refused.status_code == 409  # nothing is published while ballots may still arrive
+    ready.host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    published = client.get(f"/api/rounds/{round_id}/encrypted-ballots").get_json()
+    key = blind_rsa.public_key_from_json(published["public_key"])
+    assert len(published["ballots"]) == 2
+    for entry in published["ballots"]:
+        blind_rsa.verify(key, b64url_decode(entry["prefix"]) + entry["text"].encode(),
+                         b64url_decode(entry["signature"]))
+    texts = [e["text"] for e in published["ballots"]]
+    assert texts == sorted(texts)  # an order of text, not of arrival

@@ -19,7 +19,6 @@ from ballot.report.pdf import minutes_pdf
 from ballot.report.xlsx import proposal_xlsx
 from ballot.services import (
     audit,
-    ballot_box,
     certification_key,
     checkin,
     counting,
@@ -331,12 +330,12 @@ class Services:
             return record
 
     def encrypted_ballots(self, round_id: str) -> dict[str, Any]:
-        """A closed encrypted round's ballots, sorted, for a trustee's check of the tally."""
+        """A closed encrypted round's signed ballots, for a trustee's check of the tally."""
         with self.db.read() as s:
             round_ = guards.a_round(s, round_id)
             if round_.ceremony_id is None or round_.status != RoundStatus.CLOSED:
                 raise conflict("not_closed", "Phiếu của vòng chỉ được công bố khi vòng đã kết thúc.")
-            return {"round": round_.id, "ballots": sorted(b.text for b in ballot_box.stored_ballots(s, round_id))}
+            return views.published_ballots(s, round_)
 
     def proposal(self, host_id: int, meeting_id: str) -> dict[str, Any]:
         with self.db.read() as s:

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ballot.crypto.blind_rsa import public_key_to_json
+from ballot.crypto.encoding import b64url_encode
 from ballot.services import ballot_box, checkin, counting, proposal, trustees
 from ballot.services.phases import is_counted, is_counting, phase
 from ballot.services.rounds import current_round, out_of_order, quorum_refusal
@@ -457,3 +458,17 @@ def committee_record(session: Session, meeting: Meeting) -> dict[str, Any] | Non
     return {"ceremony": ceremony.id, "state": ceremony.state, "n": ceremony.n, "t": ceremony.t,
             "transcript": trustees.transcript(session, ceremony),
             "trustees": [{"index": tr.index, "name": tr.member.name} for tr in ceremony.trustees]}
+
+
+def published_ballots(session: Session, round_: Round) -> dict[str, Any]:
+    """A closed round's ballots as the bundle will hold them, sorted by text, with the
+    round's public key: a trustee's phone checks every signature and that the tally is
+    their sum before it decrypts (docs/encrypted-ballots.md, 8)."""
+    public_key = serialization.load_pem_public_key(round_.public_key_pem.encode())
+    return {
+        "round": round_.id,
+        "public_key": public_key_to_json(public_key),
+        "ballots": sorted(({"text": b.text, "prefix": b64url_encode(b.prefix),
+                            "signature": b64url_encode(b.signature)}
+                           for b in ballot_box.stored_ballots(session, round_.id)), key=lambda b: b["text"]),
+    }

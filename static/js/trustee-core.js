@@ -9,7 +9,8 @@
 // seed than the one that spoke first (it must not speak again).
 
 import { canonicalJson } from "./canonical.js";
-import { b64urlDecode, b64urlEncode } from "./encoding.js";
+import { verify } from "./blind-rsa.js";
+import { b64urlDecode, b64urlEncode, concatBytes, utf8Encode } from "./encoding.js";
 import { parseEncryptedBallot, tallyDigest, tallyFromJson, tallyOf } from "./encrypted-ballot.js";
 import { partialDecryption } from "./threshold.js";
 
@@ -176,28 +177,36 @@ export function checkTally(round, committee, storage, ceremonyId, index) {
 }
 
 /**
- * The ballots the server published (their JSON texts) add up to this tally: each is a
- * ballot of this round, under this key, with exactly the tally's questions. Throws TallyRefused.
+ * The ballots the server published ({round, public_key, ballots: [{text, prefix,
+ * signature}]}) add up to this tally: each is blindly signed with the round's key (as
+ * the verifier checks it), appears once, and is a ballot of this round, under this key,
+ * with exactly the tally's questions. Throws TallyRefused.
  */
-export function checkTallyIsSum(tally, texts) {
-  if (!Array.isArray(texts) || texts.length !== tally.ballots) {
-    throw new TallyRefused("sum_count", `Máy chủ công bố ${Array.isArray(texts) ? texts.length : 0} phiếu `
+export function checkTallyIsSum(tally, published) {
+  const entries = published && Array.isArray(published.ballots) ? published.ballots : [];
+  if (entries.length !== tally.ballots) {
+    throw new TallyRefused("sum_count", `Máy chủ công bố ${entries.length} phiếu `
       + `nhưng tổng gồm ${tally.ballots} phiếu. Không giải mã; hãy báo chủ tọa.`);
   }
   const questions = Object.keys(tally.totals);
   const key = b64urlEncode(tally.key.toBytes());
-  const ballots = texts.map((text) => {
+  const seen = new Set();
+  const ballots = entries.map((entry) => {
     let ballot;
     try {
-      ballot = parseEncryptedBallot(JSON.parse(text));
+      verify(published.public_key, concatBytes(b64urlDecode(entry.prefix), utf8Encode(entry.text)),
+        b64urlDecode(entry.signature));
+      ballot = parseEncryptedBallot(JSON.parse(entry.text));
     } catch {
-      throw new TallyRefused("bad_ballot", "Một phiếu máy chủ công bố không đọc được. Không giải mã; hãy báo chủ tọa.");
+      throw new TallyRefused("bad_ballot", "Một phiếu máy chủ công bố không có chữ ký hợp lệ của vòng hoặc "
+        + "không đọc được. Không giải mã; hãy báo chủ tọa.");
     }
     const have = Object.keys(ballot.choices);
-    if (ballot.roundId !== tally.roundId || b64urlEncode(ballot.key.toBytes()) !== key
+    if (ballot.roundId !== tally.roundId || b64urlEncode(ballot.key.toBytes()) !== key || seen.has(entry.text)
         || have.length !== questions.length || !questions.every((q) => Object.hasOwn(ballot.choices, q))) {
       throw new TallyRefused("bad_ballot", "Một phiếu máy chủ công bố không thuộc vòng này. Không giải mã; hãy báo chủ tọa.");
     }
+    seen.add(entry.text);
     return ballot;
   });
   const sum = tallyOf(tally.roundId, tally.key, questions, ballots);

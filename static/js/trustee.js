@@ -231,9 +231,9 @@ async function maybeDecrypt(round) {
     if (recheckable(checked.tally)) {
       mark("checking");
       await nextPaint();
-      const { ballots } = await request("GET", `/api/rounds/${encodeURIComponent(round.id)}/encrypted-ballots`);
+      const published = await request("GET", `/api/rounds/${encodeURIComponent(round.id)}/encrypted-ballots`);
       await nextPaint();
-      checkTallyIsSum(checked.tally, ballots);
+      checkTallyIsSum(checked.tally, published);
     }
     mark("sending");
     await nextPaint();

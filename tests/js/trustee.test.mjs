@@ -107,6 +107,7 @@ describe("the ceremony, step by step", () => {
 });
 
 describe("counting a round", () => {
+  const published = { round: "R1", public_key: F.public_key, ballots: F.ballots };
   const round = { id: "R1", number: 1, kind: "classification", status: "counting", ballots: 3, tally: F.tally,
     shares: [], refused: [] };
 
@@ -116,7 +117,7 @@ describe("counting a round", () => {
     const envelopes = [0, 2].map((i) => {
       const checked = checkTally(round, committee, storage, "C-fixture", i + 1);
       assert.equal(checked.digest, F.tally_digest);
-      checkTallyIsSum(checked.tally, F.ballots);
+      checkTallyIsSum(checked.tally, published);
       return decryptionFor(trustees[i], trustees[i].secretShare(F.transcript), committee, checked, storage,
         "C-fixture", "R1");
     });
@@ -151,11 +152,18 @@ describe("counting a round", () => {
   it("refuses a single ballot presented as a total, and ballots that do not add up", () => {
     const single = checkTally({ ...round, ballots: 1, tally: F.single_tally }, committee, new MemoryStorage(),
       "C-fixture", 1);
-    assert.throws(() => checkTallyIsSum(single.tally, F.ballots), (e) => e.code === "sum_count");
+    assert.throws(() => checkTallyIsSum(single.tally, published), (e) => e.code === "sum_count");
     const full = checkTally(round, committee, new MemoryStorage(), "C-fixture", 1);
-    assert.throws(() => checkTallyIsSum(full.tally, [F.ballots[0], F.ballots[0], F.ballots[1]]),
-      (e) => e.code === "not_sum");
-    assert.throws(() => checkTallyIsSum(full.tally, [F.ballots[0], F.ballots[1], "{}"]), (e) => e.code === "bad_ballot");
+    const some = (...ballots) => ({ ...published, ballots });
+    // One ballot published twice in place of another: refused as not this round's set.
+    assert.throws(() => checkTallyIsSum(full.tally, some(F.ballots[0], F.ballots[0], F.ballots[1])),
+      (e) => e.code === "bad_ballot");
+    assert.throws(() => checkTallyIsSum(full.tally, some(F.ballots[0], F.ballots[1], { ...F.ballots[2], text: "{}" })),
+      (e) => e.code === "bad_ballot");
+    // A ballot without the round's signature (one the server made up) is refused.
+    const unsigned = { ...F.ballots[2], signature: F.ballots[1].signature };
+    assert.throws(() => checkTallyIsSum(full.tally, some(F.ballots[0], F.ballots[1], unsigned)),
+      (e) => e.code === "bad_ballot" && /chữ ký/.test(e.userMessage));
   });
 
   it("names a round's state for the page", () => {

@@ -251,8 +251,12 @@ def test_tally_vector_by_batch_and_by_running_sum(com: committee.Committee, tall
     running = eb.EncryptedTally.empty("R1", com.joint_key, V["ballots"]["questions"])
     for b in ballots:
         running = running.add(b)
-    assert batch.to_json() == running.to_json() == V["tally"]["tally"]
+    checked = eb.EncryptedTally.of_checked("R1", com.joint_key, V["ballots"]["questions"],
+                                           [c["ballot"] for c in V["ballots"]["items"]])
+    assert batch.to_json() == running.to_json() == checked.to_json() == V["tally"]["tally"]
     assert b64url_encode(tally.digest()) == V["tally"]["digest"]
+    assert eb.EncryptedTally.of_checked("R1", com.joint_key, ["q"], []).to_json() == \
+        eb.EncryptedTally.empty("R1", com.joint_key, ["q"]).to_json()
 
 
 def test_combination_with_one_trustee_absent(com: committee.Committee, tally: eb.EncryptedTally) -> None:

@@ -118,10 +118,13 @@ def verify_bundle(
     expected_key: Ed25519PublicKey | None = None,
     expected_fingerprint: str | None = None,
     registry: Mapping[str, Sequence[str]] | None = None,
+    ballot_proofs_checked: bool = False,
 ) -> Report:
     """Every check on the bundle in `data`; compare the signer with the expected key
     or fingerprint when one is given, else with the fingerprints the đảng ủy
-    registered for the chi bộ the bundle names (`registry`: name → fingerprints)."""
+    registered for the chi bộ the bundle names (`registry`: name → fingerprints).
+    `ballot_proofs_checked`: only for the chi bộ's own check at certification, whose
+    encrypted ballots' proofs were each checked when cast; every other reader checks them."""
     try:
         bundle = load_bundle(data)
         _check_shape(bundle)
@@ -135,7 +138,8 @@ def verify_bundle(
         "format", PASS, *TITLES["format"], _format_passed_vi(bundle), f"Format {bundle['format']}."
     )
     checks: list[CheckResult] = [shape]
-    record = enc.EncryptedRecord(bundle) if bundle["format"] == fmt.FORMAT_ENCRYPTED else None
+    record = (enc.EncryptedRecord(bundle, proofs=not ballot_proofs_checked)
+              if bundle["format"] == fmt.FORMAT_ENCRYPTED else None)
     for name, run in _checks(expected_key, expected_fingerprint, registry, digest, record):
         checks.append(_run_check(name, run, bundle))
     return Report(tuple(checks), bundle, hex_groups(digest))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ballot.crypto import threshold
 from ballot.crypto.canonical import canonical_json
 from ballot.crypto.committee import Committee, verify_committee
-from ballot.crypto.encrypted_ballot import EncryptedTally, parse_encrypted_ballot
+from ballot.crypto.encrypted_ballot import EncryptedTally
 from ballot.crypto.errors import CryptoError
 from ballot.crypto.ristretto import Element
 from ballot.services import audit, trustees
@@ -42,8 +42,7 @@ def start_counting(session: Session, round_: Round) -> None:
     ceremony = session.get(CommitteeCeremony, round_.ceremony_id)
     key = Element.from_b64(ceremony.joint_key)
     texts = session.scalars(select(Ballot.text).where(Ballot.round_id == round_.id))
-    ballots = [parse_encrypted_ballot(json.loads(text)) for text in texts]
-    tally = EncryptedTally.of(round_.id, key, question_ids(round_), ballots)
+    tally = EncryptedTally.of_checked(round_.id, key, question_ids(round_), (json.loads(t) for t in texts))
     round_.encrypted_tally = canonical_json(tally.to_json()).decode()
 
 

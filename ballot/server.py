@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import sys
 from dataclasses import dataclass
@@ -49,6 +50,14 @@ def build(settings: Settings, *, testing: bool = False, legacy_keys=None) -> Ser
     version to adopt if the data directory has no key yet (ballot.cli passes it)."""
     key = ensure_key(settings, legacy_keys)
     services = Services(settings)
+    if cooperative():
+        import gevent
+
+        # Proof checks in real threads: the loop keeps serving, and libsodium's
+        # multiplications (which release the GIL) use the other cores.
+        pool = gevent.get_hub().threadpool
+        pool.maxsize = max(1, os.cpu_count() or 1)  # more threads than cores only contend
+        services.offload = lambda fn, *args: pool.apply(fn, args)
     app = create_app(services, testing=testing)
     socketio = init_realtime(app, services, async_mode="gevent" if cooperative() else "threading")
     server = Server(app, socketio, services, key)

@@ -54,6 +54,7 @@ from ballot.store.secret import installation_secret
 from ballot.vocabulary import RoundStatus
 
 Notify = Callable[[str], None]
+Offload = Callable[..., Any]
 
 
 def _host_actor(host_id: int) -> Actor:
@@ -96,6 +97,9 @@ class Services:
         self.work = Work(self.db, notify or (lambda meeting_id: None))
         self._destroy_keys_no_round_needs(files)
         self.forms = views.RoundForms()
+        # How a long pure computation runs: here, or in a worker thread while the server's
+        # loop serves other requests (ballot/server.py sets gevent's thread pool).
+        self.offload: Offload = lambda fn, *args: fn(*args)
         self.public_states = views.PublicStates()
 
     def _destroy_keys_no_round_needs(self, files: KeyVault) -> None:
@@ -418,9 +422,14 @@ class Services:
         return signature
 
     def cast(self, round_id: str, command: CastBallot) -> voting.CastResult:
+        with self.db.read() as s:
+            form = voting.encrypted_form(s, guards.a_round(s, round_id))
+        if form is not None:
+            # An encrypted ballot's proofs, before the unit of work and beside the loop.
+            self.offload(voting.check_encrypted_cast, form, command)
         with self.work("cast") as w:
             round_ = guards.a_round(w.session, round_id)
-            result = voting.cast_ballot(w.session, round_, command)
+            result = voting.cast_ballot(w.session, round_, command, proofs_checked=form is not None)
             if result.created:
                 w.changed(round_.meeting_id)
         return result

@@ -325,3 +325,66 @@ def test_a_counting_rounds_ballots_are_published_signed_for_the_trustees_check(r
                          b64url_decode(entry["signature"]))
     texts = [e["text"] for e in published["ballots"]]
     assert texts == sorted(texts)  # an order of text, not of arrival
+
+
+@BOTH_DATABASES
+def test_a_share_not_signed_by_its_trustee_is_refused_and_stores_nothing(ready, server):
+    """Whoever holds a trustee's cookie cannot put a wrong share under the trustee's name."""
+    from ballot.store.models import DecryptionShare
+
+    round_id = ready.host.run_round(ready.meeting_id)
+    ready.phones["m01"].vote({"m01": "HTXSNV"})
+    ready.host.ok("POST", f"/api/host/rounds/{round_id}/close")
+    client = ready.trustees[0].phone.client
+    genuine = ready.trustees[2].trustee()  # trustee 3's key signing as if it were trustee 1
+    forged = genuine.sign({"type": "partial-decryption", "context": "x", "trustee": 1, "round": round_id,
+                           "tally": "x", "shares": {}})
+    for envelope in (forged, {"message": {"trustee": 1, "type": "partial-decryption"}, "signature": ["x"]},
+                     {"message": {"trustee": 1}, "signature": "QUJD"}):
+        answer = client.post(f"/api/trustee/rounds/{round_id}/decryption", json={"envelope": envelope})
+        assert answer.status_code == 400 and answer.get_json()["error"]["field"] == "envelope"
+    assert _rows(server, DecryptionShare) == 0
+    assert ready.host.state(ready.meeting_id)["round"]["decryption"]["refused"] == []
+
+
+@BOTH_DATABASES
+def test_a_complaint_must_name_another_trustee_with_its_disclosure(server):
+    host, meeting_id, phones, trustees = _designated(server)
+    for trustee in trustees:
+        trustee.step()
+    for trustee in trustees:
+        trustee.step()  # every dealing is in: complaints may come now
+    me = trustees[0].trustee()
+    before = _rows(server, CeremonyMessage)
+    context = me.announce()["message"]["context"]
+    for against in ([2], "2", 10**30, 1, 0, True):
+        message = {"type": "complaint", "context": context, "trustee": 1, "against": against,
+                   "key": "QUJD", "proof": "QUJD"}
+        # Signed where canonical JSON can hold it; a number beyond it arrives unsigned.
+        signable = isinstance(against, (str, list)) or (type(against) is int and abs(against) < 2**53)
+        complaint = me.sign(message) if signable else {"message": message, "signature": "QUJD"}
+        answer = trustees[0].send(complaint)
+        assert answer.status_code == 400 and answer.get_json()["error"]["field"] == "envelope", against
+    assert _rows(server, CeremonyMessage) == before
+
+
+@BOTH_DATABASES
+def test_the_committee_is_refused_naming_the_field_for_a_repeated_or_unknown_member(server):
+    host = Host(server.app.test_client())
+    meeting_id = host.mark_present(host.new_meeting()["meeting"]["id"], "m01", "m02", "m03")["meeting"]["id"]
+    for ids, code in ((["m01", "m01"], "trustee_twice"), (["m01", "x99"], "unknown_member")):
+        answer = host.call("POST", f"/api/host/meetings/{meeting_id}/trustees",
+                           json={"member_ids": ids, "threshold": 1})
+        error = answer.get_json()["error"]
+        assert answer.status_code == 400 and error["code"] == code and error["field"] == "member_ids"
+    assert _rows(server, CommitteeCeremony) == 0
+
+
+@BOTH_DATABASES
+def test_a_trustee_cannot_post_a_share_for_another_meetings_round(ready, server):
+    other = Host(server.app.test_client())
+    meeting_id = other.mark_present(other.new_meeting()["meeting"]["id"], "m01", "m02", "m03")["meeting"]["id"]
+    round_id = other.run_round(meeting_id)
+    answer = ready.trustees[0].phone.client.post(f"/api/trustee/rounds/{round_id}/decryption",
+                                                 json={"envelope": {"message": {"trustee": 1}, "signature": "x"}})
+    assert answer.status_code == 404

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ballot.crypto import threshold
 from ballot.crypto.canonical import canonical_json
-from ballot.crypto.committee import Committee, verify_committee
+from ballot.crypto.committee import Committee, context_hash, open_envelope, verify_committee
 from ballot.crypto.encrypted_ballot import EncryptedTally
 from ballot.crypto.errors import CryptoError
 from ballot.crypto.ristretto import Element
@@ -65,16 +65,13 @@ def receive_share(session: Session, trustee: Trustee, round_: Round, envelope: A
         raise forbidden("not_this_committee", "Đồng chí không thuộc ban kiểm phiếu của vòng này.")
     if not is_counting(round_):
         raise conflict("not_counting", "Vòng này không chờ giải mã.")
-    message = envelope.get("message") if isinstance(envelope, dict) else None
-    if not isinstance(message, dict) or message.get("trustee") != trustee.index:
-        raise invalid("bad_share", "Phần giải mã phải là thông điệp có chữ ký của chính thành viên này.",
-                      field="envelope")
+    committee, tally = committee_of(session, round_), tally_of(round_)
+    _check_signed(committee, trustee, envelope)
     existing = session.get(DecryptionShare, (round_.id, trustee.index))
     if existing is not None and existing.refused is None:
         if json.loads(existing.envelope) == envelope:
             return  # sent again after a reload
         raise conflict("already_sent", "Thành viên này đã gửi phần giải mã hợp lệ cho vòng này.")
-    committee, tally = committee_of(session, round_), tally_of(round_)
     refused = None
     try:
         threshold.check_partial_decryption(committee, tally, envelope)
@@ -91,6 +88,22 @@ def receive_share(session: Session, trustee: Trustee, round_: Round, envelope: A
                  round=round_.id, accepted=refused is None)
     if refused is None:
         _combine_if_enough(session, round_, committee, tally)
+
+
+def _check_signed(committee: Committee, trustee: Trustee, envelope: Any) -> None:
+    """Only a share the trustee signed is kept (and, if its proofs fail, named on the
+    console as theirs): anything else is refused and stores nothing, so that whoever holds
+    a trustee's cookie cannot put a wrong share under their name."""
+    message = envelope.get("message") if isinstance(envelope, dict) else None
+    if not isinstance(message, dict) or message.get("trustee") != trustee.index:
+        raise invalid("bad_share", "Phần giải mã phải là thông điệp có chữ ký của chính thành viên này.",
+                      field="envelope")
+    try:
+        open_envelope(envelope, committee.sign_keys[trustee.index], kind="partial-decryption",
+                      ctx=context_hash(committee.context), who=trustee.index)
+    except CryptoError:
+        raise invalid("bad_share", "Phần giải mã không mang chữ ký đúng của thành viên này.",
+                      field="envelope") from None
 
 
 def _combine_if_enough(session: Session, round_: Round, committee: Committee, tally: EncryptedTally) -> None:

@@ -48,7 +48,7 @@ from ballot.services.errors import conflict, forbidden, not_found
 from ballot.services.unit_of_work import Actor, UnitOfWork, Work
 from ballot.store.db import Database
 from ballot.store.keyvault import KeyVault, RoundKeyStore
-from ballot.store.models import Meeting, Trustee
+from ballot.store.models import Meeting, Round, Trustee
 from ballot.store.round_keys import DatabaseKeyVault
 from ballot.store.secret import installation_secret
 from ballot.vocabulary import RoundStatus
@@ -318,7 +318,11 @@ class Services:
     def trustee_decryption(self, check_in_id: str, round_id: str, envelope: dict[str, Any]) -> dict[str, Any]:
         with self.work("trustee_decryption", _voter_actor(check_in_id)) as w:
             trustee = _trustee(w.session, check_in_id)
-            round_ = guards.a_round(w.session, round_id)
+            # The trustee's meeting is locked; a round of another meeting is not theirs
+            # (and locking its meeting too could deadlock two such calls).
+            round_ = w.session.get(Round, round_id)
+            if round_ is None or round_.meeting_id != trustee.ceremony.meeting_id:
+                raise not_found("vòng bỏ phiếu")
             counting.receive_share(w.session, trustee, round_, envelope)
             w.changed(round_.meeting_id)
         return self.trustee_state(check_in_id)
@@ -424,6 +428,8 @@ class Services:
     def cast(self, round_id: str, command: CastBallot) -> voting.CastResult:
         with self.db.read() as s:
             form = voting.encrypted_form(s, guards.a_round(s, round_id))
+            if form is not None and voting.already_stored(s, round_id, command):
+                form = None  # a resend: answered from what is stored, no proof checked again
         if form is not None:
             # An encrypted ballot's proofs, before the unit of work and beside the loop.
             self.offload(voting.check_encrypted_cast, form, command)

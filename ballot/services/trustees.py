@@ -23,7 +23,7 @@ from ballot.crypto.errors import CryptoError
 from ballot.services import audit
 from ballot.services.codes import new_id
 from ballot.services.errors import conflict, forbidden, invalid
-from ballot.services.guards import ensure_editable, member_by_key
+from ballot.services.guards import ensure_editable
 from ballot.services.phases import is_counting
 from ballot.services.scenario import may_vote
 from ballot.store.models import CeremonyMessage, CommitteeCeremony, Meeting, Member, Trustee, utcnow
@@ -51,13 +51,19 @@ def designate(session: Session, actor: str, meeting: Meeting, member_keys: list[
         raise conflict("round_in_progress", "Không đổi được ban kiểm phiếu khi một vòng bỏ phiếu đang mở "
                        "hoặc đang chờ kiểm phiếu.")
     keys = list(dict.fromkeys(member_keys))
+    if len(keys) != len(member_keys):
+        raise invalid("trustee_twice", "Một đảng viên được chọn hai lần vào ban kiểm phiếu.", field="member_ids")
     if not 1 <= len(keys) <= crypto.MAX_TRUSTEES:
         raise invalid("trustee_count", f"Ban kiểm phiếu có từ 1 đến {crypto.MAX_TRUSTEES} thành viên.",
                       field="member_ids")
     if not 1 <= t <= len(keys):
         raise invalid("threshold", "Số thành viên cần để giải mã phải từ 1 đến số thành viên của ban.",
                       field="threshold")
-    members = [member_by_key(meeting, key) for key in keys]
+    by_key = {m.key: m for m in meeting.members}
+    unknown = [key for key in keys if key not in by_key]
+    if unknown:
+        raise invalid("unknown_member", f"Không có đảng viên mã “{unknown[0]}” trong danh sách.", field="member_ids")
+    members = [by_key[key] for key in keys]
     for member in members:
         if not may_vote(member):
             raise invalid("trustee_not_present", f"{member.name} không phải đảng viên chính thức có mặt.",
@@ -122,8 +128,8 @@ def receive(session: Session, trustee: Trustee, envelope: Any) -> None:
         raise invalid("bad_message", "Thông điệp của ban kiểm phiếu không đúng dạng.", field="envelope")
     if message.get("trustee") != trustee.index:
         raise forbidden("other_trustee", "Điện thoại này chỉ gửi được thông điệp của chính thành viên mình.")
+    against = _complaint_target(message, trustee.index, ceremony.n) if kind == "complaint" else 0
     record = transcript(session, ceremony)
-    against = message.get("against", 0) if kind == "complaint" else 0
     existing = session.get(CeremonyMessage, (ceremony.id, trustee.index, kind, against))
     if existing is not None:
         if json.loads(existing.envelope) == envelope:
@@ -131,11 +137,22 @@ def receive(session: Session, trustee: Trustee, envelope: Any) -> None:
         raise conflict("already_sent", "Thành viên này đã gửi thông điệp này rồi.")
     _check(record, kind, envelope, trustee.index)
     session.add(CeremonyMessage(ceremony_id=ceremony.id, trustee_index=trustee.index, kind=kind,
-                                against=against if isinstance(against, int) else 0,
-                                envelope=canonical_json(envelope).decode()))
+                                against=against, envelope=canonical_json(envelope).decode()))
     session.flush()
     record[TRANSCRIPT_LISTS[kind]].append(envelope)
     _settle(session, ceremony, record)
+
+
+def _complaint_target(message: dict[str, Any], sender: int, n: int) -> int:
+    """The dealer a complaint names, if it has a complaint's shape (docs/encrypted-ballots.md,
+    4.2): another trustee's index, the disclosed key and its proof."""
+    against = message.get("against")
+    if (not isinstance(against, int) or isinstance(against, bool) or not 1 <= against <= n
+            or against == sender or not isinstance(message.get("key"), str)
+            or not isinstance(message.get("proof"), str)):
+        raise invalid("bad_message", "Khiếu nại phải nêu một thành viên khác của ban, kèm khóa và bằng chứng.",
+                      field="envelope")
+    return against
 
 
 def _check(record: dict[str, Any], kind: str, envelope: dict[str, Any], index: int) -> None:

@@ -104,6 +104,13 @@ def encrypted_form(session: Session, round_: Round) -> EncryptedForm | None:
     return EncryptedForm(round_.id, round_.public_key_pem, ceremony.joint_key, tuple(keys))
 
 
+def already_stored(session: Session, round_id: str, command: CastBallot) -> bool:
+    """Whether this very signed ballot is stored in the round (a resend)."""
+    digest = tracking.ballot_digest(command.prefix, command.ballot.encode(), command.signature)
+    stored = session.get(Ballot, digest)
+    return stored is not None and stored.round_id == round_id
+
+
 def check_encrypted_cast(form: EncryptedForm, command: CastBallot) -> None:
     """The cast's signature (cheap, first: an unsigned ballot costs no proof check), then
     every proof of the ballot. Pure: runs in a worker thread beside the server's loop."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 from tests.meeting_kit import HOST_PASSWORD, HOST_USER, REVIEW_DATE
 from tests.test_browser import (
@@ -49,7 +51,7 @@ VOTES = {
 }
 
 
-def test_an_encrypted_meeting_with_a_counting_committee(live_server, browser):  # noqa: F811
+def test_an_encrypted_meeting_with_a_counting_committee(live_server, browser, tmp_path):  # noqa: F811
     base, errors = live_server, []
     lan = base.replace("127.0.0.1", LAN_NAME)
     api = _api_host(base)
@@ -173,6 +175,13 @@ def test_an_encrypted_meeting_with_a_counting_committee(live_server, browser):  
         expect(page.locator("#committee-fingerprint")).to_contain_text("Mã ban kiểm phiếu — đối chiếu với màn chiếu")
         expect(page.locator("#committee-fingerprint strong")).to_have_text(short)
 
+    def fill(page, choices: dict[str, str]) -> None:
+        page.bring_to_front()  # the voter's tab, not the trustee page of the same phone
+        for question, level in choices.items():
+            page.locator(f'fieldset[data-question="{question}"] .choice.lvl-{level}').click()
+        expect(page.locator("#chosen-count")).to_have_text(f"Đã chọn {len(choices)}/5")
+        page.locator("#to-review").click()
+
     # A server that altered the committee's record in the ballot form: the phone refuses to vote.
     def altered(route):
         answer = route.fetch(url=route.request.url.replace(LAN_NAME, "127.0.0.1"))
@@ -186,17 +195,30 @@ def test_an_encrypted_meeting_with_a_counting_committee(live_server, browser):  
     expect(phones["m04"].locator("#bad-committee")).to_contain_text("Điện thoại không bỏ phiếu trong vòng này")
     expect(phones["m04"].locator("#ballot")).to_have_count(0)
     phones["m04"].unroute("**/api/state")
+
+    # A server that drops the committee from the ballot form, asking for a plaintext
+    # ballot: the phone saw the meeting's committee, so it builds none and asks no signature.
+    def stripped(route):
+        answer = route.fetch(url=route.request.url.replace(LAN_NAME, "127.0.0.1"))
+        state = answer.json()
+        del state["round"]["committee"]
+        route.fulfill(response=answer, json=state)
+
+    signs = []
+    phones["m04"].on("request", lambda r: signs.append(r.url) if r.url.endswith("/sign") else None)
+    phones["m04"].route("**/api/state", stripped)
+    phones["m04"].reload()
+    fill(phones["m04"], {"m01": "HTTNV"})
+    phones["m04"].locator("#cast").click()
+    expect(phones["m04"].locator("#cast-error")).to_contain_text("vòng này không mã hóa phiếu")
+    assert signs == []
+    phones["m04"].unroute("**/api/state")
+    phones["m04"].evaluate("() => localStorage.removeItem(Object.keys(localStorage).find((k) => "
+                           "k.startsWith('phieukin:draft:')))")
     phones["m04"].reload()
     expect(phones["m04"].locator("#ballot fieldset.question")).to_have_count(5)
     phones["m04"].set_viewport_size({"width": 360, "height": 740})
     phones["m04"].screenshot(path=str(SCREENSHOTS / "phieukin-phone-encrypted-ballot-360.png"))
-
-    def fill(page, choices: dict[str, str]) -> None:
-        page.bring_to_front()  # the voter's tab, not the trustee page of the same phone
-        for question, level in choices.items():
-            page.locator(f'fieldset[data-question="{question}"] .choice.lvl-{level}').click()
-        expect(page.locator("#chosen-count")).to_have_text(f"Đã chọn {len(choices)}/5")
-        page.locator("#to-review").click()
 
     # m05's phone is reloaded after its ballot was signed and before it reached the server.
     blocked = []
@@ -271,6 +293,14 @@ def test_an_encrypted_meeting_with_a_counting_committee(live_server, browser):  
     host.get_by_role("button", name="Chứng thực kết quả").click()
     expect(host.locator("#certify-card h2")).to_have_text("Đã chứng thực")
     expect(projector.locator("#certified")).to_contain_text("Đã chứng thực")
+    # The đảng ủy's check, as its clerk runs it: `ballot verify` with the chi bộ's fingerprint.
+    bundle_file = tmp_path / "goi.json"
+    bundle_file.write_bytes(api.get(f"{base}/api/host/meetings/{meeting_id}/bundle").content)
+    fingerprint = api.get(f"{base}/api/host/certification-key").json()["fingerprint"]
+    verified = subprocess.run([sys.executable, "-m", "ballot.cli", "verify", str(bundle_file),
+                               "--fingerprint", fingerprint], capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "Bằng chứng của phiếu mã hóa" in verified.stdout and "Giải mã của ban kiểm phiếu" in verified.stdout
     trustees[1].once("dialog", lambda dialog: dialog.accept())
     trustees[1].locator("#erase-key").click(timeout=30_000)
     expect(trustees[1].locator("#erased")).to_contain_text("không còn giữ khóa")

@@ -52,8 +52,18 @@ export function encryptedBallotText(committee, round, choices) {
   return canonicalJson(encryptBallot(committee.jointKey, round.id, questionIds, chosen));
 }
 
-/** The ballot text for this round: encrypted when the round has a committee. */
-export function ballotTextFor(round, choices, committee = null) {
+/**
+ * The ballot text for this round: encrypted when the round has a committee.
+ * `committeeMeeting`: this phone has seen the meeting announce a counting committee;
+ * a round of that meeting without one is a server asking for a plaintext ballot,
+ * which an honest server never does once the committee exists (docs/encrypted-ballots.md, 14).
+ */
+export function ballotTextFor(round, choices, committee = null, committeeMeeting = false) {
+  if (!round.committee && committeeMeeting) {
+    throw new CommitteeError("plaintext round in a meeting with a committee",
+      "Cuộc họp có ban kiểm phiếu nhưng vòng này không mã hóa phiếu: điện thoại không bỏ phiếu "
+      + "để lộ lựa chọn. Hãy báo ngay chủ tọa và ban kiểm phiếu.");
+  }
   if (!round.committee) {
     return ballotText(round.id, choices);
   }
@@ -72,8 +82,8 @@ export function ballotTextFor(round, choices, committee = null) {
  * The blinded ballot is stored before the signature is asked for, so that a lost
  * answer can be asked again with resumeSigning.
  */
-export async function signBallot(round, choices, committee = null) {
-  const text = ballotTextFor(round, choices, committee);
+export async function signBallot(round, choices, committee = null, committeeMeeting = false) {
+  const text = ballotTextFor(round, choices, committee, committeeMeeting);
   const { prefix, prepared } = prepare(utf8Encode(text));
   const { blinded, inv } = blind(round.public_key, prepared);
   const signing = {

@@ -15,6 +15,7 @@ import { $, LEVELS, LEVEL_NAMES, ROUND_KIND_NAMES, h, replace, setText } from ".
 const page = {
   code: "",
   meetingId: null, // this page's meeting, once known
+  committeeMeetings: new Set(), // meetings this phone saw announce a counting committee
   voter: null, // the last GET /api/state answer, or null when not checked in
   notice: "", // shown on the join form (refused check-in, wrong code)
   joinMode: "code",
@@ -129,6 +130,9 @@ function onPublicState(pub) {
  */
 async function learnCommittee(pub) {
   const c = pub.committee;
+  if (c) {
+    rememberCommitteeMeeting(pub.meeting.id);
+  }
   if (!c || c.state !== "complete" || (page.committee && page.committee.ceremony === c.ceremony)
       || page.learning === c.ceremony) {
     return;
@@ -238,6 +242,9 @@ function roundCommittee(round) {
   const transcript = round && round.committee;
   if (!transcript) {
     return null;
+  }
+  if (page.meetingId) {
+    rememberCommitteeMeeting(page.meetingId);
   }
   const ceremony = transcript.context && transcript.context.ceremony;
   const record = JSON.stringify(transcript); // exactly the record checked, not only its ceremony
@@ -438,6 +445,30 @@ function confirmName(list, member, error) {
     } });
   li.append(h("div", { class: "confirm" },
     h("p", null, "Đồng chí là ", h("strong", { text: member.name }), "?"), yes));
+}
+
+/**
+ * That this meeting has a counting committee, kept on the phone: from then on it never
+ * builds a plaintext ballot in the meeting, whatever a later ballot form says.
+ */
+function rememberCommitteeMeeting(meetingId) {
+  try {
+    localStorage.setItem(`phieukin:committee-meeting:${meetingId}`, "1");
+  } catch {
+    // private mode: the page's memory still holds it
+  }
+  page.committeeMeetings.add(meetingId);
+}
+
+function committeeMeeting(meetingId) {
+  if (page.committeeMeetings.has(meetingId)) {
+    return true;
+  }
+  try {
+    return localStorage.getItem(`phieukin:committee-meeting:${meetingId}`) === "1";
+  } catch {
+    return false;
+  }
 }
 
 function rememberMeeting(meetingId) {
@@ -825,7 +856,8 @@ async function castBallot(errorEl) {
     if (checked) {
       await new Promise((resolve) => setTimeout(resolve, 30)); // the note is shown before the work
     }
-    const entry = await signBallot(round, page.choices, checked && checked.committee);
+    const entry = await signBallot(round, page.choices, checked && checked.committee,
+      committeeMeeting(page.meetingId));
     store.removeDraft(round.id); // the signed ballot is stored in its place
     page.choices = {};
     page.step = "form";

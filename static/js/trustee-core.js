@@ -209,6 +209,20 @@ export function checkTallyIsSum(tally, published) {
     seen.add(entry.text);
     return ballot;
   });
+  // One ballot's ciphertexts under fresh nonces (their proofs are not checked here) would
+  // make the "sum" a multiple of that ballot: no ciphertext may appear in two ballots.
+  const ciphertexts = new Set();
+  for (const entry of entries) {
+    for (const question of Object.values(JSON.parse(entry.text).choices)) {
+      for (const ct of question.ciphertexts) {
+        if (ciphertexts.has(ct)) {
+          throw new TallyRefused("copied_ballot", "Hai phiếu máy chủ công bố có cùng một bản mã: có thể là phiếu "
+            + "sao chép. Không giải mã; hãy báo chủ tọa.");
+        }
+        ciphertexts.add(ct);
+      }
+    }
+  }
   const sum = tallyOf(tally.roundId, tally.key, questions, ballots);
   if (b64urlEncode(tallyDigest(sum)) !== b64urlEncode(tallyDigest(tally))) {
     throw new TallyRefused("not_sum", "Tổng phiếu máy chủ gửi không bằng tổng các phiếu đã bỏ. "

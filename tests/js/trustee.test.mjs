@@ -160,6 +160,10 @@ describe("counting a round", () => {
       (e) => e.code === "bad_ballot");
     assert.throws(() => checkTallyIsSum(full.tally, some(F.ballots[0], F.ballots[1], { ...F.ballots[2], text: "{}" })),
       (e) => e.code === "bad_ballot");
+    // One ballot's ciphertexts under fresh nonces, signed with a round key the server kept:
+    // their sum would reveal that ballot three times over.
+    const copies = checkTally({ ...round, tally: F.copies_tally }, committee, new MemoryStorage(), "C-fixture", 1);
+    assert.throws(() => checkTallyIsSum(copies.tally, some(...F.copies)), (e) => e.code === "copied_ballot");
     // A ballot without the round's signature (one the server made up) is refused.
     const unsigned = { ...F.ballots[2], signature: F.ballots[1].signature };
     assert.throws(() => checkTallyIsSum(full.tally, some(F.ballots[0], F.ballots[1], unsigned)),

@@ -38,6 +38,11 @@ def main() -> None:
         "tally": tally.to_json(),
         "tally_digest": b64url_encode(tally.digest()),
         "single_tally": single.to_json(),
+        # A server holding the round key: ballot 1's ciphertexts under three fresh nonces
+        # (proofs no longer valid), signed, and their "sum" (three times ballot 1).
+        "copies": [_signed(round_key, canonical_json({**ballots[0], "nonce": b64url_encode(bytes([i]) * 16)}))
+                   for i in (7, 8, 9)],
+        "copies_tally": eb.EncryptedTally.of("R1", com.joint_key, QUESTIONS, parsed[:1] * 3).to_json(),
     }, sys.stdout)
 
 

@@ -164,7 +164,7 @@ def test_console_pushes_at_a_thousand_members_leave_the_roster_out_and_name_it(s
     def pushed(status: str) -> dict:
         """The first push the console receives with the current round in `status`."""
         def found():
-            return [p for p in _events(console, "host_state") if p["round"]["status"] == status]
+            return [p for p in _events(console, "host_state") if p["round"] and p["round"]["status"] == status]
         received: list[dict] = []
         with seen:
             assert seen.wait_for(lambda: received.extend(found()) or received, timeout=30)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from ballot.crypto.blind_rsa import public_key_to_json
 from ballot.crypto.encoding import b64url_encode
 from ballot.services import ballot_box, checkin, counting, proposal, trustees
+from ballot.services.errors import conflict
 from ballot.services.phases import is_counted, is_counting, phase
 from ballot.services.rounds import current_round, out_of_order, quorum_refusal
 from ballot.services.scenario import may_vote, on_ballot, organisation_of, quorum, settings_of
@@ -463,7 +464,10 @@ def committee_record(session: Session, meeting: Meeting) -> dict[str, Any] | Non
 def published_ballots(session: Session, round_: Round) -> dict[str, Any]:
     """A closed round's ballots as the bundle will hold them, sorted by text, with the
     round's public key: a trustee's phone checks every signature and that the tally is
-    their sum before it decrypts (docs/encrypted-ballots.md, 8)."""
+    their sum before it decrypts (docs/encrypted-ballots.md, 8). Only once no ballot can
+    arrive any more, and only an encrypted round's (a plaintext round's board suffices)."""
+    if round_.ceremony_id is None or round_.status != RoundStatus.CLOSED:
+        raise conflict("not_closed", "Phiếu của vòng chỉ được công bố khi vòng đã kết thúc.")
     public_key = serialization.load_pem_public_key(round_.public_key_pem.encode())
     return {
         "round": round_.id,

@@ -10,7 +10,7 @@ import * as store from "./ballot-store.js";
 import { RetryLater, deliver, resumeSigning, signBallot } from "./casting.js";
 import { verifyCommittee } from "./committee.js";
 import { connectLive, statusBadge } from "./live.js";
-import { $, LEVELS, LEVEL_NAMES, ROUND_KIND_NAMES, h, replace, setText } from "./ui.js";
+import { $, LEVELS, LEVEL_NAMES, ROUND_KIND_NAMES, coalescing, h, replace, setText } from "./ui.js";
 
 const page = {
   code: "",
@@ -37,48 +37,35 @@ let viewEl;
 
 // --- state --------------------------------------------------------------------------
 
-let refreshing = null;
-let refreshAgain = false;
-
-/** GET /api/state, coalescing overlapping calls, then render. */
-async function refresh() {
-  if (refreshing) {
-    refreshAgain = true;
-    return refreshing;
-  }
-  refreshing = (async () => {
-    do {
-      refreshAgain = false;
-      const before = page.voter;
-      try {
-        const voter = await request("GET", "/api/state");
-        page.voter = (await isThisMeeting(voter)) ? voter : null;
-        page.stateError = "";
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) {
-          if (error.code === "moved_to_another_phone") {
-            page.notice = error.message;
-          } else if (before && before.me.check_in === "pending") {
-            page.notice = "Chủ tọa chưa chấp nhận yêu cầu tham gia. "
-              + "Hãy nhập mã cá nhân, hoặc chọn lại tên và báo chủ tọa.";
-          }
-          page.voter = null;
-        } else {
-          page.stateError = errorText(error);
-        }
-      }
-    } while (refreshAgain);
-  })();
+/** GET /api/state into the page (a refused session says why on the join form). */
+async function load() {
+  const before = page.voter;
   try {
-    await refreshing;
-  } finally {
-    refreshing = null;
+    const voter = await request("GET", "/api/state");
+    page.voter = (await isThisMeeting(voter)) ? voter : null;
+    page.stateError = "";
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      if (error.code === "moved_to_another_phone") {
+        page.notice = error.message;
+      } else if (before && before.me.check_in === "pending") {
+        page.notice = "Chủ tọa chưa chấp nhận yêu cầu tham gia. "
+          + "Hãy nhập mã cá nhân, hoặc chọn lại tên và báo chủ tọa.";
+      }
+      page.voter = null;
+    } else {
+      page.stateError = errorText(error);
+    }
   }
+}
+
+/** The state, coalescing overlapping calls, then the live channel and the page. */
+const refresh = coalescing(load, () => {
   if (page.voter) {
     connect(page.voter.meeting.id);
   }
   render();
-}
+});
 
 function connect(meetingId) {
   if (page.socket) {

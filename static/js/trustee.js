@@ -14,7 +14,7 @@ import {
   TallyRefused, backupKey, ceremonyStep, checkTally, checkTallyIsSum, decryptionFor, loadSeed, recheckable,
   refusalOf, roundStatus, saveSeed, seedKey,
 } from "./trustee-core.js";
-import { $, ROUND_KIND_NAMES, h, replace, setText } from "./ui.js";
+import { $, ROUND_KIND_NAMES, coalescing, h, replace, setText } from "./ui.js";
 
 const FAST_POLL_MS = 3000; // while the ceremony runs or a round waits for its count
 const SLOW_POLL_MS = 20000;
@@ -55,42 +55,29 @@ function storage() {
 
 // --- state ---------------------------------------------------------------------------
 
-let refreshing = null;
-let refreshAgain = false;
-
-async function refresh() {
-  if (refreshing) {
-    refreshAgain = true;
-    return refreshing;
-  }
-  refreshing = (async () => {
-    do {
-      refreshAgain = false;
-      try {
-        page.answer = await request("GET", "/api/trustee");
-        page.gone = "";
-        page.error = "";
-      } catch (error) {
-        if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
-          page.answer = null;
-          page.gone = error.message;
-        } else {
-          page.error = errorText(error);
-        }
-      }
-      if (page.answer) {
-        await advance();
-      }
-    } while (refreshAgain);
-  })();
+/** GET /api/trustee, then whatever the ceremony or a counting round asks of this phone. */
+async function load() {
   try {
-    await refreshing;
-  } finally {
-    refreshing = null;
+    page.answer = await request("GET", "/api/trustee");
+    page.gone = "";
+    page.error = "";
+  } catch (error) {
+    if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
+      page.answer = null;
+      page.gone = error.message;
+    } else {
+      page.error = errorText(error);
+    }
   }
+  if (page.answer) {
+    await advance();
+  }
+}
+
+const refresh = coalescing(load, () => {
   render();
   schedule();
-}
+});
 
 function schedule() {
   clearTimeout(page.timer);

@@ -131,3 +131,30 @@ export function loopbackWarning(publicUrl) {
     "Máy chủ chưa có địa chỉ mạng LAN (", address.host, "): điện thoại không vào được. ",
     "Hãy nối máy tính vào Wi-Fi của phòng họp rồi khởi động lại máy chủ.");
 }
+
+/**
+ * A page's refresh: `load` once, or once more after the run in progress when called
+ * meanwhile (a push and a timer at once fold into one request), then `after` once.
+ */
+export function coalescing(load, after) {
+  let running = null;
+  let again = false;
+  return async function refresh() {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await load();
+      } while (again);
+    })();
+    try {
+      await running;
+    } finally {
+      running = null;
+    }
+    await after();
+  };
+}

@@ -138,37 +138,44 @@ class EncryptedRecord:
     # --- the tally and its decryption -------------------------------------------------
 
     def stored_tally(self, round_: dict[str, Any]) -> EncryptedTally:
-        key = round_["id"]
-        if key not in self._tallies:
+        def read() -> EncryptedTally:
             try:
-                self._tallies[key] = EncryptedTally.from_json(round_["encryption"]["tally"])
+                return EncryptedTally.from_json(round_["encryption"]["tally"])
             except (CryptoError, KeyError, TypeError, AttributeError) as exc:
-                self._tallies[key] = Unavailable(
+                raise Unavailable(
                     f"vòng {round_['number']}: tổng mã hóa không đọc được",
                     f"round {round_['number']}: the encrypted tally cannot be read ({exc})",
-                )
-        found = self._tallies[key]
-        if isinstance(found, Unavailable):
-            raise found
-        return found
+                ) from None
+
+        return _once(self._tallies, round_["id"], read)
 
     def combined(self, round_: dict[str, Any]) -> Decryption:
         """combine() of the shares the server accepted (those not marked refused)."""
-        key = round_["id"]
-        if key not in self._combined:
+        def decrypt() -> Decryption:
             committee, tally = self.committee_of(round_), self.stored_tally(round_)
             accepted = [d["envelope"] for d in round_["encryption"]["decryptions"] if "refused" not in d]
             try:
-                self._combined[key] = combine(committee, tally, accepted)
+                return combine(committee, tally, accepted)
             except CryptoError as exc:
-                self._combined[key] = Unavailable(
+                raise Unavailable(
                     f"vòng {round_['number']}: không giải mã được tổng — {exc.message}",
                     f"round {round_['number']}: the tally cannot be decrypted ({exc.detail or exc.message})",
-                )
-        found = self._combined[key]
-        if isinstance(found, Unavailable):
-            raise found
-        return found
+                ) from None
+
+        return _once(self._combined, round_["id"], decrypt)
+
+
+def _once(cache: dict[str, Any], key: str, make: Any) -> Any:
+    """`make()` once per key; an Unavailable it raised is kept and raised again."""
+    if key not in cache:
+        try:
+            cache[key] = make()
+        except Unavailable as exc:
+            cache[key] = exc
+    found = cache[key]
+    if isinstance(found, Unavailable):
+        raise found
+    return found
 
 
 def _check_round(round_: dict[str, Any], committee: Committee, proofs: bool = True) -> RoundFinding:

@@ -402,12 +402,15 @@ function eraseBlock(c, me) {
           return;
         }
         // The seed, and what this phone remembered of the ceremony (backup made, tallies decrypted).
+        // The keys are listed first, then removed: removing reorders the storage's keys,
+        // and removing while walking them skipped some (the seed among them).
         const mine = seedKey(c.id, me.index);
-        for (let i = page.storage.length - 1; i >= 0; i--) {
-          const key = page.storage.key(i);
-          if (key === mine || (key && key.startsWith(`${mine}:`))) {
-            page.storage.removeItem(key);
-          }
+        const keys = [];
+        for (let i = 0; i < page.storage.length; i++) {
+          keys.push(page.storage.key(i));
+        }
+        for (const key of keys.filter((k) => k === mine || (k && k.startsWith(`${mine}:`)))) {
+          page.storage.removeItem(key);
         }
         page.trustee = null;
         page.trusteeFor = "";

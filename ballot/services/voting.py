@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ballot.crypto import blind_rsa, canonical, tracking
-from ballot.crypto.encrypted_ballot import check_encrypted_ballot, parse_encrypted_ballot, verify_encrypted_ballot
+from ballot.crypto.encrypted_ballot import check_encrypted_ballot
 from ballot.crypto.errors import CryptoError
 from ballot.crypto.ristretto import Element
 from ballot.services import ballot_box
@@ -180,13 +180,21 @@ def _parse_ballot(text: str, round_: Round) -> dict[str, Any]:
 
 def _check_encrypted(session: Session, ballot: dict[str, Any], round_: Round, proofs: bool = True) -> str:
     """Every proof under the committee's joint key, for exactly the round's questions
-    (docs/encrypted-ballots.md, 6); the nonce, which the stored ballot keeps unique."""
+    (docs/encrypted-ballots.md, 6); the nonce, which the stored ballot keeps unique.
+    `proofs=False`: this very text passed check_encrypted_cast for this open round, so
+    only its key and questions are compared again, as written (one spelling each), and
+    nothing is decoded a second time while the writer's lock is held."""
     ceremony = session.get(CommitteeCeremony, round_.ceremony_id)
     keys = list(session.scalars(select(Question.key).where(Question.round_id == round_.id)
                                 .order_by(Question.position)))
+    if not proofs:
+        if ballot["key"] != ceremony.joint_key or set(ballot["choices"]) != set(keys):
+            raise invalid("bad_encrypted_ballot", "Phiếu không được mã hóa cho đúng các mục và khóa chung "
+                          "của vòng này.", field="ballot")
+        return ballot["nonce"]
     try:
-        verify_encrypted_ballot(parse_encrypted_ballot(ballot), round_id=round_.id, question_ids=keys,
-                                key=Element.from_b64(ceremony.joint_key), proofs=proofs)
+        check_encrypted_ballot(ballot, round_id=round_.id, question_ids=keys,
+                               key=Element.from_b64(ceremony.joint_key))
     except CryptoError as exc:
         raise invalid("bad_encrypted_ballot", exc.message, field="ballot") from None
     return ballot["nonce"]

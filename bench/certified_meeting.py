@@ -9,6 +9,7 @@ own key in that data directory."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import sys
 import time
@@ -52,7 +53,7 @@ def certified_bundle(data_dir: Path, members: int, review_date: dt.date, branch:
                  for c in codes if c["id"] in voters]
     round_id = services.create_round(host, meeting_id, NewRound(kind=RoundKind.CLASSIFICATION))
     services.open_round(host, round_id)
-    form = services.voter_state(check_ins[0])["round"]
+    form = json.loads(services.ballot_form(check_ins[0], round_id).body)
     public_key = blind_rsa.public_key_from_json(form["public_key"])
     questions = [q["id"] for q in form["questions"]]
     for voter, check_in in enumerate(check_ins):

@@ -5,7 +5,7 @@ a fresh data directory, the default SQLite storage), then drives N simulated pho
 from worker processes (a thread per phone), each doing what the phone page does:
 
     POST /api/join (personal code) -> Socket.IO "join" {role: "public"} -> wait for the round
-    -> GET /api/state (questions, round key; 0-0.4 s after the round opens, as phone.js)
+    -> GET /api/state (0-0.4 s after the round opens, as phone.js) -> GET .../form (questions, round key)
     -> [the member fills in the ballot: signing starts within --arrival-seconds]
     -> blind -> POST .../sign (cookie) -> finalize
     -> [0.5-3 s, as casting.js] -> POST .../ballots (no cookie) -> tracking code
@@ -307,6 +307,12 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, s
             if round_ is None or round_["status"] != "open":
                 rec["errors"].append("state: no open round")
                 return
+            answer = request(rec, "form", http, "GET", f"/api/rounds/{round_['id']}/form")
+            if answer is None or answer.status_code != 200:
+                if answer is not None:
+                    rec["errors"].append(f"form: {answer.status_code} {answer.text[:200]}")
+                return
+            round_ = {**answer.json(), **round_}
             if not state["me"]["can_vote"]:
                 return  # a probationary member takes part but does not vote
             # the member fills in the ballot: signing starts `arrival` after the round opened
@@ -816,8 +822,8 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         result["cast_window_s"] = last_ack - first_sign
         result["ballots_per_s"] = len(votes) / (last_ack - first_sign) if votes else None
         result["server_cpu_s_voting"] = (cpu_after - cpu_before) if None not in (cpu_before, cpu_after) else None
-        steps = ("join", "state", "encrypt", "encrypt_cpu", "sign", "cast") if args.encrypted else (
-            "join", "state", "sign", "cast")
+        steps = ("join", "state", "form", "encrypt", "encrypt_cpu", "sign", "cast") if args.encrypted else (
+            "join", "state", "form", "sign", "cast")
         result["latency_ms"] = {step: summary([r[f"{step}_ms"] for r in records if f"{step}_ms" in r])
                                 for step in steps}
         result["close_ms"] = close_ms
@@ -1064,13 +1070,14 @@ def measure_floor(n: int, workdir: Path, seed: int, trustee_ids: list[str] | Non
     services.open_round(host_id, round_id)
     voter_ids = [m["id"] for m in demo["members"] if m["status"] == "chinh_thuc"
                  and m["id"] not in (trustee_ids or [])]
-    state = services.voter_state(check_ins[voter_ids[0]])
+    state = {"round": json.loads(services.ballot_form(check_ins[voter_ids[0]], round_id).body)}
     questions = [q["id"] for q in state["round"]["questions"]]
     key = serialization.load_pem_public_key(state["round"]["public_key"]["spki_pem"].encode())
 
     started = time.perf_counter()
     for v in voter_ids:  # what each phone asks for before it signs (no JSON, no HTTP)
         services.voter_state(check_ins[v])
+        services.ballot_form(check_ins[v], round_id)
     state_s = time.perf_counter() - started
 
     prepared_ballots = []  # the phones' work, not timed
@@ -1216,12 +1223,13 @@ def print_encrypted(runs: list[dict[str, Any]]) -> None:
 
 def print_tables(runs: list[dict[str, Any]]) -> None:
     print("\nPer step latency (ms, p50 / p95 / p99), measured in the phone processes:")
-    print("| N | voters | realtime / http-only phones | joins over s | signing over s | join | state | sign | cast |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| N | voters | realtime / http-only phones | joins over s | signing over s | join | state | form "
+          "| sign | cast |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in runs:
         lat = r["latency_ms"]
         cells = [" / ".join(_f(lat[s][p], 0 if (lat[s][p] or 0) >= 10 else 1) for p in ("p50", "p95", "p99"))
-                 for s in ("join", "state", "sign", "cast")]
+                 for s in ("join", "state", "form", "sign", "cast")]
         print(f"| {_setup(r)} | {r['voters']} | {r['realtime_phones']} / {r['http_only_phones']} "
               f"| {r['join_seconds']:g} | {r['arrival_seconds']:g} | " + " | ".join(cells) + " |")
     print("\nThroughput, closing, projectors, memory, and the floor (same run):")

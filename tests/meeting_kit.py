@@ -107,9 +107,15 @@ class Phone:
         return answer
 
     def state(self) -> dict[str, Any]:
+        """The phone's state with its round's ballot form, as phone.js puts them together."""
         answer = self.client.get("/api/state")
         assert answer.status_code == 200, answer.get_json()
-        return answer.get_json()
+        state = answer.get_json()
+        if state["round"]:
+            form = self.client.get(f"/api/rounds/{state['round']['id']}/form")
+            assert form.status_code == 200, form.get_json()
+            state["round"] = {**form.get_json(), **state["round"]}
+        return state
 
     def prepare_ballot(self, choices: dict[str, str]) -> Any:
         """Build and blind a ballot, and ask for its signature; returns the answer."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 import pytest
 from sqlalchemy import inspect
 
@@ -340,6 +343,41 @@ def test_phone_sees_a_proposal_edited_during_the_round(server, host, meeting):
                        json={"committee_level": "HTXSNV"})
     assert answer.status_code == 200, answer.get_json()
     assert committee_level_of_m02() == "HTXSNV"
+
+
+def test_ballot_form_is_fetched_once_per_version_and_only_by_the_meetings_phones(server, host, meeting):
+    """A room of phones refreshing their state does not download the form again: the
+    state names its version, the form answers 304 to a phone that holds it, and an edit
+    by the host makes a new version."""
+    meeting_id = meeting["meeting"]["id"]
+    p = phone_for(server, meeting, "m01")
+    created = host.ok("POST", f"/api/host/meetings/{meeting_id}/rounds", json={"kind": "classification"})
+    form_path = f"/api/rounds/{created['id']}/form"
+    draft = p.client.get(form_path)
+    assert draft.status_code == 404 and "vòng bỏ phiếu" in draft.get_json()["error"]["message"]
+    host.ok("POST", f"/api/host/rounds/{created['id']}/open")
+
+    state = p.client.get("/api/state").get_json()
+    assert "questions" not in state["round"] and len(p.client.get("/api/state").data) < 1000
+    first = p.client.get(form_path, headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
+    assert first.headers["ETag"] == f'"{state["round"]["form"]}"'
+    assert {q["id"] for q in json.loads(gzip.decompress(first.data))["questions"]} == {"m01", "m02", "m03"}
+    again = p.client.get(form_path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+    host.ok("PATCH", f"/api/host/meetings/{meeting_id}/members/m02", json={"committee_level": "HTXSNV"})
+    newer = p.client.get("/api/state").get_json()["round"]["form"]
+    assert newer != state["round"]["form"]
+    edited = p.client.get(form_path, headers={"If-None-Match": first.headers["ETag"]})
+    assert edited.status_code == 200 and edited.headers["ETag"] == f'"{newer}"'
+    assert next(q for q in edited.get_json()["questions"] if q["id"] == "m02")["proposals"]["committee"] == "HTXSNV"
+
+    assert server.app.test_client().get(form_path).status_code == 401  # no check-in, no form
+    other = host.new_meeting()
+    stranger = phone_for(server, other, "m01")
+    refused = stranger.client.get(form_path)  # another meeting's member
+    assert refused.status_code == 404 and refused.get_json()["error"]["code"] == "not_found"
 
 
 def test_roster_id_fixed_once_a_round_exists(server, host, meeting):

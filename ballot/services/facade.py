@@ -50,6 +50,7 @@ from ballot.store.db import Database
 from ballot.store.keyvault import KeyVault, RoundKeyStore
 from ballot.store.models import Meeting, Round, Trustee
 from ballot.store.round_keys import DatabaseKeyVault
+from ballot.vocabulary import RoundStatus
 from ballot.store.secret import installation_secret
 
 Notify = Callable[[str], None]
@@ -100,6 +101,7 @@ class Services:
         # loop serves other requests (ballot/server.py sets gevent's thread pool).
         self.offload: Offload = lambda fn, *args: fn(*args)
         self.public_states = views.PublicStates()
+        self.host_states = views.HostStates()
 
     def _destroy_keys_no_round_needs(self, files: KeyVault) -> None:
         """A crash between a close's commit and the key file's deletion leaves the
@@ -411,14 +413,23 @@ class Services:
     def voter_state(self, check_in_id: str) -> dict[str, Any]:
         with self.db.read() as s:
             check_in = guards.checked_in(s, check_in_id, approved=False)
-            return views.voter_state(s, self.forms, check_in)
+            return views.voter_state(s, check_in)
+
+    def ballot_form(self, check_in_id: str, round_id: str) -> views.EncodedForm:
+        """The form of a round of the phone's own meeting, once it is open."""
+        with self.db.read() as s:
+            check_in = guards.checked_in(s, check_in_id, approved=False)
+            round_ = s.get(Round, round_id)
+            if round_ is None or round_.meeting_id != check_in.meeting_id or round_.status == RoundStatus.DRAFT:
+                raise not_found("vòng bỏ phiếu")
+            return self.forms.form(s, round_)
 
     def sign(self, check_in_id: str, round_id: str, blinded: bytes) -> bytes:
         with self.work("sign", _voter_actor(check_in_id)) as w:
             member = guards.checked_in(w.session, check_in_id, approved=True).member
             round_ = guards.a_round(w.session, round_id)
             signature = voting.sign_blinded(w.session, self.vault, round_, member, blinded)
-            w.changed(round_.meeting_id)
+            w.changed(round_.meeting_id, turnout_only=True)
         return signature
 
     def cast(self, round_id: str, command: CastBallot) -> voting.CastResult:
@@ -433,7 +444,7 @@ class Services:
             round_ = guards.a_round(w.session, round_id)
             result = voting.cast_ballot(w.session, round_, command, proofs_checked=form is not None)
             if result.created:
-                w.changed(round_.meeting_id)
+                w.changed(round_.meeting_id, turnout_only=True)
         return result
 
     def board(self, round_id: str) -> dict[str, Any]:
@@ -460,4 +471,4 @@ class Services:
     def host_state(self, host_id: int, meeting_id: str, live: bool = False) -> dict[str, Any]:
         with self.db.read(screens=live) as s:
             _, meeting = guards.host_and_meeting(s, host_id, meeting_id)
-            return views.host_state(s, meeting, self.settings.zone)
+            return self.host_states.state(s, meeting, self.settings.zone)

@@ -13,7 +13,7 @@ two units of work can wait on each other."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ballot.services.errors import MeetingCertified, forbidden, not_found, unauthorised
 from ballot.store.models import CheckIn, HostAccount, Meeting, Member, Round
@@ -97,7 +97,8 @@ def member_by_key(meeting: Meeting, member_key: str) -> Member:
 def checked_in(session: Session, check_in_id: str, *, approved: bool) -> CheckIn:
     """The phone's check-in (from its session cookie); `approved`: the host has
     confirmed it (a check-in by name waits for that)."""
-    check_in = session.get(CheckIn, check_in_id)
+    # With its member and meeting, which every caller reads next: one query, not three.
+    check_in = session.get(CheckIn, check_in_id, options=[joinedload(CheckIn.member).joinedload(Member.meeting)])
     if check_in is not None:
         serialised(session, check_in.meeting_id)
     if check_in is not None and check_in.state == CheckInState.REPLACED:

@@ -33,17 +33,21 @@ class UnitOfWork:
     session: Session
     _after_commit: list[Callable[[], None]] = field(default_factory=list)
     _changed: set[str] = field(default_factory=set)
+    _revised: set[str] = field(default_factory=set)
 
     def after_commit(self, action: Callable[[], None]) -> None:
         self._after_commit.append(action)
 
-    def changed(self, meeting_id: str) -> None:
+    def changed(self, meeting_id: str, *, turnout_only: bool = False) -> None:
         """The meeting's screens are updated once this commits; its revision grows
         with this transaction, so that no server process keeps serving the state
-        before it (views.PublicStates)."""
-        if meeting_id not in self._changed:
+        before it (views.PublicStates). `turnout_only`: a signature or a ballot, which
+        moves nothing but the open round's counts, read afresh for every update: the
+        revision stays, and the rest of the state is not built again for each."""
+        if not turnout_only and meeting_id not in self._revised:
             self.session.execute(update(Meeting).where(Meeting.id == meeting_id)
                                  .values(revision=Meeting.revision + 1))
+            self._revised.add(meeting_id)
         self._changed.add(meeting_id)
 
 

@@ -7,16 +7,18 @@ member appear for everyone the moment the round closes. The projector's and the
 phones' snapshot is public: no roster fact, no personal code, and results with
 short public notes only. The host console's adds the roster, the members who have
 not yet taken part (in roster order, as a paper sign-in sheet) and the full
-reasons. A phone's ballot form is built once per round and forms revision (`RoundForms`),
+reasons. A phone's ballot form is built and encoded once per round and forms revision (`RoundForms`),
 the public state once per meeting revision (`PublicStates`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import threading
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,6 +41,10 @@ def public_state(session: Session, meeting: Meeting) -> dict[str, Any]:
     state = _common_state(session, meeting)
     if state["results"] is not None:
         state["results"] = public_results(state["results"])
+    if state["round"] is not None and "tally" not in state["round"]:
+        # The labels only caption a tally: without one they would be most of every push
+        # (10 kB a phone, five times a second, at 200 members) on the room's Wi-Fi.
+        del state["round"]["questions"]
     state["certificate"] = _certificate_view(session, meeting)
     return state
 
@@ -263,30 +269,46 @@ def public_results(full: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class RoundForms:
-    """The ballot form of each round, built once per (round, status, forms revision).
+@dataclass(frozen=True)
+class EncodedForm:
+    """A round's ballot form as sent: its JSON once encoded, and compressed once (the
+    form holds nothing secret and nothing a request chose, so compressing it leaks
+    nothing), named by `etag`, which changes whenever the form does."""
 
-    Every phone asks for it when the round opens, and in a large meeting building
-    it was most of the server's work (bench/meeting_load.py). Only editing a member
-    changes it, and each edit bumps the meeting's `forms_revision` in its own
+    etag: str
+    body: bytes
+    gzipped: bytes
+
+
+def form_version(round_: Round, forms_revision: int) -> str:
+    return f"{round_.id}.{forms_revision}"
+
+
+class RoundForms:
+    """The ballot form of each round, built and encoded once per forms revision.
+
+    Every phone asks for it when the round opens, and in a large meeting building and
+    encoding it was most of the server's work (bench/meeting_load.py). Only editing a
+    member changes it, and each edit bumps the meeting's `forms_revision` in its own
     transaction: the revision is read before the form is built, so a form is never
     filed under a revision newer than what it shows, and another server process's
     edit is seen at the next request (docs/architecture.md, “Several server processes”).
     """
 
     def __init__(self) -> None:
-        self._forms: dict[tuple[str, str, int], dict[str, Any]] = {}
+        self._forms: dict[tuple[str, int], EncodedForm] = {}
         self._lock = threading.Lock()
 
-    def form(self, session: Session, round_: Round) -> dict[str, Any]:
+    def form(self, session: Session, round_: Round) -> EncodedForm:
         revision = session.scalar(select(Meeting.forms_revision).where(Meeting.id == round_.meeting_id)) or 0
-        key = (round_.id, phase(round_), revision)
+        key = (round_.id, revision)
         form = self._forms.get(key)
         if form is None:
-            form = _round_form(session, round_)
+            body = json.dumps(_round_form(session, round_), ensure_ascii=False, separators=(",", ":")).encode()
+            form = EncodedForm(f'"{form_version(round_, revision)}"', body, gzip.compress(body, 6, mtime=0))
             with self._lock:
                 # The older revisions' forms are never asked for again.
-                for old in [k for k in self._forms if k[0] == round_.id and k[2] < revision]:
+                for old in [k for k in self._forms if k[0] == round_.id and k[1] < revision]:
                     del self._forms[old]
                 self._forms[key] = form
         return form
@@ -309,7 +331,7 @@ class PublicStates:
         with self._lock:
             cached = self._states.get(meeting.id)
         if cached is not None and cached[0] == revision:
-            return cached[1]
+            return _with_turnout(session, cached[1])
         state = public_state(session, meeting)
         with self._lock:
             if meeting.id not in self._states or self._states[meeting.id][0] <= revision:
@@ -317,13 +339,65 @@ class PublicStates:
         return state
 
 
-def voter_state(session: Session, forms: RoundForms, check_in: CheckIn) -> dict[str, Any]:
+class HostStates:
+    """The host console's state, built once per meeting revision like `PublicStates`:
+    while a round is open each signature and ballot would otherwise rebuild the whole
+    roster's view for every push (a fifth of the server at 200 members,
+    bench/meeting_load.py); only the round's counts and its blanks are read afresh."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, tuple[int, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def state(self, session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, Any]:
+        revision = meeting.revision  # read with the meeting's row, before all the state reads
+        with self._lock:
+            cached = self._states.get(meeting.id)
+        if cached is not None and cached[0] == revision:
+            return _host_turnout(session, cached[1])
+        state = host_state(session, meeting, zone)
+        with self._lock:
+            if meeting.id not in self._states or self._states[meeting.id][0] <= revision:
+                self._states[meeting.id] = (revision, state)
+        return state
+
+
+def _host_turnout(session: Session, state: dict[str, Any]) -> dict[str, Any]:
+    """`_with_turnout` for the console, whose open round also lists who has not yet
+    signed: the same blanks less those who signed since (nobody else joins them
+    without a new revision: presence, a check-in)."""
+    fresh = _with_turnout(session, state)
+    if fresh is state:
+        return state
+    round_ = fresh["round"]
+    if "waiting" in round_:
+        signed = set(ballot_box.signed_member_keys(session, round_["id"]))
+        round_["waiting"] = [w for w in round_["waiting"] if w["id"] not in signed]
+    fresh["rounds"] = [round_ if r["id"] == round_["id"] else r for r in state["rounds"]]
+    return fresh
+
+
+def _with_turnout(session: Session, state: dict[str, Any]) -> dict[str, Any]:
+    """The open round's counts now: signing and casting leave the meeting's revision
+    as it was (UnitOfWork.changed), and nothing else of the state moves with them."""
+    round_ = state["round"]
+    if round_ is None or round_["status"] != RoundStatus.OPEN.value:
+        return state
+    return {**state, "round": {**round_, "participants": ballot_box.participation_count(session, round_["id"]),
+                               "ballots_cast": ballot_box.ballot_count(session, round_["id"])}}
+
+
+def voter_state(session: Session, check_in: CheckIn) -> dict[str, Any]:
+    """A few hundred bytes: the round's form, which every phone of the room asks for at
+    once when it opens, is fetched apart, once per `form` version (`RoundForms`)."""
     member, meeting = check_in.member, check_in.member.meeting
     round_ = current_round(meeting)
     return {
         "meeting": {"id": meeting.id, "title": meeting.title,
                     "branch_name": meeting.branch_name, "state": meeting.state.value},
-        "round": forms.form(session, round_) if round_ else None,
+        "round": {"id": round_.id, "number": round_.number, "kind": round_.kind.value,
+                  "status": phase(round_).value, "form": form_version(round_, meeting.forms_revision or 0)}
+        if round_ else None,
         "me": {
             "id": member.key, "name": member.name, "status": member.status.value,
             "check_in": check_in.state.value,
@@ -405,7 +479,6 @@ def _round_form(session: Session, round_: Round) -> dict[str, Any]:
     )
     form = {
         "id": round_.id,
-        "status": phase(round_).value,
         "kind": round_.kind.value,
         "number": round_.number,
         "questions": [

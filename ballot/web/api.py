@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, current_app, g, jsonify, request, session
+from flask import Blueprint, Response, current_app, g, jsonify, request, session
 
 from ballot.crypto.encoding import b64url_encode
 from ballot.services.codes import normalise_code
@@ -88,6 +88,18 @@ def join_by_name():
 @bp.get("/state")
 def state():
     return jsonify(_services().voter_state(_check_in_id()))
+
+
+@bp.get("/rounds/<round_id>/form")
+def ballot_form(round_id: str):
+    """The form as encoded once for the whole room; a phone that has it is answered 304."""
+    form = _services().ballot_form(_check_in_id(), round_id)
+    headers = {"ETag": form.etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    if request.if_none_match.contains(form.etag.strip('"')):
+        return Response(status=304, headers=headers)
+    if request.accept_encodings["gzip"]:
+        return Response(form.gzipped, mimetype="application/json", headers={**headers, "Content-Encoding": "gzip"})
+    return Response(form.body, mimetype="application/json", headers=headers)
 
 
 @bp.post("/rounds/<round_id>/sign")

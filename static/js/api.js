@@ -17,7 +17,8 @@ export const NETWORK_MESSAGE =
 
 /**
  * request("POST", "/api/join", {body}) -> parsed JSON, or throws ApiError.
- * Options: body (JSON), form (FormData), csrf (host token), credentials.
+ * Options: body (JSON), form (FormData), csrf (host token), credentials, cache
+ * ("no-store" unless said: "no-cache" revalidates what the browser kept, by its ETag).
  */
 export async function request(method, path, options = {}) {
   const headers = { Accept: "application/json" };
@@ -38,7 +39,7 @@ export async function request(method, path, options = {}) {
       headers,
       body,
       credentials: options.credentials || "same-origin",
-      cache: "no-store",
+      cache: options.cache || "no-store",
     });
   } catch {
     throw new ApiError(0, "network", NETWORK_MESSAGE);

@@ -30,6 +30,7 @@ const page = {
   lastPublicKey: "",
   viewKey: null,
   committee: null, // {ceremony, committee, error}: the round's committee as this phone checked it
+  form: null, // {version, form}: the current round's ballot form, as last fetched
 };
 
 let root;
@@ -42,6 +43,9 @@ async function load() {
   const before = page.voter;
   try {
     const voter = await request("GET", "/api/state");
+    if (voter.round) {
+      voter.round = { ...(await roundForm(voter.round)), ...voter.round };
+    }
     page.voter = (await isThisMeeting(voter)) ? voter : null;
     page.stateError = "";
   } catch (error) {
@@ -57,6 +61,19 @@ async function load() {
       page.stateError = errorText(error);
     }
   }
+}
+
+/**
+ * The round's ballot form (questions, round key, committee), the same for the whole
+ * room: asked for once per version the state names, and then only revalidated, so a
+ * room of phones refreshing their state does not fetch it again.
+ */
+async function roundForm(round) {
+  if (!page.form || page.form.version !== round.form) {
+    const form = await request("GET", `/api/rounds/${encodeURIComponent(round.id)}/form`, { cache: "no-cache" });
+    page.form = { version: round.form, form };
+  }
+  return page.form.form;
 }
 
 /** The state, coalescing overlapping calls, then the live channel and the page. */

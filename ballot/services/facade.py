@@ -422,7 +422,7 @@ class Services:
             round_ = s.get(Round, round_id)
             if round_ is None or round_.meeting_id != check_in.meeting_id or round_.status == RoundStatus.DRAFT:
                 raise not_found("vòng bỏ phiếu")
-            return self.forms.form(s, round_)
+            return self.forms.form(s, check_in.member.meeting, round_)
 
     def sign(self, check_in_id: str, round_id: str, blinded: bytes) -> bytes:
         with self.work("sign", _voter_actor(check_in_id)) as w:

@@ -299,8 +299,8 @@ class RoundForms:
         self._forms: dict[tuple[str, int], EncodedForm] = {}
         self._lock = threading.Lock()
 
-    def form(self, session: Session, round_: Round) -> EncodedForm:
-        revision = session.scalar(select(Meeting.forms_revision).where(Meeting.id == round_.meeting_id)) or 0
+    def form(self, session: Session, meeting: Meeting, round_: Round) -> EncodedForm:
+        revision = meeting.forms_revision or 0  # read with the meeting's row, before the form
         key = (round_.id, revision)
         form = self._forms.get(key)
         if form is None:

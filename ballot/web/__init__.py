@@ -39,6 +39,9 @@ def create_app(services: Services, *, secret_key: str | None = None, testing: bo
         # Strict: a cross-site page can never ride a voter's or a host's cookie.
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_NAME="phieukin",
+        # A phone's session lasts the default 31 days from its check-in: not signed and
+        # sent again with every answer to every phone of the room.
+        SESSION_REFRESH_EACH_REQUEST=False,
         TESTING=testing,
         JSON_AS_ASCII=False,
     )

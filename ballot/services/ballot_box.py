@@ -61,11 +61,18 @@ def stored_ballots(session: Session, round_id: str) -> list[Ballot]:
 
 def tally(session: Session, round_: Round) -> dict[str, Any]:
     """Votes per question and level; a blank is an abstention (docs/rules.md,
-    “Counting”). An encrypted round's are the counts its committee decrypted
-    (docs/encrypted-ballots.md, 8): no ballot is read."""
-    if round_.ceremony_id is not None:
+    “Counting”). A closed round's are its stored counts: a plaintext round's counted at
+    its close, an encrypted round's as its committee decrypted them
+    (docs/encrypted-ballots.md, 8); the verifier counts the bundle's ballots again."""
+    if round_.counts is not None or round_.ceremony_id is not None:
         counts = round_.counts or {}
         return {"ballots": counts.get("ballots", 0), "votes": counts.get("votes", {})}
+    return count_ballots(session, round_)
+
+
+def count_ballots(session: Session, round_: Round) -> dict[str, Any]:
+    """A plaintext round's ballots counted: once at its close, when its counts are
+    stored (a round closed by an earlier version is counted each time it is read)."""
     texts = session.scalars(select(Ballot.text).where(Ballot.round_id == round_.id))
     pairs: Counter[tuple[str, str]] = Counter()  # (question, level) -> votes
     ballots = 0

@@ -31,6 +31,7 @@ from ballot.services import audit, ballot_box, counting, proposal, trustees
 from ballot.services.errors import ServiceError, conflict
 from ballot.services.guards import ensure_editable
 from ballot.services.phases import is_counted, is_counting
+from ballot.services.scenario import classify_scenario
 from ballot.store.models import Certificate, CommitteeCeremony, HostAccount, Meeting, Round
 from ballot.vocabulary import MeetingState, RoundKind, RoundStatus
 
@@ -124,9 +125,10 @@ def _build_or_refuse(
 
 def _self_verify(data: bytes, signing_key: Ed25519PrivateKey) -> str:
     """The đảng ủy's own checks, before anything is stored; returns the bundle hash."""
-    # The ballots' proofs were each checked when cast (services/voting.py) and the texts
-    # are those stored: not checked a second time here (docs/encrypted-ballots.md, 10).
-    report = verify_bundle(data, expected_key=signing_key.public_key(), ballot_proofs_checked=True)
+    # The ballots' texts are those stored, each checked canonical and an encrypted one's
+    # proofs checked when cast (services/voting.py): not a second time here
+    # (docs/encrypted-ballots.md, 10).
+    report = verify_bundle(data, expected_key=signing_key.public_key(), checked_at_cast=True)
     failure = report.first_failure
     if failure is not None:
         raise conflict(
@@ -167,7 +169,7 @@ def build_bundle(
         roster=roster,
         attendance=attendance(roster),
         rounds=[_round_section(session, r) for r in counted],
-        proposal=proposal.compute(session, meeting),
+        proposal=classify_scenario(scenario),
         committees=_committees(session, counted),
     )
 

@@ -159,6 +159,10 @@ def close_round(session: Session, actor: str, round_: Round) -> Round:
     voting.forget_what_was_signed(session, round_)
     if round_.ceremony_id is not None:
         counting.start_counting(session, round_)  # the committee decrypts its totals
+    else:
+        # No ballot can arrive any more: counted once, not again for every screen,
+        # proposal and bundle (a round of 1,000 ballots of 1,000 questions).
+        round_.counts = ballot_box.count_ballots(session, round_)
     audit.record(session, round_.meeting_id, actor, "round_closed", round=round_.id,
                  ballots=ballot_box.ballot_count(session, round_.id))
     session.flush()

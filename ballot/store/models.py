@@ -202,6 +202,8 @@ class Round(Base):
     # JSON) until `t` trustees' shares give the counts. None: plaintext ballots.
     ceremony_id: Mapped[str | None] = mapped_column(ForeignKey("committee_ceremony.id"))
     encrypted_tally: Mapped[str | None] = mapped_column(Text)
+    # {"ballots", "votes"}: a plaintext round's counted at its close, an encrypted
+    # round's decrypted (with "trustees"); None before (or from an earlier version).
     counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # A closed encrypted round the committee could not count, voided by the host.
     voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

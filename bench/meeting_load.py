@@ -234,7 +234,9 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, s
         """Signing and casting as the phone page does them: the blinded ballot, then the
         signed one, is stored first, and a dropped connection is asked again with it
         (casting.js: resumeSigning, RetryLater; the server answers a repeated request as
-        the first). Once, after a second; the drop is counted apart, not as a failure."""
+        the first). Once, after a second; the drop is counted apart, not as a failure.
+        The state and the form too: a keep-alive connection idle past the server's
+        read_timeout is closed by it, and a browser asks again on a new one."""
         answer = request(rec, step, session, method, path, **kwargs)
         if answer is None:
             rec["retried"].append(rec["errors"].pop())
@@ -296,9 +298,9 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, s
                 return
             seen_at = time.monotonic()
             # the phone page's spread before it refetches (phone.js, refetchSpread): 10 ms a
-            # phone present, 0.4 to 10 s; the wait is in "ready" (open → form in hand)
-            time.sleep(rng.uniform(0, min(10.0, max(0.4, 0.01 * cfg["phones_present"]))))
-            answer = request(rec, "state", http, "GET", "/api/state")
+            # phone present, 0.4 to 2 s; the wait is in "ready" (open → form in hand)
+            time.sleep(rng.uniform(0, min(2.0, max(0.4, 0.01 * cfg["phones_present"]))))
+            answer = request_again_if_dropped(rec, "state", http, "GET", "/api/state")
             if answer is None or answer.status_code != 200:
                 if answer is not None:
                     rec["errors"].append(f"state: {answer.status_code} {answer.text[:200]}")
@@ -309,7 +311,12 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, s
             if round_ is None or round_["status"] != "open":
                 rec["errors"].append("state: no open round")
                 return
-            answer = request(rec, "form", http, "GET", f"/api/rounds/{round_['id']}/form")
+            # Uncompressed: a browser inflates the form in native code, but urllib3 in a
+            # load generator of 500 threads a process took two cores' worth of CPU for it
+            # at N = 1,000, on the cores the server runs on. The server's work is the same
+            # (the form is compressed once, when it is encoded).
+            answer = request_again_if_dropped(rec, "form", http, "GET", f"/api/rounds/{round_['id']}/form",
+                                              headers={"Accept-Encoding": "identity"})
             if answer is None or answer.status_code != 200:
                 if answer is not None:
                     rec["errors"].append(f"form: {answer.status_code} {answer.text[:200]}")

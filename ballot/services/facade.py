@@ -50,8 +50,8 @@ from ballot.store.db import Database
 from ballot.store.keyvault import KeyVault, RoundKeyStore
 from ballot.store.models import Meeting, Round, Trustee
 from ballot.store.round_keys import DatabaseKeyVault
-from ballot.vocabulary import RoundStatus
 from ballot.store.secret import installation_secret
+from ballot.vocabulary import RoundStatus
 
 Notify = Callable[[str], None]
 Offload = Callable[..., Any]

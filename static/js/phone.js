@@ -128,14 +128,14 @@ function onPublicState(pub) {
 
 /**
  * The whole room hears of a round at once. Its phones spread their requests over
- * about as long as a laptop takes to answer them all (some 10 ms a phone for the state
- * and the form, with the first signatures beside them; bench/meeting_load.py), so that
- * none waits in a queue behind the others, the first to vote are not held up, and the
- * host's clicks are answered at once.
+ * about as long as a laptop takes to answer them (some 10 ms a phone for the state and
+ * the form, with the first signatures beside them; bench/meeting_load.py), so that the
+ * first to vote and the host's clicks are not held up behind a queue of them. At most
+ * 2 s: a member waits no longer, and a larger room queues anyway.
  */
 function refetchSpread(pub) {
   const present = (pub.attendance && pub.attendance.present) || 0;
-  return Math.min(10000, Math.max(400, 10 * present));
+  return Math.min(2000, Math.max(400, 10 * present));
 }
 
 /**

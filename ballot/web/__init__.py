@@ -80,7 +80,8 @@ def _compress_static_files(app: Flask) -> None:
     """The phone's scripts and styles compressed (a third of the bytes on a slow room
     Wi-Fi; bench/phone_first_paint.py). Static files only: a compressed answer that holds
     a secret beside text an attacker chooses leaks the secret through its length (BREACH),
-    and the pages and API carry personal codes, tokens and ballots."""
+    and the pages and API carry personal codes, tokens and ballots. The one exception,
+    the ballot form, is compressed once where it is encoded (services/views.py, RoundForms)."""
     app.config.update(COMPRESS_REGISTER=False, COMPRESS_MIN_SIZE=1024, COMPRESS_ALGORITHM=["zstd", "br", "gzip"])
     compress = Compress(app)
 

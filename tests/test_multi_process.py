@@ -111,7 +111,10 @@ def test_two_processes_serve_one_meeting(tmp_path, postgres_cluster, redis_url):
         host.ok("POST", f"/api/host/rounds/{round_id}/close")
         closed = projector.sees(lambda s: _round(s).get("status") == "closed")
         assert len(_round(closed)["tracking_codes"]) == 3
-        console.sees(lambda s: _round(s).get("status") == "closed" and _round(s)["tally"])
+        # The console's push names the closed round's tally by digest; the console fetches it whole.
+        pushed = console.sees(lambda s: _round(s).get("status") == "closed")
+        whole = host.ok("GET", f"/api/host/meetings/{meeting_id}")
+        assert pushed["digests"]["rounds"] == whole["digests"]["rounds"] and whole["round"]["tally"]
         for screen in (early, projector, console):
             screen.close()
 

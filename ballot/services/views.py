@@ -95,23 +95,26 @@ def host_state(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, 
         "open": quorum_refusal(meeting),
     }
     state["digests"] = {part: _digest(state[part]) for part in HEAVY_PARTS}
-    state["digests"]["questions"] = _digest([[r["id"], r["questions"]] for r in state["rounds"]])
+    state["digests"]["rounds"] = _digest([[r["id"], *(r.get(part) for part in HEAVY_ROUND_PARTS)]
+                                          for r in state["rounds"]])
     return state
 
 
 # The parts of the console's state that grow with the roster and change seldom (the
-# roster, the results, each round's questions): a live push leaves them out and names
-# them by digest, and the console fetches the whole state when a digest differs from
-# what it holds (docs/architecture.md, “Read models”).
+# roster, the results; each round's questions, and a closed round's tally and tracking
+# codes): a live push leaves them out and names them by digest, and the console fetches
+# the whole state when a digest differs from what it holds (docs/architecture.md,
+# “Read models”).
 HEAVY_PARTS = ("members", "results")
+HEAVY_ROUND_PARTS = ("questions", "tally", "tracking_codes")
 
 
 def compact_host_state(state: dict[str, Any]) -> dict[str, Any]:
     compact = {key: value for key, value in state.items() if key not in HEAVY_PARTS}
-    compact["rounds"] = [{k: v for k, v in r.items() if k not in ("questions", "waiting")}
+    compact["rounds"] = [{k: v for k, v in r.items() if k not in (*HEAVY_ROUND_PARTS, "waiting")}
                          for r in state["rounds"]]
     if state["round"]:
-        compact["round"] = {k: v for k, v in state["round"].items() if k != "questions"}
+        compact["round"] = {k: v for k, v in state["round"].items() if k not in HEAVY_ROUND_PARTS}
     return compact
 
 

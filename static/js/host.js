@@ -244,11 +244,12 @@ async function openMeeting(meetingId) {
   }
 }
 
-// A live push leaves out the parts that grow with the roster (members, results, each
-// round's questions) and names them by digest (services/views.py, compact_host_state):
-// while they match what the console holds it renders the push with them; otherwise it
-// fetches the whole state.
+// A live push leaves out the parts that grow with the roster (members, results; each
+// round's questions, a closed round's tally and tracking codes) and names them by digest
+// (services/views.py, compact_host_state): while they match what the console holds it
+// renders the push with them; otherwise it fetches the whole state.
 const HEAVY_PARTS = ["members", "results"];
+const HEAVY_ROUND_PARTS = ["questions", "tally", "tracking_codes"];
 
 function receive(push) {
   if ("members" in push) {
@@ -256,11 +257,16 @@ function receive(push) {
     return;
   }
   const held = app.state;
-  if (held && [...HEAVY_PARTS, "questions"].every((part) => held.digests?.[part] === push.digests[part])) {
-    const questions = new Map(held.rounds.map((round) => [round.id, round.questions]));
-    const withQuestions = (round) => round && { ...round, questions: questions.get(round.id) };
+  if (held && [...HEAVY_PARTS, "rounds"].every((part) => held.digests?.[part] === push.digests[part])) {
+    const heldRounds = new Map(held.rounds.map((round) => [round.id, round]));
+    const withHeld = (round) => {
+      const before = round && heldRounds.get(round.id);
+      if (!before) return round;
+      const parts = HEAVY_ROUND_PARTS.filter((part) => part in before).map((part) => [part, before[part]]);
+      return { ...round, ...Object.fromEntries(parts) };
+    };
     render({ ...push, members: held.members, results: held.results,
-             rounds: push.rounds.map(withQuestions), round: withQuestions(push.round) });
+             rounds: push.rounds.map(withHeld), round: withHeld(push.round) });
   } else {
     refresh();
   }

@@ -497,6 +497,7 @@ class Host:
         self.watch_round: str | None = None  # --encrypted: set before the close
         self.counted = threading.Event()  # the console showed that round closed with its counts
         self.counted_wall: float | None = None
+        self.fetching = threading.Event()  # a whole state is being fetched for the counts
         self.console = light_client()
         joined_once = threading.Event()
 
@@ -516,9 +517,15 @@ class Host:
             # only: re-encoding each would load this process for nothing.
             round_ = (data or {}).get("round") or {}
             if (self.watch_round and round_.get("id") == self.watch_round and round_.get("status") == "closed"
-                    and "tally" in round_ and not self.counted.is_set()):
-                self.counted_wall = time.time()
-                self.counted.set()
+                    and not self.counted.is_set()):
+                if "tally" in round_:
+                    self.counted_wall = time.time()
+                    self.counted.set()
+                elif not self.fetching.is_set():
+                    # A push names the counts by digest; the console fetches its whole state
+                    # (host.js, receive): beside the reading thread, which must go on reading.
+                    self.fetching.set()
+                    threading.Thread(target=self._fetch_whole, args=(meeting_id,), daemon=True).start()
             whole = "members" in data
             if whole:
                 self.console_whole += 1
@@ -533,6 +540,21 @@ class Host:
         joined_once.set()
         if not (isinstance(answer, dict) and answer.get("ok")):
             self.console_errors.append(f"host console join: {answer}")
+
+    def _fetch_whole(self, meeting_id: str) -> None:
+        import requests
+
+        try:
+            answer = requests.get(f"{self.base}/api/host/meetings/{meeting_id}", cookies=self.http.cookies,
+                                  headers={"X-CSRF-Token": self.http.headers["X-CSRF-Token"]}, timeout=300)
+            round_ = answer.json().get("round") or {} if answer.status_code == 200 else {}
+            if round_.get("id") == self.watch_round and "tally" in round_:
+                self.counted_wall = time.time()
+                self.counted.set()
+        except requests.RequestException as exc:
+            self.console_errors.append(f"host console whole state: {exc}"[:300])
+        finally:
+            self.fetching.clear()  # the next push asks again if the counts were not there yet
 
     def close_console(self) -> None:
         if getattr(self, "console", None) is not None:

@@ -143,6 +143,19 @@ class Broadcaster:
         return [int(room[len(prefix):]) for room in rooms if room and room.startswith(prefix)]
 
 
+class ConnectionGone(Exception):
+    pass
+
+
+def _enter(room: str) -> None:
+    """Join the room; a page that went (a reload) before its join was handled has no
+    connection left to enter it with."""
+    try:
+        join_room(room)
+    except KeyError:
+        raise ConnectionGone from None
+
+
 def init_realtime(app: Flask, services: Services, async_mode: str | None = None) -> SocketIO:
     if services.settings.redis_url and importlib.util.find_spec("redis") is None:
         raise RuntimeError("Thiết lập “redis_url” cần gói redis: pip install 'phieukin[hosted]'. "
@@ -175,15 +188,17 @@ def init_realtime(app: Flask, services: Services, async_mode: str | None = None)
                 if host_id is None:
                     raise unauthorised("not_logged_in", "Cần đăng nhập.")
                 state = services.host_state(host_id, meeting_id)
-                join_room(f"host:{meeting_id}:{host_id}")
+                _enter(f"host:{meeting_id}:{host_id}")
                 socketio.emit("host_state", state, to=request.sid)
             else:
                 state = services.public_state(meeting_id)
-                join_room(f"public:{meeting_id}")
+                _enter(f"public:{meeting_id}")
                 socketio.emit("state", state, to=request.sid)
         except ServiceError as exc:
             error = {"code": exc.code, "message": exc.message}
             return {"error": error | ({"field": exc.field} if exc.field else {})}
+        except ConnectionGone:
+            return {"error": {"code": "gone", "message": "Kết nối đã đóng."}}
         return {"ok": True}
 
     return socketio

@@ -100,8 +100,8 @@ class Services:
         # How a long pure computation runs: here, or in a worker thread while the server's
         # loop serves other requests (ballot/server.py sets gevent's thread pool).
         self.offload: Offload = lambda fn, *args: fn(*args)
-        self.public_states = views.PublicStates()
-        self.host_states = views.HostStates()
+        self.public_states = views.public_states()
+        self.host_states = views.host_states()
 
     def _destroy_keys_no_round_needs(self, files: KeyVault) -> None:
         """A crash between a close's commit and the key file's deletion leaves the

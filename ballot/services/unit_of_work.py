@@ -41,7 +41,7 @@ class UnitOfWork:
     def changed(self, meeting_id: str, *, turnout_only: bool = False) -> None:
         """The meeting's screens are updated once this commits; its revision grows
         with this transaction, so that no server process keeps serving the state
-        before it (views.PublicStates). `turnout_only`: a signature or a ballot, which
+        before it (views.RevisionStates). `turnout_only`: a signature or a ballot, which
         moves nothing but the open round's counts, read afresh for every update: the
         revision stays, and the rest of the state is not built again for each."""
         if not turnout_only and meeting_id not in self._revised:

@@ -8,7 +8,7 @@ phones' snapshot is public: no roster fact, no personal code, and results with
 short public notes only. The host console's adds the roster, the members who have
 not yet taken part (in roster order, as a paper sign-in sheet) and the full
 reasons. A phone's ballot form is built and encoded once per round and forms revision (`RoundForms`),
-the public state once per meeting revision (`PublicStates`).
+the public state once per meeting revision (`RevisionStates`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -317,52 +318,45 @@ class RoundForms:
         return form
 
 
-class PublicStates:
-    """The projector's and the phones' state, built once per meeting revision: a room's
-    phones all join at once when the Wi-Fi comes back, and building it reads the whole
-    roster (~70 ms with 1,000 members). Keyed by the meeting's `revision`, which every
-    change a screen shows bumps in its own transaction (ballot/services/unit_of_work.py),
-    read with the meeting's row before the rest: what one server process keeps,
-    another's commit makes old."""
+class RevisionStates:
+    """A screen's state built once per meeting revision, with the open round's counts
+    read afresh (`refresh`) at every request: a room's phones all join at once when the
+    Wi-Fi comes back, and building the projector's state reads the whole roster (~70 ms
+    with 1,000 members); while a round is open each signature and ballot would rebuild
+    the console's for every push (a fifth of the server at 200 members,
+    bench/meeting_load.py). Keyed by the meeting's `revision`, which every change a
+    screen shows bumps in its own transaction (ballot/services/unit_of_work.py), read
+    with the meeting's row before the rest: what one server process keeps, another's
+    commit makes old."""
 
-    def __init__(self) -> None:
+    def __init__(self, build: Callable[..., dict[str, Any]],
+                 refresh: Callable[[Session, dict[str, Any]], dict[str, Any]]) -> None:
+        self._build = build
+        self._refresh = refresh
         self._states: dict[str, tuple[int, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
-    def state(self, session: Session, meeting: Meeting) -> dict[str, Any]:
+    def state(self, session: Session, meeting: Meeting, *args: Any) -> dict[str, Any]:
         revision = meeting.revision  # read with the meeting's row, before all the state reads
         with self._lock:
             cached = self._states.get(meeting.id)
         if cached is not None and cached[0] == revision:
-            return _with_turnout(session, cached[1])
-        state = public_state(session, meeting)
+            return self._refresh(session, cached[1])
+        state = self._build(session, meeting, *args)
         with self._lock:
             if meeting.id not in self._states or self._states[meeting.id][0] <= revision:
                 self._states[meeting.id] = (revision, state)
         return state
 
 
-class HostStates:
-    """The host console's state, built once per meeting revision like `PublicStates`:
-    while a round is open each signature and ballot would otherwise rebuild the whole
-    roster's view for every push (a fifth of the server at 200 members,
-    bench/meeting_load.py); only the round's counts and its blanks are read afresh."""
+def public_states() -> RevisionStates:
+    """The projector's and the phones' state (`public_state`)."""
+    return RevisionStates(public_state, _with_turnout)
 
-    def __init__(self) -> None:
-        self._states: dict[str, tuple[int, dict[str, Any]]] = {}
-        self._lock = threading.Lock()
 
-    def state(self, session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, Any]:
-        revision = meeting.revision  # read with the meeting's row, before all the state reads
-        with self._lock:
-            cached = self._states.get(meeting.id)
-        if cached is not None and cached[0] == revision:
-            return _host_turnout(session, cached[1])
-        state = host_state(session, meeting, zone)
-        with self._lock:
-            if meeting.id not in self._states or self._states[meeting.id][0] <= revision:
-                self._states[meeting.id] = (revision, state)
-        return state
+def host_states() -> RevisionStates:
+    """The host console's state (`host_state`): the open round's blanks are read afresh too."""
+    return RevisionStates(host_state, _host_turnout)
 
 
 def _host_turnout(session: Session, state: dict[str, Any]) -> dict[str, Any]:

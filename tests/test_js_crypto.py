@@ -123,9 +123,17 @@ def test_node_test_file_passes(path: Path) -> None:
     assert process.returncode == 0, f"{path.name} failed:\n{output[-8000:]}"
     passed = re.search(r"^# pass (\d+)$", output, re.M)
     failed = re.search(r"^# fail (\d+)$", output, re.M)
-    assert passed and failed, f"no TAP summary in node output:\n{output[-3000:]}"
+    ran = re.search(r"^# tests (\d+)$", output, re.M)
+    assert passed and failed and ran, f"no TAP summary in node output:\n{output[-3000:]}"
     assert int(failed.group(1)) == 0
-    assert int(passed.group(1)) >= 1, f"{path.name} ran no test"
+    assert int(passed.group(1)) == int(ran.group(1)), f"{path.name}: not every test passed (skipped, todo)"
+    assert int(passed.group(1)) >= _declared_tests(path), f"only {passed.group(1)} of {path.name}'s tests ran"
+
+
+def _declared_tests(path: Path) -> int:
+    """The `it(` and `test(` calls a file opens a line with: a test inside a loop counts
+    once and runs more often, so at least this many must pass."""
+    return len(re.findall(r"^\s*(?:it|test)\(", path.read_text(encoding="utf-8"), re.M))
 
 
 def test_every_javascript_test_file_is_run() -> None:
@@ -135,6 +143,8 @@ def test_every_javascript_test_file_is_run() -> None:
     helpers = {"helpers.mjs", "cross_helper.mjs", "sandbox_run.mjs"}
     assert modules - helpers == {path.name for path in JS_TEST_FILES}
     assert len(JS_TEST_FILES) >= 10
+    declared = sum(_declared_tests(path) for path in JS_TEST_FILES)
+    assert declared >= 50, f"only {declared} JS tests declared"
 
 
 class NodeHelper:

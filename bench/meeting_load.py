@@ -2,7 +2,8 @@
 
 For each size N the script starts the server as a user does (`ballot demo` on loopback,
 a fresh data directory, the default SQLite storage), then drives N simulated phones
-from worker processes (a thread per phone), each doing what the phone page does:
+from worker processes (bench/phones.py: a greenlet per phone, under gevent), each doing
+what the phone page does:
 
     POST /api/join (personal code) -> Socket.IO "join" {role: "public"} -> wait for the round
     -> GET /api/state (0-0.4 s after the round opens, as phone.js) -> GET .../form (questions, round key)
@@ -78,17 +79,14 @@ from encrypted_meeting import (  # bench/, beside this script
     run_committee,
 )
 from machine import machine
+from phones import LEVELS, disconnect_all, light_client  # bench/: the phone workers' program
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LEVELS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
 DEFAULT_SIZES = [25, 200, 1000]
 REALTIME_CAP = 200  # phones holding a WebSocket by default: all up to 200, then 200
 BURST_ABOVE = 200  # default arrival: a 10 s window up to this size, everyone at once above
-# websocket-client checks UTF-8 in pure Python (about 4 ms per 7 kB message); a browser
-# does it natively. Skipped, so the simulated phones cost their machine what phones would.
-WS_OPTIONS = {"skip_utf8_validation": True}
 
 
 # ---------------------------------------------------------------------------------------
@@ -147,277 +145,6 @@ def loadavg() -> list[float] | None:
         return [round(x, 2) for x in os.getloadavg()]
     except OSError:
         return None
-
-
-def light_client():
-    """A python-socketio client over WebSocket that costs its process what a phone's
-    browser would: no UTF-8 check in pure Python (WS_OPTIONS), and each message's
-    handler run on the reading thread instead of a new thread per message (the
-    handlers here only record and set events). It reconnects as static/js/live.js
-    does (after 1 s, at most 5 s apart); its "connect" handler joins the room again."""
-    import logging
-
-    import engineio
-    import socketio
-
-    # "packet queue is empty, aborting" and the like when a channel drops: counted instead
-    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
-    logging.getLogger("socketio.client").setLevel(logging.CRITICAL)
-
-    class InlineEngineIO(engineio.Client):
-        def _trigger_event(self, event, *args, **kwargs):
-            if event == "message":
-                kwargs["run_async"] = False
-            return super()._trigger_event(event, *args, **kwargs)
-
-    class LightClient(socketio.Client):
-        def _engineio_client_class(self):
-            return InlineEngineIO
-
-    return LightClient(reconnection=True, reconnection_delay=1, reconnection_delay_max=5,
-                       websocket_extra_options=WS_OPTIONS)
-
-
-# ---------------------------------------------------------------------------------------
-# phones (worker processes, one thread per phone)
-# ---------------------------------------------------------------------------------------
-
-
-def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, go, stop) -> None:
-    """One worker process: a thread per phone. Reports progress on `out_q`:
-    ("ready", wid), ("joined", idx, ok), ("done", idx, ack_wall | None), ("result", wid, records)."""
-    threading.stack_size(512 * 1024)
-    import requests
-    from cryptography.hazmat.primitives import serialization
-
-    from ballot.crypto import blind_rsa
-    from ballot.crypto.canonical import canonical_json
-    from ballot.crypto.encoding import b64url_decode, b64url_encode
-
-    if cfg["encrypted"]:  # loaded with the phone page, before the round: not in the encryption's time
-        import ballot.crypto.committee  # noqa: F401
-        import ballot.crypto.encrypted_ballot  # noqa: F401
-
-    base = cfg["base_url"]
-    round_open = threading.Event()  # set by any realtime phone of this worker (or the poller)
-    keys: dict[str, Any] = {}
-    keys_lock = threading.Lock()
-    sockets: list[Any] = []
-    records: list[dict[str, Any]] = []
-    out_q.put(("ready", cfg["worker_id"]))
-    go.wait()
-    t0 = cfg["start_wall"]
-
-    def public_key(round_: dict[str, Any]):
-        with keys_lock:
-            if round_["id"] not in keys:
-                keys[round_["id"]] = serialization.load_pem_public_key(
-                    round_["public_key"]["spki_pem"].encode())
-            return keys[round_["id"]]
-
-    def request(rec, step, session, method, path, **kwargs):
-        rec[f"{step}_at"] = time.time()
-        started = time.perf_counter()
-        # With two server processes a phone casts on the other one than it joined on.
-        target = cfg.get("cast_base_url", base) if step == "cast" else base
-        try:
-            answer = session.request(method, target + path, timeout=cfg["http_timeout"], **kwargs)
-        except requests.RequestException as exc:
-            rec["errors"].append(f"{step}: {type(exc).__name__}: {exc}"[:300])
-            rec["statuses"].append("exc")
-            return None
-        rec[f"{step}_ms"] = (time.perf_counter() - started) * 1000
-        rec["statuses"].append(answer.status_code)
-        return answer
-
-    def request_again_if_dropped(rec, step, session, method, path, **kwargs):
-        """Signing and casting as the phone page does them: the blinded ballot, then the
-        signed one, is stored first, and a dropped connection is asked again with it
-        (casting.js: resumeSigning, RetryLater; the server answers a repeated request as
-        the first). Once, after a second; the drop is counted apart, not as a failure.
-        The state and the form too: a keep-alive connection idle past the server's
-        read_timeout is closed by it, and a browser asks again on a new one."""
-        answer = request(rec, step, session, method, path, **kwargs)
-        if answer is None:
-            rec["retried"].append(rec["errors"].pop())
-            rec["statuses"][-1] = "exc, asked again"
-            time.sleep(1.0)  # the page's pause before it asks again, not a synchronisation
-            answer = request(rec, step, session, method, path, **kwargs)
-        return answer
-
-    def run_phone(phone: dict[str, Any]) -> None:
-        rec: dict[str, Any] = {"index": phone["index"], "member_id": phone["id"], "status": phone["status"],
-                               "realtime": phone["realtime"], "errors": [], "statuses": [], "retried": [],
-                               "state_events": 0, "disconnects": 0, "can_vote": None,
-                               "tracking_code": None}
-        records.append(rec)
-        rng = random.Random(cfg["seed"] * 100_003 + phone["index"])
-        ack_wall = None
-        joined = False
-        try:
-            time.sleep(max(0.0, t0 + phone["join_at"] - time.time()))
-            http = requests.Session()
-            answer = request(rec, "join", http, "POST", "/api/join", json={
-                "meeting_code": cfg["meeting_code"], "personal_code": phone["personal_code"]})
-            if answer is None or answer.status_code != 200:
-                if answer is not None:
-                    rec["errors"].append(f"join: {answer.status_code} {answer.text[:200]}")
-                return
-            seen = threading.Event() if phone["realtime"] else round_open
-            if phone["realtime"]:
-                client = light_client()
-
-                @client.on("state")
-                def on_state(data):
-                    rec["state_events"] += 1
-                    round_ = (data or {}).get("round") or {}
-                    if round_.get("status") == "open":
-                        seen.set()
-                        round_open.set()
-
-                @client.on("connect")
-                def on_connect(client=client):  # also after a reconnection: join the room again
-                    client.emit("join", {"meeting_id": cfg["meeting_id"], "role": "public"})
-
-                @client.on("disconnect")
-                def on_disconnect(*_args):
-                    if not stop.is_set():
-                        rec["disconnects"] += 1
-
-                try:
-                    client.connect(base, transports=["websocket"], wait_timeout=cfg["http_timeout"])
-                    sockets.append(client)
-                except Exception as exc:
-                    rec["errors"].append(f"socket: {type(exc).__name__}: {exc}"[:300])
-                    seen = round_open  # fall back to the worker's signal, and say so
-            joined = True
-            out_q.put(("joined", phone["index"], True))
-
-            if not seen.wait(cfg["round_timeout"]):
-                rec["errors"].append("round never seen open")
-                return
-            seen_at = time.monotonic()
-            # the phone page's spread before it refetches (phone.js, refetchSpread): 10 ms a
-            # phone present, 0.4 to 2 s; the wait is in "ready" (open → form in hand)
-            time.sleep(rng.uniform(0, min(2.0, max(0.4, 0.01 * cfg["phones_present"]))))
-            answer = request_again_if_dropped(rec, "state", http, "GET", "/api/state")
-            if answer is None or answer.status_code != 200:
-                if answer is not None:
-                    rec["errors"].append(f"state: {answer.status_code} {answer.text[:200]}")
-                return
-            state = answer.json()
-            round_ = state["round"]
-            rec["can_vote"] = state["me"]["can_vote"]
-            if round_ is None or round_["status"] != "open":
-                rec["errors"].append("state: no open round")
-                return
-            # Uncompressed: a browser inflates the form in native code, but urllib3 in a
-            # load generator of 500 threads a process took two cores' worth of CPU for it
-            # at N = 1,000, on the cores the server runs on. The server's work is the same
-            # (the form is compressed once, when it is encoded).
-            answer = request_again_if_dropped(rec, "form", http, "GET", f"/api/rounds/{round_['id']}/form",
-                                              headers={"Accept-Encoding": "identity"})
-            if answer is None or answer.status_code != 200:
-                if answer is not None:
-                    rec["errors"].append(f"form: {answer.status_code} {answer.text[:200]}")
-                return
-            round_ = {**answer.json(), **round_}
-            rec["ready_ms"] = (time.monotonic() - seen_at) * 1000
-            if not state["me"]["can_vote"]:
-                return  # a probationary member takes part but does not vote
-            # the member fills in the ballot: signing starts `arrival` after the round opened
-            time.sleep(max(0.0, seen_at + phone["arrival"] - time.monotonic()))
-            key = public_key(round_)
-            choices = {q["id"]: rng.choice(LEVELS) for q in round_["questions"] if rng.random() > 0.05}
-            if cfg["encrypted"]:
-                if not round_.get("committee"):
-                    rec["errors"].append("state: --encrypted but the round's form has no committee")
-                    return
-                # The phone's own CPU in a meeting: timed as this thread's CPU (the wall
-                # time also holds the other phone threads of this process).
-                cpu, started = time.thread_time(), time.perf_counter()
-                text = encrypt_choices(round_, choices)
-                rec["encrypt_ms"] = (time.perf_counter() - started) * 1000
-                rec["encrypt_cpu_ms"] = (time.thread_time() - cpu) * 1000
-                rec["ballot_bytes"] = len(text)
-            else:
-                text = canonical_json({"round": round_["id"], "choices": choices,
-                                       "nonce": b64url_encode(secrets.token_bytes(16))})
-            prefix, prepared = blind_rsa.prepare(text)
-            blinded, inv = blind_rsa.blind(key, prepared)
-            answer = request_again_if_dropped(rec, "sign", http, "POST", f"/api/rounds/{round_['id']}/sign",
-                             json={"blinded": b64url_encode(blinded)})
-            if answer is None or answer.status_code != 200:
-                if answer is not None:
-                    rec["errors"].append(f"sign: {answer.status_code} {answer.text[:200]}")
-                return
-            signature = blind_rsa.finalize(key, prepared, b64url_decode(answer.json()["blind_signature"]), inv)
-            time.sleep(rng.uniform(*cfg["cast_delay"]))  # as casting.js: unlinks the cast from the signing
-            anonymous = requests.Session()  # no cookie: the ballot arrives from nobody
-            body = {"ballot": text.decode(), "prefix": b64url_encode(prefix), "signature": b64url_encode(signature)}
-            answer = request_again_if_dropped(rec, "cast", anonymous, "POST",
-                                              f"/api/rounds/{round_['id']}/ballots", json=body)
-            ack_wall = time.time()
-            if anonymous.cookies:
-                rec["errors"].append("cast: the cookie-less session received a cookie")
-            anonymous.close()
-            if answer is None or answer.status_code != 201:
-                if answer is not None:
-                    rec["errors"].append(f"cast: {answer.status_code} {answer.text[:200]}")
-                ack_wall = None
-                return
-            rec["tracking_code"] = answer.json()["tracking_code"]
-            rec["ack_wall"] = ack_wall
-            if cfg["encrypted"]:  # to check the decrypted counts against what was encrypted
-                rec["choices"] = choices
-            http.close()
-        except Exception as exc:  # a phone's failure is a result, not a crash
-            rec["errors"].append(f"phone: {type(exc).__name__}: {exc}"[:300])
-        finally:
-            if not joined:
-                out_q.put(("joined", phone["index"], False))
-            out_q.put(("done", phone["index"], ack_wall))
-
-    def poll_round() -> None:
-        """Only for a worker without a realtime phone: its phones learn of the round here."""
-        import requests as rq
-
-        while not round_open.is_set() and not stop.is_set():
-            try:
-                data = rq.get(f"{base}/api/meetings/{cfg['meeting_id']}/public", timeout=10).json()
-                if (data.get("round") or {}).get("status") == "open":
-                    round_open.set()
-            except Exception:  # the server is busy or restarting: ask again
-                pass
-            time.sleep(0.5)
-
-    threads = [threading.Thread(target=run_phone, args=(p,), daemon=True) for p in phones]
-    if not any(p["realtime"] for p in phones):
-        threads.append(threading.Thread(target=poll_round, daemon=True))
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    stop.wait()
-    disconnect_all(sockets)
-    out_q.put(("result", cfg["worker_id"], records, time.process_time()))
-
-
-def disconnect_all(clients: list[Any]) -> None:
-    """Close every Socket.IO client at once (each close waits for the server's reply)."""
-
-    def close(client: Any) -> None:
-        try:
-            client.disconnect()
-        except Exception:  # already gone
-            pass
-
-    threads = [threading.Thread(target=close, args=(c,), daemon=True) for c in clients]
-    for t in threads:
-        t.start()
-    deadline = time.monotonic() + 10
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
 
 
 # ---------------------------------------------------------------------------------------
@@ -651,6 +378,43 @@ def progress(started: float, what: str) -> None:
     print(f"   {time.monotonic() - started:6.1f} s  {what}", flush=True)
 
 
+class PhoneWorker:
+    """One phone worker process (bench/phones.py: cooperative phones under gevent) and
+    the thread that hands its progress lines to `out_q` as the projectors' process does."""
+
+    def __init__(self, cfg: dict[str, Any], phones: list[dict[str, Any]], out_q, log_file: Path) -> None:
+        self.log = log_file.open("ab")
+        self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("phones.py"))],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                        text=True, encoding="utf-8")
+        self.send(json.dumps({"cfg": cfg, "phones": phones}))
+        self.reader = threading.Thread(target=self._read, args=(out_q,), daemon=True)
+        self.reader.start()
+
+    def _read(self, out_q) -> None:
+        for line in self.process.stdout:
+            out_q.put(tuple(json.loads(line)))
+
+    def send(self, line: str) -> None:
+        try:
+            self.process.stdin.write(line + "\n")
+            self.process.stdin.flush()
+        except OSError:  # the worker has exited: its log says why
+            pass
+
+    def finish(self, timeout: float = 10) -> None:
+        self.send("stop")
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(5)
+        self.log.close()
+
+
 def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     data_dir, codes_file = workdir / "server-data", workdir / "codes.json"
@@ -675,8 +439,8 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         "workers": args.workers, "server_pid": process.pid, "load_start": loadavg(),
     }
     out_q = ctx.Queue()
-    go, stop, proj_stop = ctx.Event(), ctx.Event(), ctx.Event()
-    workers: list[Any] = []
+    proj_stop = ctx.Event()
+    workers: list[PhoneWorker] = []
     projector = None
     try:
         members = codes["members"]
@@ -734,14 +498,12 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
                    # a 200-question encrypted ballot takes the server about 0.5 s to check:
                    # the last of a queue of them waits minutes (a browser's fetch has no timeout)
                    "http_timeout": 600 if args.encrypted else 120, "round_timeout": 600}
-            p = ctx.Process(target=phone_worker, args=(cfg, phones[w::worker_count], out_q, go, stop),
-                            daemon=True)
-            p.start()
-            workers.append(p)
+            workers.append(PhoneWorker(cfg, phones[w::worker_count], out_q, workdir / f"phones-{w}.log"))
         wait_for("ready", worker_count, 120)
         progress(began, f"{worker_count} phone workers and {args.projectors} projectors ready")
         start_wall = max(start_wall, time.time())  # (only affects a very slow machine)
-        go.set()
+        for worker in workers:
+            worker.send("go")
 
         host = Host(base, codes["host"])
         if args.host_console:
@@ -827,7 +589,8 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         progress(began, "closed, proposal" + (", certified" if certified.get("available") else ""))
         closing = threading.Thread(target=host.close_console)  # each close waits ~3 s for the server:
         closing.start()                                          # all clients close at once
-        stop.set()
+        for worker in workers:
+            worker.send("stop")
         proj_stop.set()
         worker_results = wait_for("result", worker_count, 120)
         records = [r for m in worker_results for r in m[2]]
@@ -965,12 +728,13 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         result["asked_again_errors"] = [e for r in records for e in r["retried"]][:20]
         return result
     finally:
-        stop.set()
         proj_stop.set()
-        for p in workers + ([projector] if projector else []):
-            p.join(5)
-            if p.is_alive():
-                p.terminate()
+        for worker in workers:
+            worker.finish()
+        if projector:
+            projector.join(5)
+            if projector.is_alive():
+                projector.terminate()
         stop_server(process)
         if second is not None:
             stop_server(second)

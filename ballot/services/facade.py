@@ -97,6 +97,7 @@ class Services:
         self.work = Work(self.db, notify or (lambda meeting_id: None))
         self._destroy_keys_no_round_needs(files)
         self.forms = views.RoundForms()
+        self.questions = voting.RoundQuestions()
         # How a long pure computation runs: here, or in a worker thread while the server's
         # loop serves other requests (ballot/server.py sets gevent's thread pool).
         self.offload: Offload = lambda fn, *args: fn(*args)
@@ -442,7 +443,8 @@ class Services:
             self.offload(voting.check_encrypted_cast, form, command)
         with self.work("cast") as w:
             round_ = guards.a_round(w.session, round_id)
-            result = voting.cast_ballot(w.session, round_, command, proofs_checked=form is not None)
+            result = voting.cast_ballot(w.session, round_, command, proofs_checked=form is not None,
+                                        questions=self.questions)
             if result.created:
                 w.changed(round_.meeting_id, turnout_only=True)
         return result

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,9 +132,36 @@ def check_encrypted_cast(form: EncryptedForm, command: CastBallot) -> None:
         raise invalid("bad_encrypted_ballot", exc.message, field="ballot") from None
 
 
-def cast_ballot(session: Session, round_: Round, command: CastBallot, *, proofs_checked: bool = False) -> CastResult:
+class RoundQuestions:
+    """Each round's question keys in ballot order, read once per process: a round's
+    questions are fixed when it is made (services/rounds.py) and its id is never
+    reused, so no commit of any process can make this stale. A cast then checks its
+    choices without loading a thousand rows (bench/meeting_load.py, N = 1,000)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._keys: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def keys(self, session: Session, round_id: str) -> tuple[str, ...]:
+        with self._lock:
+            if round_id in self._keys:
+                self._keys.move_to_end(round_id)
+                return self._keys[round_id]
+        keys = tuple(session.scalars(select(Question.key).where(Question.round_id == round_id)
+                                     .order_by(Question.position)))
+        with self._lock:
+            self._keys[round_id] = keys
+            while len(self._keys) > self._size:
+                self._keys.popitem(last=False)
+        return keys
+
+
+def cast_ballot(session: Session, round_: Round, command: CastBallot, *, proofs_checked: bool = False,
+                questions: RoundQuestions | None = None) -> CastResult:
     """Store a signed ballot once. `proofs_checked`: its encrypted ballot's proofs were
-    checked against this open round's form (check_encrypted_cast) just before."""
+    checked against this open round's form (check_encrypted_cast) just before.
+    `questions`: the process's cache of the rounds' question keys (a fresh read without)."""
     text, prefix, signature = command.ballot.encode(), command.prefix, command.signature
     ballot = _parse_ballot(command.ballot, round_)
     digest = tracking.ballot_digest(prefix, text, signature)
@@ -148,8 +177,9 @@ def cast_ballot(session: Session, round_: Round, command: CastBallot, *, proofs_
     except CryptoError:
         raise invalid("bad_signature", "Chữ ký của phiếu không hợp lệ cho vòng này.",
                       field="signature") from None
-    nonce = (_check_encrypted(session, ballot, round_, proofs=not proofs_checked) if round_.ceremony_id
-             else _check_choices(session, ballot, round_))
+    keys = (questions or RoundQuestions()).keys(session, round_.id)
+    nonce = (_check_encrypted(session, ballot, round_, keys, proofs=not proofs_checked) if round_.ceremony_id
+             else _check_choices(ballot, frozenset(keys)))
     if ballot_box.ballot_count(session, round_.id) >= ballot_box.participation_count(session, round_.id):
         raise conflict("over_participation", "Số phiếu không thể vượt số người đã nhận chữ ký.")
     code = tracking.tracking_code(prefix, text, signature)
@@ -178,31 +208,28 @@ def _parse_ballot(text: str, round_: Round) -> dict[str, Any]:
     return ballot
 
 
-def _check_encrypted(session: Session, ballot: dict[str, Any], round_: Round, proofs: bool = True) -> str:
+def _check_encrypted(session: Session, ballot: dict[str, Any], round_: Round, keys: tuple[str, ...],
+                     proofs: bool = True) -> str:
     """Every proof under the committee's joint key, for exactly the round's questions
     (docs/encrypted-ballots.md, 6); the nonce, which the stored ballot keeps unique.
     `proofs=False`: this very text passed check_encrypted_cast for this open round, so
     only its key and questions are compared again, as written (one spelling each), and
     nothing is decoded a second time while the writer's lock is held."""
     ceremony = session.get(CommitteeCeremony, round_.ceremony_id)
-    keys = list(session.scalars(select(Question.key).where(Question.round_id == round_.id)
-                                .order_by(Question.position)))
     if not proofs:
         if ballot["key"] != ceremony.joint_key or set(ballot["choices"]) != set(keys):
             raise invalid("bad_encrypted_ballot", "Phiếu không được mã hóa cho đúng các mục và khóa chung "
                           "của vòng này.", field="ballot")
         return ballot["nonce"]
     try:
-        check_encrypted_ballot(ballot, round_id=round_.id, question_ids=keys,
+        check_encrypted_ballot(ballot, round_id=round_.id, question_ids=list(keys),
                                key=Element.from_b64(ceremony.joint_key))
     except CryptoError as exc:
         raise invalid("bad_encrypted_ballot", exc.message, field="ballot") from None
     return ballot["nonce"]
 
 
-def _check_choices(session: Session, ballot: dict[str, Any], round_: Round) -> None:
-    # The keys alone (not a thousand Question objects) on every cast.
-    keys = set(session.scalars(select(Question.key).where(Question.round_id == round_.id)))
+def _check_choices(ballot: dict[str, Any], keys: frozenset[str]) -> None:
     for question, option in ballot["choices"].items():
         if question not in keys:
             raise invalid("unknown_question", f"Phiếu có mục không thuộc vòng này: {question}.",

@@ -528,6 +528,7 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         round_id = answer.json()["id"]
         result["questions"] = len(answer.json().get("questions", []))
         cpu_before = proc_cpu_seconds(process.pid)
+        phones_cpu_before = [proc_cpu_seconds(w.process.pid) for w in workers]
         spy = start_py_spy(process.pid, args.py_spy, n) if args.py_spy else None
         open_wall = time.time()
         answer, open_ms = host.call("POST", f"/api/host/rounds/{round_id}/open")
@@ -539,6 +540,7 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         done = wait_for("done", n_phones, arrival + args.cast_delay[1] + 300 + n * (3.0 if args.encrypted else 1.0))
         acks = sorted(m[2] for m in done if m[2] is not None)
         cpu_after = proc_cpu_seconds(process.pid)
+        phones_cpu_after = [proc_cpu_seconds(w.process.pid) for w in workers]
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             spy.wait(60)
@@ -618,6 +620,9 @@ def run_server(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         result["cast_window_s"] = last_ack - first_sign
         result["ballots_per_s"] = len(votes) / (last_ack - first_sign) if votes else None
         result["server_cpu_s_voting"] = (cpu_after - cpu_before) if None not in (cpu_before, cpu_after) else None
+        # the phones' share of the same cores in the same window (they run beside the server)
+        result["phones_cpu_s_voting"] = sum(a - b for a, b in zip(phones_cpu_after, phones_cpu_before, strict=True)
+                                            if None not in (a, b))
         steps = ("join", "state", "form", "ready", "encrypt", "encrypt_cpu", "sign", "cast") if args.encrypted else (
             "join", "state", "form", "ready", "sign", "cast")
         result["latency_ms"] = {step: summary([r[f"{step}_ms"] for r in records if f"{step}_ms" in r])
@@ -1055,7 +1060,8 @@ def print_tables(runs: list[dict[str, Any]]) -> None:
               + (f", certify {r['certify']['ms']:.0f} ms ({r['certify']['bytes'] / 1024:.0f} KiB)"
                  if r['certify'].get('available') else ", certify: endpoint absent (404), skipped"))
         print(f"  voting window {r['cast_window_s']:.2f} s (open → last cast ack); server CPU in it "
-              f"{_f(r['server_cpu_s_voting'], 2)} s; projector update during the round "
+              f"{_f(r['server_cpu_s_voting'], 2)} s, the phone workers' {_f(r.get('phones_cpu_s_voting'), 2)} s "
+              f"(same cores); projector update during the round "
               f"{_f(r['projector']['payload_bytes_during_round'])}"
               f" bytes; server RSS kB {r['server_rss_kb']}")
         console = r.get("host_console")

@@ -212,6 +212,27 @@ def test_roster_facts_of_II_B_6_round_trip_through_a_member_edit(server, host):
     assert {m["id"]: m["facts"] for m in host.state(meeting_id)["members"]} == before
 
 
+def test_a_discipline_entered_after_the_close_moves_the_proposal_on_every_screen(server, host):
+    """21-HD II.B.2.3.d: a member disciplined this year is KHTNV. Entered after the round
+    closed, the proposal, the console's results and the projector's all follow the edit
+    (each reads the proposal of the meeting's new revision, never the one before it)."""
+    state = _present(host, FULL)
+    meeting_id = state["meeting"]["id"]
+    proposal = _vote_everyone(server, host, state, {"m01": "HTTNV", "m02": "HTTNV"})
+    assert _member(proposal, "m01")["level"] == "HTTNV"
+    public = server.app.test_client().get(f"/api/meetings/{meeting_id}/public").get_json()
+    assert _member(public["results"], "m01")["level"] == "HTTNV"
+    assert _member(host.state(meeting_id)["results"], "m01")["level"] == "HTTNV"
+
+    host.ok("PATCH", f"/api/host/meetings/{meeting_id}/members/m01", json={"disciplined_this_year": True})
+
+    assert _member(host.ok("GET", f"/api/host/meetings/{meeting_id}/proposal"), "m01")["level"] == "KHTNV"
+    assert _member(host.state(meeting_id)["results"], "m01")["level"] == "KHTNV"
+    public = server.app.test_client().get(f"/api/meetings/{meeting_id}/public").get_json()
+    assert _member(public["results"], "m01")["level"] == "KHTNV"
+    assert _member(public["results"], "m02")["level"] == "HTTNV"
+
+
 def test_the_certified_documents_carry_the_new_inputs_and_verify(server, host):
     """A meeting with every chi bộ fact of the form, a deferred civil servant, a threshold
     of exactly two thirds and a KHTNV only by accumulation certifies (the bundle passes

@@ -103,6 +103,7 @@ class Services:
         self.offload: Offload = lambda fn, *args: fn(*args)
         self.public_states = views.public_states()
         self.host_states = views.host_states()
+        self.results = views.proposal_results()
 
     def _destroy_keys_no_round_needs(self, files: KeyVault) -> None:
         """A crash between a close's commit and the key file's deletion leaves the
@@ -349,7 +350,7 @@ class Services:
             _, meeting = guards.host_and_meeting(s, host_id, meeting_id)
             if not proposal.closed_member_rounds(meeting):
                 raise conflict("no_closed_round", "Chưa có vòng bỏ phiếu nào kết thúc.")
-            return proposal.compute(s, meeting)
+            return self.results.state(s, meeting)
 
     # --- certification ------------------------------------------------------------------
 
@@ -462,7 +463,7 @@ class Services:
             meeting = s.get(Meeting, meeting_id)
             if meeting is None:
                 raise not_found("cuộc họp")
-            return self.public_states.state(s, meeting)
+            return self.public_states.state(s, meeting, self.results.state)
 
     def host_of_meeting(self, meeting_id: str) -> int | None:
         """The account that chairs the meeting (its console's room, ballot/realtime.py)."""
@@ -473,4 +474,4 @@ class Services:
     def host_state(self, host_id: int, meeting_id: str, live: bool = False) -> dict[str, Any]:
         with self.db.read(screens=live) as s:
             _, meeting = guards.host_and_meeting(s, host_id, meeting_id)
-            return self.host_states.state(s, meeting, self.settings.zone)
+            return self.host_states.state(s, meeting, self.settings.zone, self.results.state)

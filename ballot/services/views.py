@@ -37,9 +37,13 @@ from ballot.services.scenario import may_vote, on_ballot, organisation_of, quoru
 from ballot.store.models import Certificate, CheckIn, CommitteeCeremony, Meeting, Member, Question, Round, Trustee
 from ballot.vocabulary import LEVEL_CODES, MEMBER_ROUND_KINDS, CheckInState, MeetingState, RoundKind, RoundStatus
 
+# How a state reads the meeting's proposal: computed, or from the revision's memo
+# (`proposal_results`).
+Results = Callable[[Session, Meeting], dict[str, Any]]
 
-def public_state(session: Session, meeting: Meeting) -> dict[str, Any]:
-    state = _common_state(session, meeting)
+
+def public_state(session: Session, meeting: Meeting, results: Results = proposal.compute) -> dict[str, Any]:
+    state = _common_state(session, meeting, results)
     if state["results"] is not None:
         state["results"] = public_results(state["results"])
     if state["round"] is not None and "tally" not in state["round"]:
@@ -65,9 +69,10 @@ def meeting_zone(meeting: Meeting, default: ZoneInfo) -> ZoneInfo:
     return ZoneInfo(meeting.timezone) if meeting.timezone else default
 
 
-def host_state(session: Session, meeting: Meeting, zone: ZoneInfo) -> dict[str, Any]:
+def host_state(session: Session, meeting: Meeting, zone: ZoneInfo,
+               results: Results = proposal.compute) -> dict[str, Any]:
     zone = meeting_zone(meeting, zone)
-    state = _common_state(session, meeting)
+    state = _common_state(session, meeting, results)
     state["meeting"]["code"] = meeting.code
     # What the minutes record of the meeting (docs/bundle.md, `meeting`); editable until certified.
     state["meeting"]["details"] = {
@@ -142,7 +147,7 @@ def _not_on_ballot(meeting: Meeting) -> list[dict[str, str]]:
             if m.id not in asked and on_ballot(meeting, m)]
 
 
-def _common_state(session: Session, meeting: Meeting) -> dict[str, Any]:
+def _common_state(session: Session, meeting: Meeting, results: Results) -> dict[str, Any]:
     latest = meeting.rounds[-1] if meeting.rounds else None
     open_now = latest is not None and latest.status == RoundStatus.OPEN
     return {
@@ -152,7 +157,7 @@ def _common_state(session: Session, meeting: Meeting) -> dict[str, Any]:
         # Phones refetch their own state when this grows: one of them may be asked about.
         "check_ins_waiting": len(checkin.pending(session, meeting)),
         "round": _round_summary(session, latest) if latest else None,
-        "results": proposal.compute(session, meeting)
+        "results": results(session, meeting)
         if proposal.closed_member_rounds(meeting) and not open_now else None,
         "committee": _public_committee(session, meeting),
     }
@@ -352,6 +357,15 @@ class RevisionStates:
 def public_states() -> RevisionStates:
     """The projector's and the phones' state (`public_state`)."""
     return RevisionStates(public_state, _with_turnout)
+
+
+def proposal_results() -> RevisionStates:
+    """The meeting's proposal once per revision, for the projector's state, the
+    console's and the console's proposal alike: classifying 1,000 members takes some
+    0.2 s, and a close or a certification made each of them classify again
+    (bench/meeting_load.py). Only the closed rounds it reads, and every change to
+    them bumps the revision; callers only read the result."""
+    return RevisionStates(proposal.compute, lambda session, results: results)
 
 
 def host_states() -> RevisionStates:

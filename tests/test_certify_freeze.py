@@ -12,6 +12,7 @@ import stat
 import pytest
 from sqlalchemy import select
 
+from ballot.report.canonical import bundle_hash_text, load_bundle
 from ballot.store.models import AuditEvent, Meeting
 from tests.certify_kit import PRESENT, certified_meeting, new_server, phone_for
 
@@ -186,6 +187,10 @@ def test_voters_and_projector_still_read_a_certified_meeting(certified):
     assert state["meeting"]["state"] == "certified"
     public = certified.server.app.test_client().get(f"/api/meetings/{certified.meeting_id}/public")
     assert public.status_code == 200 and public.get_json()["results"]["members"]
+    # The projector's line the đảng ủy reads back from the file it received: the bundle
+    # hash's first 16 hex digits, in groups of four.
+    full = bundle_hash_text(load_bundle(certified.bundle_bytes))
+    assert public.get_json()["certificate"] == {"short_hash": " ".join(full.split()[:4]).upper()}
 
 
 def test_host_state_says_certified(certified):

@@ -167,6 +167,11 @@ def init_realtime(app: Flask, services: Services, async_mode: str | None = None)
         # a rebound DNS name would pass a same-origin check); no Origin: not a browser.
         cors_allowed_origins=lambda origin: origin is None or origin in app.config["OWN_ORIGINS"],
         max_http_buffer_size=64 * 1024,
+        # A pong may wait behind a room's requests when a round opens: at 1,000 phones
+        # the loop is seconds behind, and Engine.IO's default 20 s closed a quarter of
+        # the live channels then (bench/meeting_load.py), each phone reconnecting and
+        # showing itself offline meanwhile. A phone really gone is forgotten 40 s later.
+        ping_timeout=60,
         # Several server processes of one database: each one's broadcasts reach the
         # connections of all, through Redis (README, “Triển khai cho đảng bộ”).
         message_queue=services.settings.redis_url or None,

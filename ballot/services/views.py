@@ -365,8 +365,8 @@ def proposal_results() -> RevisionStates:
     """The meeting's proposal once per revision, for the projector's state, the
     console's and the console's proposal alike: classifying 1,000 members takes some
     0.2 s, and a close or a certification made each of them classify again
-    (bench/meeting_load.py). Only the closed rounds it reads, and every change to
-    them bumps the revision; callers only read the result."""
+    (bench/meeting_load.py). It reads the roster, the settings and the closed rounds,
+    and every change to them bumps the revision; callers only read the result."""
     return RevisionStates(proposal.compute, lambda session, results: results)
 
 

@@ -436,7 +436,7 @@ class Services:
 
     def cast(self, round_id: str, command: CastBallot) -> voting.CastResult:
         with self.db.read() as s:
-            form = voting.encrypted_form(s, guards.a_round(s, round_id))
+            form = voting.encrypted_form(s, guards.a_round(s, round_id), self.questions)
             if form is not None and voting.already_stored(s, round_id, command):
                 form = None  # a resend: answered from what is stored, no proof checked again
         if form is not None:
@@ -444,8 +444,8 @@ class Services:
             self.offload(voting.check_encrypted_cast, form, command)
         with self.work("cast") as w:
             round_ = guards.a_round(w.session, round_id)
-            result = voting.cast_ballot(w.session, round_, command, proofs_checked=form is not None,
-                                        questions=self.questions)
+            result = voting.cast_ballot(w.session, round_, command, self.questions,
+                                        proofs_checked=form is not None)
             if result.created:
                 w.changed(round_.meeting_id, turnout_only=True)
         return result

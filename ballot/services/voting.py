@@ -96,14 +96,38 @@ class EncryptedForm:
     question_ids: tuple[str, ...]
 
 
-def encrypted_form(session: Session, round_: Round) -> EncryptedForm | None:
+class RoundQuestions:
+    """Each round's question keys in ballot order, read once per process: a round's
+    questions are fixed when it is made (services/rounds.py) and its id is never
+    reused, so no commit of any process can make this stale. A cast then checks its
+    choices without loading a thousand rows (bench/meeting_load.py, N = 1,000)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._keys: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def keys(self, session: Session, round_id: str) -> tuple[str, ...]:
+        with self._lock:
+            if round_id in self._keys:
+                self._keys.move_to_end(round_id)
+                return self._keys[round_id]
+        keys = tuple(session.scalars(select(Question.key).where(Question.round_id == round_id)
+                                     .order_by(Question.position)))
+        with self._lock:
+            self._keys[round_id] = keys
+            while len(self._keys) > self._size:
+                self._keys.popitem(last=False)
+        return keys
+
+
+def encrypted_form(session: Session, round_: Round, questions: RoundQuestions) -> EncryptedForm | None:
     """An open encrypted round's form; None for any other round (checked in full in the
     cast's unit of work)."""
     if round_.ceremony_id is None or round_.status != RoundStatus.OPEN:
         return None
     ceremony = session.get(CommitteeCeremony, round_.ceremony_id)
-    keys = session.scalars(select(Question.key).where(Question.round_id == round_.id).order_by(Question.position))
-    return EncryptedForm(round_.id, round_.public_key_pem, ceremony.joint_key, tuple(keys))
+    return EncryptedForm(round_.id, round_.public_key_pem, ceremony.joint_key, questions.keys(session, round_.id))
 
 
 def already_stored(session: Session, round_id: str, command: CastBallot) -> bool:
@@ -132,36 +156,10 @@ def check_encrypted_cast(form: EncryptedForm, command: CastBallot) -> None:
         raise invalid("bad_encrypted_ballot", exc.message, field="ballot") from None
 
 
-class RoundQuestions:
-    """Each round's question keys in ballot order, read once per process: a round's
-    questions are fixed when it is made (services/rounds.py) and its id is never
-    reused, so no commit of any process can make this stale. A cast then checks its
-    choices without loading a thousand rows (bench/meeting_load.py, N = 1,000)."""
-
-    def __init__(self, size: int = 64) -> None:
-        self._keys: OrderedDict[str, tuple[str, ...]] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def keys(self, session: Session, round_id: str) -> tuple[str, ...]:
-        with self._lock:
-            if round_id in self._keys:
-                self._keys.move_to_end(round_id)
-                return self._keys[round_id]
-        keys = tuple(session.scalars(select(Question.key).where(Question.round_id == round_id)
-                                     .order_by(Question.position)))
-        with self._lock:
-            self._keys[round_id] = keys
-            while len(self._keys) > self._size:
-                self._keys.popitem(last=False)
-        return keys
-
-
-def cast_ballot(session: Session, round_: Round, command: CastBallot, *, proofs_checked: bool = False,
-                questions: RoundQuestions | None = None) -> CastResult:
+def cast_ballot(session: Session, round_: Round, command: CastBallot, questions: RoundQuestions, *,
+                proofs_checked: bool = False) -> CastResult:
     """Store a signed ballot once. `proofs_checked`: its encrypted ballot's proofs were
-    checked against this open round's form (check_encrypted_cast) just before.
-    `questions`: the process's cache of the rounds' question keys (a fresh read without)."""
+    checked against this open round's form (check_encrypted_cast) just before."""
     text, prefix, signature = command.ballot.encode(), command.prefix, command.signature
     ballot = _parse_ballot(command.ballot, round_)
     digest = tracking.ballot_digest(prefix, text, signature)
@@ -177,7 +175,7 @@ def cast_ballot(session: Session, round_: Round, command: CastBallot, *, proofs_
     except CryptoError:
         raise invalid("bad_signature", "Chữ ký của phiếu không hợp lệ cho vòng này.",
                       field="signature") from None
-    keys = (questions or RoundQuestions()).keys(session, round_.id)
+    keys = questions.keys(session, round_.id)
     nonce = (_check_encrypted(session, ballot, round_, keys, proofs=not proofs_checked) if round_.ceremony_id
              else _check_choices(ballot, frozenset(keys)))
     if ballot_box.ballot_count(session, round_.id) >= ballot_box.participation_count(session, round_.id):

@@ -37,12 +37,11 @@ from ballot.services.scenario import may_vote, on_ballot, organisation_of, quoru
 from ballot.store.models import Certificate, CheckIn, CommitteeCeremony, Meeting, Member, Question, Round, Trustee
 from ballot.vocabulary import LEVEL_CODES, MEMBER_ROUND_KINDS, CheckInState, MeetingState, RoundKind, RoundStatus
 
-# How a state reads the meeting's proposal: computed, or from the revision's memo
-# (`proposal_results`).
+# How a state reads the meeting's proposal: the revision's memo (`proposal_results`).
 Results = Callable[[Session, Meeting], dict[str, Any]]
 
 
-def public_state(session: Session, meeting: Meeting, results: Results = proposal.compute) -> dict[str, Any]:
+def public_state(session: Session, meeting: Meeting, results: Results) -> dict[str, Any]:
     state = _common_state(session, meeting, results)
     if state["results"] is not None:
         state["results"] = public_results(state["results"])
@@ -71,8 +70,7 @@ def meeting_zone(meeting: Meeting, default: ZoneInfo) -> ZoneInfo:
     return ZoneInfo(meeting.timezone) if meeting.timezone else default
 
 
-def host_state(session: Session, meeting: Meeting, zone: ZoneInfo,
-               results: Results = proposal.compute) -> dict[str, Any]:
+def host_state(session: Session, meeting: Meeting, zone: ZoneInfo, results: Results) -> dict[str, Any]:
     zone = meeting_zone(meeting, zone)
     state = _common_state(session, meeting, results)
     state["meeting"]["code"] = meeting.code

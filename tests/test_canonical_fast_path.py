@@ -1,10 +1,12 @@
-"""Both canonical forms are written by json's C encoder when the value allows it
+"""Both canonical forms are written by orjson when the value allows it
 (ballot.crypto.canonical for ballots, ballot.report.canonical for bundles). These
 properties hold the fast path byte-equal to the full writers — the ballot subset's
 own and the rfc8785 package — on any JSON value, refusals included: a signature over
 one spelling must verify under the other."""
 
 from __future__ import annotations
+
+import json
 
 import rfc8785
 from hypothesis import given, settings
@@ -54,3 +56,23 @@ def test_ballot_bytes_are_the_full_writers_on_any_value(value):
             raise NonCanonical("lone surrogate") from None
 
     assert _outcome(ballot_canonical.canonical_json, value, NonCanonical) == _outcome(full, value, NonCanonical)
+
+
+def _spellings(value):
+    """The canonical bytes of a value, and other spellings a client might send."""
+    texts = [json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+             json.dumps(value), json.dumps(value, ensure_ascii=False, separators=(",", ":"))]
+    try:
+        texts.insert(0, ballot_canonical.canonical_json(value).decode())
+    except NonCanonical:
+        pass
+    return [text.encode("utf-8", "surrogatepass") for text in texts]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(TEXT, json_values(st.none() | st.booleans() | INTEGERS | FLOATS | TEXT), max_size=4))
+def test_a_ballot_is_accepted_or_refused_alike_by_the_fast_and_the_strict_reader(value):
+    for data in _spellings(value):
+        fast = _outcome(ballot_canonical.parse_canonical, data, NonCanonical)
+        strict = _outcome(ballot_canonical._parse_strict, data, NonCanonical)
+        assert fast == strict

@@ -22,6 +22,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
+import orjson
+
 from ballot.crypto.errors import NonCanonical
 
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -36,16 +38,17 @@ _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 def canonical_json(obj: Any) -> bytes:
     """The canonical UTF-8 bytes of `obj` (dicts with str keys, lists, str, int)."""
     if _already_plain(obj, 0):
-        # The same bytes, written by the C encoder: every string already NFC, every key
-        # below U+D800 (so code-point order is UTF-16 order), json's escapes being the
+        # The same bytes, written by orjson: every string already NFC, every key below
+        # U+D800 (so its code-point order is UTF-16 order), orjson's escapes being the
         # ones listed above. A property test holds the two paths equal.
-        text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    else:
-        parts: list[str] = []
-        _write_value(obj, parts, depth=0)
-        text = "".join(parts)
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass  # a lone surrogate: refused below with its reason
+    parts: list[str] = []
+    _write_value(obj, parts, depth=0)
     try:
-        return text.encode("utf-8")
+        return "".join(parts).encode("utf-8")
     except UnicodeEncodeError:
         raise NonCanonical("string holds a lone surrogate (not valid Unicode text)") from None
 
@@ -60,18 +63,34 @@ def _already_plain(value: Any, depth: int) -> bool:
     if depth >= MAX_DEPTH:
         return False
     if kind is dict:
-        return all(type(key) is str and _plain_key(key) for key in value) and _plain_items(value.values(), depth)
+        return _plain_keys(value) and _plain_items(value.values(), depth)
     if kind is list:
         return _plain_items(value, depth)
     return False
 
 
+def _plain_keys(obj: dict[Any, Any]) -> bool:
+    # All at once where they are ASCII (join refuses a key that is not a string).
+    try:
+        if "".join(obj).isascii():
+            return True
+    except TypeError:
+        return False
+    return all(_plain_key(key) for key in obj)
+
+
 def _plain_items(items: Any, depth: int) -> bool:
-    # Leaves inline: a ballot is a thousand strings under one object.
+    # A ballot is a thousand strings under one object: ASCII strings all at once
+    # (join refuses any other item), else leaves inline.
+    try:
+        if "".join(items).isascii():
+            return True
+    except TypeError:
+        pass
     for item in items:
         kind = type(item)
         if kind is str:
-            if not unicodedata.is_normalized("NFC", item):
+            if not (item.isascii() or unicodedata.is_normalized("NFC", item)):
                 return False
         elif kind is int:
             if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
@@ -92,6 +111,21 @@ def parse_canonical(data: bytes | str) -> dict[str, Any]:
     white space, unsorted keys, non-NFC strings, unneeded escapes, unsafe integers.
     """
     raw = _as_utf8_bytes(data)
+    # The common case at C speed: a canonical text parses to a plain value that writes
+    # back to the same bytes (a repeated key, a float or a literal cannot: the value
+    # loses the key or is not plain). Anything else takes the strict reader, which
+    # says what is wrong.
+    try:
+        value = orjson.loads(raw)
+        if type(value) is dict and _already_plain(value, 0) and orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == raw:
+            return value
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        pass
+    return _parse_strict(raw)
+
+
+def _parse_strict(raw: bytes) -> dict[str, Any]:
+    """parse_canonical by the standard library's reader, each refusal with its reason."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -20,6 +20,7 @@ import json
 import math
 from typing import Any
 
+import orjson
 import rfc8785
 
 from ballot.crypto.encoding import hex_groups
@@ -43,7 +44,7 @@ def unsigned_part(bundle: dict[str, Any]) -> dict[str, Any]:
 def canonical_bytes(value: Any) -> bytes:
     """RFC 8785 bytes of a JSON value; a non-finite number or a huge integer is refused.
 
-    Written by the C encoder when the value allows it (`_jcs_ready`), else by the
+    Written by orjson when the value allows it (`_jcs_ready`), else by the
     rfc8785 package; a property test holds the two equal. RFC 8785 in pure Python is
     most of the cost of certifying and verifying a large bundle."""
     try:
@@ -51,10 +52,9 @@ def canonical_bytes(value: Any) -> bytes:
     except _NeedsFullJcs:
         ready = None
     if ready is not None:
-        text = json.dumps(ready, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         try:
-            return text.encode("utf-8")
-        except UnicodeEncodeError:
+            return orjson.dumps(ready, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
             pass  # a lone surrogate: the package's own refusal below
     try:
         return rfc8785.dumps(value)
@@ -66,7 +66,7 @@ def canonical_bytes(value: Any) -> bytes:
 
 
 class _NeedsFullJcs(Exception):
-    """A value json.dumps would not spell as RFC 8785 does."""
+    """A value orjson would not spell as RFC 8785 does."""
 
 
 _MAX_SAFE = 2**53 - 1
@@ -75,7 +75,7 @@ _JCS_DEPTH = 200
 
 def _jcs_ready(value: Any, depth: int) -> Any:
     """`value` with each integral float as the integer RFC 8785 writes for it, when
-    json.dumps then writes exactly the RFC 8785 bytes: its escapes are RFC 8785's,
+    orjson then writes exactly the RFC 8785 bytes: its escapes are RFC 8785's,
     a non-integral float without exponent is printed alike, and keys below U+D800
     sort by code point as by UTF-16 code unit. Raises _NeedsFullJcs otherwise."""
     kind = type(value)
@@ -118,7 +118,7 @@ def bundle_hash_text(bundle: dict[str, Any]) -> str:
 
 def dump_bundle(bundle: dict[str, Any]) -> bytes:
     """The file as served: indented UTF-8 JSON, readable by a person."""
-    return (json.dumps(bundle, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    return orjson.dumps(bundle, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
 def load_bundle(data: bytes | str) -> dict[str, Any]:

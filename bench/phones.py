@@ -93,6 +93,7 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], emit, go, st
 
     base = cfg["base_url"]
     round_open = threading.Event()  # set by any realtime phone of this worker (or the poller)
+    opened: dict[str, Any] = {}  # the open round as the room's push named it, for the HTTP-only phones
     keys: dict[str, Any] = {}
     keys_lock = threading.Lock()
     sockets: list[Any] = []
@@ -179,6 +180,7 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], emit, go, st
                     rec["state_events"] += 1
                     round_ = (data or {}).get("round") or {}
                     if round_.get("status") == "open":
+                        rec["round"] = opened["round"] = round_
                         seen.set()
                         round_open.set()
 
@@ -197,6 +199,15 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], emit, go, st
                 except Exception as exc:
                     rec["errors"].append(f"socket: {type(exc).__name__}: {exc}"[:300])
                     seen = round_open  # fall back to the worker's signal, and say so
+            # The page's state once it has joined (phone.js asks again on the live channel's
+            # first push, before any round; the benchmark's phones once).
+            answer = request_again_if_dropped(rec, "state", http, "GET", "/api/state")
+            if answer is None or answer.status_code != 200:
+                if answer is not None:
+                    rec["errors"].append(f"state: {answer.status_code} {answer.text[:200]}")
+                return
+            me = answer.json()["me"]
+            rec["can_vote"] = me["can_vote"]
             joined = True
             emit(("joined", phone["index"], True))
 
@@ -204,20 +215,15 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], emit, go, st
                 rec["errors"].append("round never seen open")
                 return
             seen_at = time.monotonic()
-            # the phone page's spread before it refetches (phone.js, refetchSpread): 10 ms a
-            # phone present, 0.4 to 2 s; the wait is in "ready" (open → form in hand)
+            # the phone page's spread before it fetches the form (phone.js, refetchSpread): 10 ms
+            # a phone present, 0.4 to 2 s; the wait is in "ready" (open → form in hand). The
+            # push named the open round and its form: no state is asked for (phone.js, followRound).
             time.sleep(rng.uniform(0, min(2.0, max(0.4, 0.01 * cfg["phones_present"]))))
-            answer = request_again_if_dropped(rec, "state", http, "GET", "/api/state")
-            if answer is None or answer.status_code != 200:
-                if answer is not None:
-                    rec["errors"].append(f"state: {answer.status_code} {answer.text[:200]}")
+            round_ = rec.pop("round", None) or opened.get("round")
+            if not round_ or not round_.get("form"):
+                rec["errors"].append("push: no open round with its form's version")
                 return
-            state = answer.json()
-            round_ = state["round"]
-            rec["can_vote"] = state["me"]["can_vote"]
-            if round_ is None or round_["status"] != "open":
-                rec["errors"].append("state: no open round")
-                return
+            round_ = {key: round_[key] for key in ("id", "number", "kind", "status", "form")}
             # Compressed, as a browser asks for it (inflated in C here too).
             answer = request_again_if_dropped(rec, "form", http, "GET", f"/api/rounds/{round_['id']}/form")
             if answer is None or answer.status_code != 200:
@@ -226,7 +232,7 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], emit, go, st
                 return
             round_ = {**parsed_form(answer), **round_}
             rec["ready_ms"] = (time.monotonic() - seen_at) * 1000
-            if not state["me"]["can_vote"]:
+            if not me["can_vote"]:
                 return  # a probationary member takes part but does not vote
             # the member fills in the ballot: signing starts `arrival` after the round opened
             time.sleep(max(0.0, seen_at + phone["arrival"] - time.monotonic()))
@@ -289,6 +295,7 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], emit, go, st
             try:
                 data = rq.get(f"{base}/api/meetings/{cfg['meeting_id']}/public", timeout=10).json()
                 if (data.get("round") or {}).get("status") == "open":
+                    opened["round"] = data["round"]
                     round_open.set()
             except Exception:  # the server is busy or restarting: ask again
                 pass

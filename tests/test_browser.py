@@ -624,6 +624,48 @@ def test_every_projector_view_fits_the_screen_and_reads_from_the_back(projector_
         chromium.close()
 
 
+def test_a_phone_follows_a_round_from_the_room_s_push_without_asking_its_state(projector_meeting):
+    """When a round opens, every phone of the room would ask for its state at once: the
+    push names the open round and its form's version, and the member's own part does not
+    move with a round, so the phone fetches only the form (docs/protocol.md, GET /api/state).
+    A proposal the host corrects while the round is open reaches the ballot the same way."""
+    base, server, host = projector_meeting
+    meeting = host.new_meeting()
+    meeting_id, code = meeting["meeting"]["id"], meeting["meeting"]["code"]
+    personal = next(m["personal_code"] for m in meeting["members"] if m["id"] == "m01")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        expect.set_options(timeout=20_000)
+        errors: list[str] = []
+        phone = _watch(chromium.new_context(**PHONE).new_page(), errors, "phone")
+        asked: list[str] = []
+        phone.on("requestfinished", lambda request: asked.append(request.url.split("?")[0].removeprefix(base)))
+        phone.goto(f"{base}/j/{code}?c={personal}")
+        phone.get_by_role("button", name="Vào cuộc họp").click()
+        expect(phone.locator("#waiting")).to_be_visible()
+        # Its state on opening the page, after joining, and on its live channel's first push.
+        while asked.count("/api/state") < 3:
+            phone.wait_for_event("requestfinished", timeout=20_000)
+        host.mark_present(meeting_id, "m02", "m03")  # a quorum: 3 of the 4 full members
+        round_id = host.run_round(meeting_id)
+        expect(phone.locator('#ballot fieldset[data-question="m02"]')).to_be_visible()
+        # The chi ủy corrects m02's proposal while the round is open.
+        host.ok("PATCH", f"/api/host/meetings/{meeting_id}/members/m02", json={"committee_level": "HTXSNV"})
+        while asked.count(f"/api/rounds/{round_id}/form") < 2:
+            phone.wait_for_event("requestfinished", timeout=20_000)
+        phone.locator('fieldset[data-question="m02"] .choice.lvl-HTTNV').click()
+        phone.locator("#to-review").click()
+        phone.locator('.review li[data-question="m02"] button').click()  # back to the ballot, at m02
+        expect(phone.locator('fieldset[data-question="m02"] .proposals')).to_have_text(
+            "Tự nhận: HTTNV · Chi ủy đề xuất: HTXSNV")
+        phone.locator("#to-review").click()
+        assert asked.count("/api/state") == 3
+        phone.locator("#cast").click()
+        expect(phone.locator("#tracking-code")).to_have_text(TRACKING)
+        assert errors == []
+        chromium.close()
+
+
 # --- the verification page cannot mislead -------------------------------------------------
 
 

@@ -45,6 +45,10 @@ def public_state(session: Session, meeting: Meeting, results: Results) -> dict[s
     state = _common_state(session, meeting, results)
     if state["results"] is not None:
         state["results"] = public_results(state["results"])
+    if state["round"] is not None:
+        # The version of the round's form: a phone follows an opening from the push alone
+        # (docs/protocol.md, GET /api/state).
+        state["round"]["form"] = form_version(meeting.rounds[-1], meeting.forms_revision or 0)
     if state["round"] is not None and "tally" not in state["round"]:
         # The labels only caption a tally: without one they would be most of every push
         # (10 kB a phone, five times a second, at 200 members) on the room's Wi-Fi.

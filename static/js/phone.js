@@ -3,7 +3,8 @@
 // hand, plain HTTP on the meeting LAN.
 //
 // The page asks GET /api/state for what concerns this voter, and listens to the
-// meeting's public Socket.IO room only to know when to ask again.
+// meeting's public Socket.IO room to know when to ask again; a round that opens, or
+// whose form changes, it follows from the room's push alone (docs/protocol.md).
 
 import { ApiError, errorText, request } from "./api.js";
 import * as store from "./ballot-store.js";
@@ -16,7 +17,8 @@ const page = {
   code: "",
   meetingId: null, // this page's meeting, once known
   committeeMeetings: new Set(), // meetings this phone saw announce a counting committee
-  voter: null, // the last GET /api/state answer, or null when not checked in
+  voter: null, // the last GET /api/state answer (its round followed from the room), or null
+  owed: null, // what the next load brings: "state", or a push whose open round to follow
   notice: "", // shown on the join form (refused check-in, wrong code)
   joinMode: "code",
   choices: {},
@@ -38,8 +40,42 @@ let viewEl;
 
 // --- state --------------------------------------------------------------------------
 
-/** GET /api/state into the page (a refused session says why on the join form). */
+/** The state into the page: asked for, or followed from the room's push. */
 async function load() {
+  const owed = page.owed;
+  page.owed = null;
+  if (owed && owed !== "state" && page.voter) {
+    await followRound(owed);
+  } else {
+    await loadState();
+  }
+}
+
+/**
+ * An open round as the room's push names it: what the state would answer, since an
+ * opening or a form's new version moves nothing of the member's own (a new round
+ * starts without this member's signature). Only the form is fetched, once a version.
+ */
+async function followRound(pub) {
+  const voter = page.voter;
+  const { id, number, kind, status, form } = pub.round;
+  const round = { id, number, kind, status, form };
+  try {
+    const same = voter.round && voter.round.id === id;
+    const me = { ...voter.me, has_signature: same && voter.me.has_signature };
+    page.voter = { ...voter, round: { ...(await roundForm(round)), ...round }, me };
+    page.stateError = "";
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      await loadState(); // the session ended: the state says why
+    } else {
+      page.stateError = errorText(error);
+    }
+  }
+}
+
+/** GET /api/state into the page (a refused session says why on the join form). */
+async function loadState() {
   const before = page.voter;
   try {
     const voter = await request("GET", "/api/state");
@@ -77,12 +113,18 @@ async function roundForm(round) {
 }
 
 /** The state, coalescing overlapping calls, then the live channel and the page. */
-const refresh = coalescing(load, () => {
+const reload = coalescing(load, () => {
   if (page.voter) {
     connect(page.voter.meeting.id);
   }
   render();
 });
+
+/** The state asked for afresh. */
+function refresh() {
+  page.owed = "state";
+  return reload();
+}
 
 function connect(meetingId) {
   if (page.socket) {
@@ -110,20 +152,29 @@ function connect(meetingId) {
  */
 function onPublicState(pub) {
   learnCommittee(pub);
-  const round = pub.round || {};
+  // A draft is the host's, not yet the room's: the state names the open round, else
+  // the last closed one, so a draft changes nothing a phone shows.
+  const round = (pub.round && pub.round.status !== "draft" && pub.round) || {};
   const me = page.voter && page.voter.me;
   const watchAttendance = !me || !me.can_vote;
   // A new waiting check-in may be another phone asking to be this member.
   // A new committee may make this member a trustee (the link to the trustee page).
-  const key = JSON.stringify([round.id, round.status, pub.meeting.state,
-    watchAttendance ? pub.attendance : null, pub.check_ins_waiting, pub.committee && pub.committee.ceremony]);
+  const others = JSON.stringify([pub.meeting.state, watchAttendance ? pub.attendance : null,
+    pub.check_ins_waiting, pub.committee && pub.committee.ceremony]);
+  const key = JSON.stringify([round.id, round.status, round.form, others]);
   const waiting = me && me.check_in === "pending";
   if (key === page.lastPublicKey && !waiting) {
     return;
   }
   const first = page.lastPublicKey === "";
+  // Only the round moved, and it is open: the push says all the state would.
+  const follow = !first && !waiting && others === page.lastPublicOthers && round.status === "open"
+    && Boolean(round.form) && me && me.check_in === "approved";
   page.lastPublicKey = key;
-  setTimeout(refresh, first ? 0 : Math.floor(Math.random() * refetchSpread(pub)));
+  page.lastPublicOthers = others;
+  // A state already owed is asked for whole; else the round alone is followed.
+  page.owed = follow && page.owed !== "state" ? pub : "state";
+  setTimeout(reload, first ? 0 : Math.floor(Math.random() * refetchSpread(pub)));
 }
 
 /**

@@ -362,6 +362,8 @@ def test_ballot_form_is_fetched_once_per_version_and_only_by_the_meetings_phones
     first = p.client.get(form_path, headers={"Accept-Encoding": "gzip"})
     assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
     assert first.headers["ETag"] == f'"{state["round"]["form"]}"'
+    # The room's push names the same version: a phone follows the opening from it.
+    assert server.services.public_state(meeting_id)["round"]["form"] == state["round"]["form"]
     assert {q["id"] for q in json.loads(gzip.decompress(first.data))["questions"]} == {"m01", "m02", "m03"}
     again = p.client.get(form_path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""

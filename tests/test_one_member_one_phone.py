@@ -68,8 +68,11 @@ def test_the_host_moves_a_member_who_holds_no_ballot_and_the_old_phone_is_told(s
     gone = first.client.get("/api/state")
     assert gone.status_code == 401 and gone.get_json()["error"]["code"] == "moved_to_another_phone"
     assert "điện thoại khác" in gone.get_json()["error"]["message"]
-    host.run_round(meeting_id)
+    round_id = host.run_round(meeting_id)
     assert second.vote({"m01": "HTTNV"})  # the member votes on the new phone
+    # The round's form, already built for the new phone, is not the old phone's either.
+    form = first.client.get(f"/api/rounds/{round_id}/form")
+    assert form.status_code == 401 and form.get_json()["error"]["code"] == "moved_to_another_phone"
     moved = [a for a in audit_actions(server, meeting_id) if a[1] == "member_moved_to_another_phone"]
     assert moved == [(HOST_USER, "member_moved_to_another_phone", {"member": "m02"})]
 

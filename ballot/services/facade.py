@@ -420,6 +420,14 @@ class Services:
     def ballot_form(self, check_in_id: str, round_id: str) -> views.EncodedForm:
         """The form of a round of the phone's own meeting, once it is open."""
         with self.db.read() as s:
+            seen = guards.phone_round(s, check_in_id, round_id)
+            if seen is not None:
+                revision, status = seen
+                if status is None or status == RoundStatus.DRAFT:
+                    raise not_found("vòng bỏ phiếu")
+                form = self.forms.cached(round_id, revision)
+                if form is not None:
+                    return form
             check_in = guards.checked_in(s, check_in_id, approved=False)
             round_ = s.get(Round, round_id)
             if round_ is None or round_.meeting_id != check_in.meeting_id or round_.status == RoundStatus.DRAFT:

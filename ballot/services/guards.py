@@ -12,12 +12,12 @@ two units of work can wait on each other."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ballot.services.errors import MeetingCertified, forbidden, not_found, unauthorised
 from ballot.store.models import CheckIn, HostAccount, Meeting, Member, Round
-from ballot.vocabulary import CheckInState, MeetingState
+from ballot.vocabulary import CheckInState, MeetingState, RoundStatus
 
 
 def serialised(session: Session, meeting_id: str) -> None:
@@ -92,6 +92,21 @@ def member_by_key(meeting: Meeting, member_key: str) -> Member:
         if member.key == member_key:
             return member
     raise not_found(f"đảng viên có mã “{member_key}”")
+
+
+def phone_round(session: Session, check_in_id: str, round_id: str) -> tuple[int, RoundStatus | None] | None:
+    """For a phone still in its meeting (approved or waiting): the meeting's forms
+    revision and the status of its round `round_id` (None if the meeting has no such
+    round), in one row and no objects, for a room of phones fetching the same cached
+    form at once. None for any other check-in: `checked_in` says why."""
+    row = session.execute(
+        select(CheckIn.state, Meeting.forms_revision, Round.status)
+        .join(Meeting, CheckIn.meeting_id == Meeting.id)
+        .outerjoin(Round, and_(Round.id == round_id, Round.meeting_id == Meeting.id))
+        .where(CheckIn.id == check_in_id)).one_or_none()
+    if row is None or row.state not in (CheckInState.APPROVED, CheckInState.PENDING):
+        return None
+    return row.forms_revision or 0, row.status
 
 
 def checked_in(session: Session, check_in_id: str, *, approved: bool) -> CheckIn:

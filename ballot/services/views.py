@@ -312,6 +312,9 @@ class RoundForms:
         self._forms: dict[tuple[str, int], EncodedForm] = {}
         self._lock = threading.Lock()
 
+    def cached(self, round_id: str, forms_revision: int) -> EncodedForm | None:
+        return self._forms.get((round_id, forms_revision))
+
     def form(self, session: Session, meeting: Meeting, round_: Round) -> EncodedForm:
         revision = meeting.forms_revision or 0  # read with the meeting's row, before the form
         key = (round_.id, revision)

@@ -138,8 +138,10 @@ def test_ballot_after_close_refused(server, host, meeting):
 
 
 def test_unknown_question_or_option_refused(server, host, meeting):
-    for choices, code in (({"m99": "HTTNV"}, "unknown_question"), ({"m02": "GIOI"}, "unknown_option")):
-        p = phone_for(server, meeting, "m01") if choices.get("m99") else phone_for(server, meeting, "m02")
+    cases = (({"m99": "HTTNV"}, "unknown_question"), ({"m02": "GIOI"}, "unknown_option"),
+             ({"m01": ["HTTNV"]}, "unknown_option"))
+    for (choices, code), key in zip(cases, ("m01", "m02", "m03"), strict=True):
+        p = phone_for(server, meeting, key)
         round_id = host.run_round(meeting["meeting"]["id"])
         p.prepare_ballot(choices)
         answer = p.cast()

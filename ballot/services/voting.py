@@ -97,15 +97,28 @@ class EncryptedForm:
 
 
 class RoundQuestions:
-    """Each round's question keys in ballot order, read once per process: a round's
-    questions are fixed when it is made (services/rounds.py) and its id is never
-    reused, so no commit of any process can make this stale. A cast then checks its
-    choices without loading a thousand rows (bench/meeting_load.py, N = 1,000)."""
+    """Each round's question keys in ballot order, and whether its ballots are
+    plaintext, read once per process: both are fixed when the round is made
+    (services/rounds.py) and its id is never reused, so no commit of any process can
+    make this stale. A cast then checks its choices without loading a thousand rows,
+    and a plaintext ballot goes straight to its unit of work (bench/meeting_load.py,
+    N = 1,000)."""
 
     def __init__(self, size: int = 64) -> None:
         self._keys: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._plaintext: OrderedDict[str, None] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
+
+    def plaintext(self, round_id: str) -> bool:
+        """Known to take plaintext ballots (False: encrypted, or not read yet)."""
+        return round_id in self._plaintext
+
+    def note_plaintext(self, round_id: str) -> None:
+        with self._lock:
+            self._plaintext[round_id] = None
+            while len(self._plaintext) > self._size:
+                self._plaintext.popitem(last=False)
 
     def keys(self, session: Session, round_id: str) -> tuple[str, ...]:
         with self._lock:
@@ -124,7 +137,10 @@ class RoundQuestions:
 def encrypted_form(session: Session, round_: Round, questions: RoundQuestions) -> EncryptedForm | None:
     """An open encrypted round's form; None for any other round (checked in full in the
     cast's unit of work)."""
-    if round_.ceremony_id is None or round_.status != RoundStatus.OPEN:
+    if round_.ceremony_id is None:
+        questions.note_plaintext(round_.id)
+        return None
+    if round_.status != RoundStatus.OPEN:
         return None
     ceremony = session.get(CommitteeCeremony, round_.ceremony_id)
     return EncryptedForm(round_.id, round_.public_key_pem, ceremony.joint_key, questions.keys(session, round_.id))

@@ -8,21 +8,25 @@ import json
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ballot.store.models import Ballot, Member, Round, SignatureIssuance
 from ballot.vocabulary import LEVEL_CODES
 
+# Built once: every cast and every live update reads both counts, and building a
+# statement costs SQLAlchemy as much as running it (bench/README.md).
+_BALLOT_COUNT = select(func.count()).select_from(Ballot).where(Ballot.round_id == bindparam("round_id"))
+_PARTICIPATION_COUNT = (select(func.count()).select_from(SignatureIssuance)
+                        .where(SignatureIssuance.round_id == bindparam("round_id")))
+
 
 def ballot_count(session: Session, round_id: str) -> int:
-    return session.scalar(select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id)) or 0
+    return session.scalar(_BALLOT_COUNT, {"round_id": round_id}) or 0
 
 
 def participation_count(session: Session, round_id: str) -> int:
-    return session.scalar(
-        select(func.count()).select_from(SignatureIssuance).where(SignatureIssuance.round_id == round_id)
-    ) or 0
+    return session.scalar(_PARTICIPATION_COUNT, {"round_id": round_id}) or 0
 
 
 def tracking_codes(session: Session, round_id: str) -> list[str]:

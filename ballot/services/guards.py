@@ -12,7 +12,7 @@ two units of work can wait on each other."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from ballot.services.errors import MeetingCertified, forbidden, not_found, unauthorised
@@ -94,16 +94,23 @@ def member_by_key(meeting: Meeting, member_key: str) -> Member:
     raise not_found(f"đảng viên có mã “{member_key}”")
 
 
+# The hot paths' statements, built once: building one costs SQLAlchemy as much as
+# running it (bench/README.md), and a room of phones runs these at once.
+_PHONE_ROUND = (select(CheckIn.state, Meeting.forms_revision, Round.status)
+                .join(Meeting, CheckIn.meeting_id == Meeting.id)
+                .outerjoin(Round, and_(Round.id == bindparam("round_id"), Round.meeting_id == Meeting.id))
+                .where(CheckIn.id == bindparam("check_in_id")))
+# With its member and meeting, which every caller reads next: one query, not three.
+_CHECK_IN = (select(CheckIn).options(joinedload(CheckIn.member).joinedload(Member.meeting))
+             .where(CheckIn.id == bindparam("check_in_id")))
+
+
 def phone_round(session: Session, check_in_id: str, round_id: str) -> tuple[int, RoundStatus | None] | None:
     """For a phone still in its meeting (approved or waiting): the meeting's forms
     revision and the status of its round `round_id` (None if the meeting has no such
     round), in one row and no objects, for a room of phones fetching the same cached
     form at once. None for any other check-in: `checked_in` says why."""
-    row = session.execute(
-        select(CheckIn.state, Meeting.forms_revision, Round.status)
-        .join(Meeting, CheckIn.meeting_id == Meeting.id)
-        .outerjoin(Round, and_(Round.id == round_id, Round.meeting_id == Meeting.id))
-        .where(CheckIn.id == check_in_id)).one_or_none()
+    row = session.execute(_PHONE_ROUND, {"round_id": round_id, "check_in_id": check_in_id}).one_or_none()
     if row is None or row.state not in (CheckInState.APPROVED, CheckInState.PENDING):
         return None
     return row.forms_revision or 0, row.status
@@ -112,8 +119,7 @@ def phone_round(session: Session, check_in_id: str, round_id: str) -> tuple[int,
 def checked_in(session: Session, check_in_id: str, *, approved: bool) -> CheckIn:
     """The phone's check-in (from its session cookie); `approved`: the host has
     confirmed it (a check-in by name waits for that)."""
-    # With its member and meeting, which every caller reads next: one query, not three.
-    check_in = session.get(CheckIn, check_in_id, options=[joinedload(CheckIn.member).joinedload(Member.meeting)])
+    check_in = session.execute(_CHECK_IN, {"check_in_id": check_in_id}).scalar_one_or_none()
     if check_in is not None:
         serialised(session, check_in.meeting_id)
     if check_in is not None and check_in.state == CheckInState.REPLACED:

@@ -662,6 +662,28 @@ def test_a_phone_follows_a_round_from_the_room_s_push_without_asking_its_state(p
         assert asked.count("/api/state") == 3
         phone.locator("#cast").click()
         expect(phone.locator("#tracking-code")).to_have_text(TRACKING)
+        host.ok("POST", f"/api/host/rounds/{round_id}/close")
+
+        # The host marks m03 absent between two rounds: the room's push has one voter
+        # fewer, so m03's phone asks for its state, and the next round finds it an observer.
+        other = _watch(chromium.new_context(**PHONE).new_page(), errors, "m03's phone")
+        other_asked: list[str] = []
+        other.on("requestfinished", lambda request: other_asked.append(request.url.split("?")[0].removeprefix(base)))
+        other.goto(f"{base}/j/{code}?c={next(m['personal_code'] for m in meeting['members'] if m['id'] == 'm03')}")
+        other.get_by_role("button", name="Vào cuộc họp").click()
+        while other_asked.count("/api/state") < 3:
+            other.wait_for_event("requestfinished", timeout=20_000)
+        expect(other.locator("#view h1")).to_contain_text("Vòng 1")
+        second = host.ok("POST", f"/api/host/meetings/{meeting_id}/rounds", json={"kind": "classification"})["id"]
+        host.ok("POST", f"/api/host/meetings/{meeting_id}/presence",
+                json={"member_id": "m03", "present": False, "absent_with_leave": False})
+        while other_asked.count("/api/state") < 4:
+            other.wait_for_event("requestfinished", timeout=20_000)
+        host.mark_present(meeting_id, "m05")  # the quorum again: m01, m02 and m05
+        host.ok("POST", f"/api/host/rounds/{second}/open")
+        expect(other.locator("#view h1")).to_contain_text("Vòng 2")
+        expect(other.locator("#no-vote")).to_contain_text("không có quyền biểu quyết")
+        expect(other.locator("#ballot")).to_have_count(0)
         assert errors == []
         chromium.close()
 

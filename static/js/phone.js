@@ -30,6 +30,9 @@ const page = {
   refused: {}, // round id -> message: the server refused the ballot for good
   socket: null,
   lastPublicKey: "",
+  lastRoundKey: "", // the round part of that key (a draft leaves it as it was)
+  lastPublicOthers: "", // the rest of it
+  lastVoters: null, // how many members the last push said may vote
   viewKey: null,
   committee: null, // {ceremony, committee, error}: the round's committee as this phone checked it
   form: null, // {version, form}: the current round's ballot form, as last fetched
@@ -153,23 +156,32 @@ function connect(meetingId) {
 function onPublicState(pub) {
   learnCommittee(pub);
   // A draft is the host's, not yet the room's: the state names the open round, else
-  // the last closed one, so a draft changes nothing a phone shows.
-  const round = (pub.round && pub.round.status !== "draft" && pub.round) || {};
+  // the last closed one, so a draft leaves the phone's round as it was.
+  const shown = pub.round && pub.round.status !== "draft" ? pub.round : null;
+  const round = shown || {};
+  const roundKey = shown
+    ? JSON.stringify([shown.id, shown.status, shown.status === "open" ? shown.form : null])
+    : page.lastRoundKey || "";
+  page.lastRoundKey = roundKey;
   const me = page.voter && page.voter.me;
   const watchAttendance = !me || !me.can_vote;
   // A new waiting check-in may be another phone asking to be this member.
   // A new committee may make this member a trustee (the link to the trustee page).
   const others = JSON.stringify([pub.meeting.state, watchAttendance ? pub.attendance : null,
     pub.check_ins_waiting, pub.committee && pub.committee.ceremony]);
-  const key = JSON.stringify([round.id, round.status, round.form, others]);
+  const key = JSON.stringify([roundKey, others]);
   const waiting = me && me.check_in === "pending";
-  if (key === page.lastPublicKey && !waiting) {
+  // Fewer members may vote: perhaps this one no longer (marked absent, or no longer a
+  // full member). Joining only adds voters, so a room joining asks nothing.
+  const fewerVoters = Boolean(me && me.can_vote) && page.lastVoters !== null && pub.voters < page.lastVoters;
+  page.lastVoters = pub.voters;
+  if (key === page.lastPublicKey && !waiting && !fewerVoters) {
     return;
   }
   const first = page.lastPublicKey === "";
   // Only the round moved, and it is open: the push says all the state would.
-  const follow = !first && !waiting && others === page.lastPublicOthers && round.status === "open"
-    && Boolean(round.form) && me && me.check_in === "approved";
+  const follow = !first && !waiting && !fewerVoters && others === page.lastPublicOthers
+    && round.status === "open" && Boolean(round.form) && me && me.check_in === "approved";
   page.lastPublicKey = key;
   page.lastPublicOthers = others;
   // A state already owed is asked for whole; else the round alone is followed.
@@ -937,8 +949,10 @@ async function castBallot(errorEl) {
     const shown = $("#cast-error") || errorEl;
     setText(shown, `${errorText(error)} Các lựa chọn vẫn được giữ; bấm “Bỏ phiếu” để thử lại.`);
     shown.scrollIntoView({ block: "center" });
-    if (error instanceof ApiError && (error.code === "already_signed" || error.code === "network")) {
-      // Perhaps the signature was issued and only its answer lost: the state says so.
+    if (error instanceof ApiError && (error.code === "network" || [401, 403, 409].includes(error.status))) {
+      // The state says what moved: a signature issued whose answer was lost, the round
+      // closed, or the member no longer a voter (the host marked them absent; a voter's
+      // phone does not watch the room's attendance).
       await refresh();
     }
   }

@@ -51,7 +51,6 @@ from ballot.store.keyvault import KeyVault, RoundKeyStore
 from ballot.store.models import Meeting, Round, Trustee
 from ballot.store.round_keys import DatabaseKeyVault
 from ballot.store.secret import installation_secret
-from ballot.vocabulary import RoundStatus
 
 Notify = Callable[[str], None]
 Offload = Callable[..., Any]
@@ -420,19 +419,12 @@ class Services:
     def ballot_form(self, check_in_id: str, round_id: str) -> views.EncodedForm:
         """The form of a round of the phone's own meeting, once it is open."""
         with self.db.read() as s:
-            seen = guards.phone_round(s, check_in_id, round_id)
-            if seen is not None:
-                revision, status = seen
-                if status is None or status == RoundStatus.DRAFT:
-                    raise not_found("vòng bỏ phiếu")
-                form = self.forms.cached(round_id, revision)
-                if form is not None:
-                    return form
-            check_in = guards.checked_in(s, check_in_id, approved=False)
-            round_ = s.get(Round, round_id)
-            if round_ is None or round_.meeting_id != check_in.meeting_id or round_.status == RoundStatus.DRAFT:
-                raise not_found("vòng bỏ phiếu")
-            return self.forms.form(s, check_in.member.meeting, round_)
+            revision = guards.phone_form_revision(s, check_in_id, round_id)
+            form = self.forms.cached(round_id, revision)
+            if form is None:
+                round_ = s.get(Round, round_id)
+                form = self.forms.form(s, round_.meeting, round_)
+            return form
 
     def sign(self, check_in_id: str, round_id: str, blinded: bytes) -> bytes:
         with self.work("sign", _voter_actor(check_in_id)) as w:

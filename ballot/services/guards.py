@@ -96,7 +96,7 @@ def member_by_key(meeting: Meeting, member_key: str) -> Member:
 
 # The hot paths' statements, built once: building one costs SQLAlchemy as much as
 # running it (bench/README.md), and a room of phones runs these at once.
-_PHONE_ROUND = (select(CheckIn.state, Meeting.forms_revision, Round.status)
+_PHONE_FORM_REVISION = (select(CheckIn.state, Meeting.forms_revision, Round.status)
                 .join(Meeting, CheckIn.meeting_id == Meeting.id)
                 .outerjoin(Round, and_(Round.id == bindparam("round_id"), Round.meeting_id == Meeting.id))
                 .where(CheckIn.id == bindparam("check_in_id")))
@@ -105,15 +105,17 @@ _CHECK_IN = (select(CheckIn).options(joinedload(CheckIn.member).joinedload(Membe
              .where(CheckIn.id == bindparam("check_in_id")))
 
 
-def phone_round(session: Session, check_in_id: str, round_id: str) -> tuple[int, RoundStatus | None] | None:
-    """For a phone still in its meeting (approved or waiting): the meeting's forms
-    revision and the status of its round `round_id` (None if the meeting has no such
-    round), in one row and no objects, for a room of phones fetching the same cached
-    form at once. None for any other check-in: `checked_in` says why."""
-    row = session.execute(_PHONE_ROUND, {"round_id": round_id, "check_in_id": check_in_id}).one_or_none()
+def phone_form_revision(session: Session, check_in_id: str, round_id: str) -> int:
+    """The forms revision of the phone's meeting, for a round of it that has opened,
+    read in one row and no objects: a room of phones fetches the same cached form at
+    once. A phone no longer in its meeting is refused as by `checked_in`."""
+    row = session.execute(_PHONE_FORM_REVISION, {"round_id": round_id, "check_in_id": check_in_id}).one_or_none()
     if row is None or row.state not in (CheckInState.APPROVED, CheckInState.PENDING):
-        return None
-    return row.forms_revision or 0, row.status
+        checked_in(session, check_in_id, approved=False)  # says why: refused, moved, unknown
+        raise AssertionError("checked_in refuses every check-in neither approved nor pending")
+    if row.status is None or row.status == RoundStatus.DRAFT:
+        raise not_found("vòng bỏ phiếu")
+    return row.forms_revision or 0
 
 
 def checked_in(session: Session, check_in_id: str, *, approved: bool) -> CheckIn:

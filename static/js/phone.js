@@ -29,9 +29,10 @@ const page = {
   resuming: null, // {round, note, attempt, timer}: asking again for a signature whose answer was lost
   refused: {}, // round id -> message: the server refused the ballot for good
   socket: null,
-  lastPublicKey: "",
-  lastRoundKey: "", // the round part of that key (a draft leaves it as it was)
-  lastPublicOthers: "", // the rest of it
+  // What of the last public push concerned this phone: its round (a draft leaves it as
+  // it was) and the rest; null before the first push.
+  lastRoundKey: null,
+  lastOthersKey: null,
   lastVoters: null, // how many members the last push said may vote
   viewKey: null,
   committee: null, // {ceremony, committee, error}: the round's committee as this phone checked it
@@ -162,28 +163,27 @@ function onPublicState(pub) {
   const roundKey = shown
     ? JSON.stringify([shown.id, shown.status, shown.status === "open" ? shown.form : null])
     : page.lastRoundKey || "";
-  page.lastRoundKey = roundKey;
   const me = page.voter && page.voter.me;
   const watchAttendance = !me || !me.can_vote;
   // A new waiting check-in may be another phone asking to be this member.
   // A new committee may make this member a trustee (the link to the trustee page).
   const others = JSON.stringify([pub.meeting.state, watchAttendance ? pub.attendance : null,
     pub.check_ins_waiting, pub.committee && pub.committee.ceremony]);
-  const key = JSON.stringify([roundKey, others]);
   const waiting = me && me.check_in === "pending";
   // Fewer members may vote: perhaps this one no longer (marked absent, or no longer a
   // full member). Joining only adds voters, so a room joining asks nothing.
   const fewerVoters = Boolean(me && me.can_vote) && page.lastVoters !== null && pub.voters < page.lastVoters;
   page.lastVoters = pub.voters;
-  if (key === page.lastPublicKey && !waiting && !fewerVoters) {
+  const first = page.lastOthersKey === null;
+  const othersMoved = others !== page.lastOthersKey;
+  if (roundKey === page.lastRoundKey && !othersMoved && !waiting && !fewerVoters) {
     return;
   }
-  const first = page.lastPublicKey === "";
   // Only the round moved, and it is open: the push says all the state would.
-  const follow = !first && !waiting && !fewerVoters && others === page.lastPublicOthers
+  const follow = !first && !othersMoved && !waiting && !fewerVoters
     && round.status === "open" && Boolean(round.form) && me && me.check_in === "approved";
-  page.lastPublicKey = key;
-  page.lastPublicOthers = others;
+  page.lastRoundKey = roundKey;
+  page.lastOthersKey = others;
   // A state already owed is asked for whole; else the round alone is followed.
   page.owed = follow && page.owed !== "state" ? pub : "state";
   setTimeout(reload, first ? 0 : Math.floor(Math.random() * refetchSpread(pub)));

@@ -115,10 +115,7 @@ class RoundQuestions:
         return round_id in self._plaintext
 
     def note_plaintext(self, round_id: str) -> None:
-        with self._lock:
-            self._plaintext[round_id] = None
-            while len(self._plaintext) > self._size:
-                self._plaintext.popitem(last=False)
+        self._remember(self._plaintext, round_id, None)
 
     def keys(self, session: Session, round_id: str) -> tuple[str, ...]:
         with self._lock:
@@ -127,11 +124,15 @@ class RoundQuestions:
                 return self._keys[round_id]
         keys = tuple(session.scalars(select(Question.key).where(Question.round_id == round_id)
                                      .order_by(Question.position)))
-        with self._lock:
-            self._keys[round_id] = keys
-            while len(self._keys) > self._size:
-                self._keys.popitem(last=False)
+        self._remember(self._keys, round_id, keys)
         return keys
+
+    def _remember(self, cache: OrderedDict[str, Any], round_id: str, value: Any) -> None:
+        with self._lock:
+            cache[round_id] = value
+            cache.move_to_end(round_id)
+            while len(cache) > self._size:
+                cache.popitem(last=False)
 
 
 def encrypted_form(session: Session, round_: Round, questions: RoundQuestions) -> EncryptedForm | None:

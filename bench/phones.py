@@ -93,7 +93,7 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], emit, go, st
 
     base = cfg["base_url"]
     round_open = threading.Event()  # set by any realtime phone of this worker (or the poller)
-    opened: dict[str, Any] = {}  # the open round as the room's push named it, for the HTTP-only phones
+    opened: dict[str, Any] = {}  # the open round as the room's push named it, for every phone of the worker
     keys: dict[str, Any] = {}
     keys_lock = threading.Lock()
     sockets: list[Any] = []
@@ -180,7 +180,7 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], emit, go, st
                     rec["state_events"] += 1
                     round_ = (data or {}).get("round") or {}
                     if round_.get("status") == "open":
-                        rec["round"] = opened["round"] = round_
+                        opened["round"] = round_
                         seen.set()
                         round_open.set()
 
@@ -219,7 +219,7 @@ def phone_worker(cfg: dict[str, Any], phones: list[dict[str, Any]], emit, go, st
             # a phone present, 0.4 to 2 s; the wait is in "ready" (open → form in hand). The
             # push named the open round and its form: no state is asked for (phone.js, followRound).
             time.sleep(rng.uniform(0, min(2.0, max(0.4, 0.01 * cfg["phones_present"]))))
-            round_ = rec.pop("round", None) or opened.get("round")
+            round_ = opened.get("round")
             if not round_ or not round_.get("form"):
                 rec["errors"].append("push: no open round with its form's version")
                 return
